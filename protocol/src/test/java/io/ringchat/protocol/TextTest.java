@@ -1,0 +1,99 @@
+package io.ringchat.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TextTest {
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "hello",
+        "tab\tinside",
+        " leading and trailing ",
+        "Zoë",
+        "日本語",
+        "emoji 😀",
+        "\u00A0nbsp"
+      })
+  void shouldAcceptValidTextWithoutControls(String text) {
+    assertThat(Text.isValid(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))))
+        .isTrue();
+    assertThat(Text.isValid(text)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"nul\u0000", "esc\u001b[31m", "del\u007f", "c1\u0085", "c1\u009b", "bell\u0007"})
+  void shouldRefuseControlCharactersOtherThanTab(String text) {
+    assertThat(Text.isValid(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))))
+        .isFalse();
+    assertThat(Text.isValid(text)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "ff", // never valid
+        "c0af", // overlong '/'
+        "e080af", // overlong
+        "f08080af", // overlong
+        "eda080", // surrogate U+D800
+        "f4908080", // above U+10FFFF
+        "c3", // truncated 2-byte
+        "e282", // truncated 3-byte
+        "80", // lone continuation
+        "c328", // bad continuation
+      })
+  void shouldRefuseInvalidUtf8(String hex) {
+    assertThat(Text.isValid(Unpooled.wrappedBuffer(hex(hex)))).isFalse();
+  }
+
+  @Property(tries = 2000)
+  void agreesWithStrictDecoderAndControlRule(@ForAll @Size(max = 12) byte[] bytes) {
+    assertThat(Text.isValid(Unpooled.wrappedBuffer(bytes))).isEqualTo(oracle(bytes));
+  }
+
+  @Property(tries = 2000)
+  void agreesWithStrictDecoderOnEncodedStrings(@ForAll String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    boolean expected = oracle(bytes) && text.equals(new String(bytes, StandardCharsets.UTF_8));
+    assertThat(Text.isValid(Unpooled.wrappedBuffer(bytes))).isEqualTo(oracle(bytes));
+    assertThat(Text.isValid(text)).isEqualTo(expected);
+  }
+
+  /** The rule restated with the JDK's strict UTF-8 decoder. */
+  private static boolean oracle(byte[] bytes) {
+    String decoded;
+    try {
+      decoded =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+    return decoded.codePoints().noneMatch(cp -> Character.isISOControl(cp) && cp != '\t');
+  }
+
+  private static byte[] hex(String hex) {
+    byte[] out = new byte[hex.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+    }
+    return out;
+  }
+}
