@@ -1,0 +1,208 @@
+package io.ringchat.broker;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.ringchat.broker.net.BrokerChannelInitializer;
+import io.ringchat.broker.net.EventLoopOutbound;
+import io.ringchat.broker.net.Transport;
+import io.ringchat.broker.ring.EventKind;
+import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.room.Room;
+import io.ringchat.broker.room.RoomObserver;
+import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.ServerFrames;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A running broker: wires the I/O threads, the ring and the room together, and stops them in order.
+ * {@link #start} and {@link #stop} are called by the thread that owns the broker (main, the
+ * shutdown hook, or a test).
+ *
+ * <pre>
+ * socket ─► I/O thread: LineFrameDecoder ─► PeerHandler ──tryPublish──► ring ─► room thread: Room
+ *                                                                                   │
+ * socket ◄── I/O thread: WriteBatch (one task per loop per ring batch) ◄────────────┘
+ * </pre>
+ */
+public final class Broker {
+  private final BrokerConfig config;
+  private final BrokerCounters counters = new BrokerCounters();
+  private final Transport transport;
+  private final MultiThreadIoEventLoopGroup acceptor;
+  private final MultiThreadIoEventLoopGroup io;
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final InboundRing ring;
+  private final Room room;
+  private final Channel server;
+  private volatile boolean stopped;
+
+  private Broker(BrokerConfig config, Transport transport, RoomObserver observer)
+      throws InterruptedException {
+    this.config = config;
+    this.transport = transport;
+    this.acceptor =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("ringchat-accept", true), transport.ioHandlerFactory());
+    this.io =
+        new MultiThreadIoEventLoopGroup(
+            config.ioThreads(),
+            new DefaultThreadFactory("ringchat-io", true),
+            transport.ioHandlerFactory());
+    EventLoop[] loops = loops(io);
+    this.room =
+        new Room(
+            ByteBufAllocator.DEFAULT,
+            new EventLoopOutbound(loops),
+            counters,
+            observer,
+            config.presenceLimit(),
+            config.maxLineBytes());
+    this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), room, counters);
+    ring.start();
+    try {
+      this.server = bind(loops);
+    } catch (InterruptedException | RuntimeException e) {
+      ring.halt();
+      acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
+      io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
+      throw e;
+    }
+  }
+
+  /** Starts a broker on the best transport; returns once it listens. */
+  public static Broker start(BrokerConfig config) throws InterruptedException {
+    return start(config, Transport.best(), RoomObserver.NONE);
+  }
+
+  /** Starts a broker with a hook into the room thread (tests). */
+  public static Broker start(BrokerConfig config, Transport transport, RoomObserver observer)
+      throws InterruptedException {
+    return new Broker(config, transport, observer);
+  }
+
+  private Channel bind(EventLoop[] loops) throws InterruptedException {
+    int maxPending = config.maxPendingBytes();
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptor, io)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(maxPending / 2, maxPending))
+            .childHandler(
+                new BrokerChannelInitializer(
+                    loops,
+                    ring,
+                    counters,
+                    connections,
+                    config.maxClients(),
+                    config.maxLineBytes(),
+                    config.joinTimeout().toNanos()));
+    ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).await();
+    if (!bound.isSuccess()) {
+      throw new BindFailedException(config.bind(), config.port(), bound.cause());
+    }
+    return bound.channel();
+  }
+
+  private static EventLoop[] loops(MultiThreadIoEventLoopGroup group) {
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor executor : group) {
+      loops.add((EventLoop) executor);
+    }
+    return loops.toArray(new EventLoop[0]);
+  }
+
+  /** The address the broker listens on (with the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  public String transportName() {
+    return transport.name();
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  public BrokerCounters counters() {
+    return counters;
+  }
+
+  /**
+   * Stops gracefully within {@code config.shutdownTimeout()}: stop accepting, stop reading, let the
+   * room drain the ring, send {@code ERR shutting_down} to every connection, flush, close. Returns
+   * whether everything finished in time. Safe to call more than once.
+   */
+  public synchronized boolean stop() throws InterruptedException {
+    if (stopped) {
+      return true;
+    }
+    stopped = true;
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    boolean clean = server.close().await(remainingMillis(deadline));
+    for (Channel channel : connections) {
+      channel.config().setAutoRead(false);
+    }
+    // Let each loop finish the read it is in, so everything already read is in the ring first.
+    for (EventExecutor loop : io) {
+      clean &= loop.submit(() -> {}).await(remainingMillis(deadline));
+    }
+    clean &= publishShutdown(deadline) && room.awaitStopped(remainingMillis(deadline));
+    List<ChannelFuture> closing = new ArrayList<>();
+    for (Channel channel : connections) {
+      closing.add(
+          channel
+              .writeAndFlush(ServerFrames.encodeErr(channel.alloc(), ErrorCode.SHUTTING_DOWN))
+              .addListener(ChannelFutureListener.CLOSE));
+    }
+    for (ChannelFuture future : closing) {
+      clean &= future.await(remainingMillis(deadline));
+    }
+    connections.close().await(remainingMillis(deadline));
+    ring.halt();
+    Future<?> a = acceptor.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    Future<?> b = io.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    clean &= a.await(remainingMillis(deadline));
+    clean &= b.await(remainingMillis(deadline));
+    return clean;
+  }
+
+  /** The shutdown thread may wait; it retries the non-blocking publish until the deadline. */
+  private boolean publishShutdown(long deadline) {
+    while (!ring.tryPublish(EventKind.SHUTDOWN, null, null)) {
+      if (deadline - System.nanoTime() < 0) {
+        return false;
+      }
+      LockSupport.parkNanos(100_000);
+    }
+    return true;
+  }
+
+  private static long remainingMillis(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  }
+}

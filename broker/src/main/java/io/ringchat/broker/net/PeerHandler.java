@@ -1,0 +1,270 @@
+package io.ringchat.broker.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ringchat.broker.ring.EventKind;
+import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.room.Peer;
+import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.ClientLine;
+import io.ringchat.protocol.Command;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.LineTooLong;
+import io.ringchat.protocol.Names;
+import io.ringchat.protocol.ServerFrames;
+import io.ringchat.protocol.Text;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection's inbound side: turns decoded lines into ring events, and owns the connection's
+ * limits (max clients, join timeout, slow consumer, ring-full back-pressure).
+ *
+ * <p>Validation happens here, in parallel on the I/O threads: the room only sees well-formed
+ * requests and the errors to report, in the order the lines arrived. When the ring is full the
+ * event is kept in a small per-connection backlog, reading stops, and a timer retries; nothing is
+ * dropped and the thread never waits.
+ *
+ * <p>Called by the connection's event loop only, so its state needs no synchronisation.
+ */
+// Closes and timers here are fire-and-forget: a failed close still ends in channelInactive, and a
+// timer's only result is its side effect, so their futures carry nothing to act on.
+@SuppressWarnings("FutureReturnValueIgnored")
+final class PeerHandler extends ChannelInboundHandlerAdapter {
+  /** How soon a connection paused by a full ring tries again. */
+  private static final long RING_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+  /** How long a slow consumer's connection may take to flush its ERR before it is cut. */
+  private static final long SLOW_CONSUMER_GRACE_MILLIS = 1_000;
+
+  private final InboundRing ring;
+  private final BrokerCounters counters;
+  private final ConnectionLimit limit;
+  private final long joinTimeoutNanos;
+  private final int eventLoopIndex;
+
+  private Peer peer;
+  private ScheduledFuture<?> joinTimer;
+  private boolean sawFirstLine;
+
+  /** Set once the connection asked to leave, was refused or evicted: its input is ignored. */
+  private boolean inputDone;
+
+  private ArrayDeque<Pending> backlog;
+  private boolean retryScheduled;
+
+  private record Pending(EventKind kind, Object detail) {}
+
+  PeerHandler(
+      InboundRing ring,
+      BrokerCounters counters,
+      ConnectionLimit limit,
+      long joinTimeoutNanos,
+      int eventLoopIndex) {
+    this.ring = ring;
+    this.counters = counters;
+    this.limit = limit;
+    this.joinTimeoutNanos = joinTimeoutNanos;
+    this.eventLoopIndex = eventLoopIndex;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    if (!limit.tryAcquire()) {
+      inputDone = true;
+      channel.config().setAutoRead(false);
+      counters.error(ErrorCode.SERVER_FULL);
+      closeWith(ctx, ServerFrames.encodeErr(ctx.alloc(), ErrorCode.SERVER_FULL));
+      return;
+    }
+    counters.connectionOpened();
+    peer = new Peer(channel, eventLoopIndex);
+    joinTimer =
+        ctx.executor().schedule(() -> joinTimeout(ctx), joinTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (peer == null || inputDone) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    counters.frameIn();
+    if (msg == LineTooLong.INSTANCE) {
+      sawFirstLine = true;
+      publish(ctx, EventKind.REJECT, ErrorCode.TOO_LONG);
+      return;
+    }
+    ByteBuf line = (ByteBuf) msg;
+    if (!sawFirstLine) {
+      sawFirstLine = true;
+      if (HttpRequestLine.matches(line)) {
+        line.release();
+        refuseHttp(ctx);
+        return;
+      }
+    }
+    dispatch(ctx, line);
+  }
+
+  /** Classifies one line and publishes it; takes ownership of {@code line}. */
+  private void dispatch(ChannelHandlerContext ctx, ByteBuf line) {
+    int wordLength = ClientLine.wordLength(line);
+    Command command = Command.match(line, wordLength);
+    ByteBuf argument = ClientLine.argument(line, wordLength);
+    if (command == null
+        || (argument == null && (command == Command.JOIN || command == Command.SEND))) {
+      line.release();
+      publish(ctx, EventKind.REJECT, ErrorCode.BAD_COMMAND);
+      return;
+    }
+    switch (command) {
+      case JOIN -> {
+        Names.Result result = Names.parse(argument);
+        line.release();
+        if (result.error() != null) {
+          publish(ctx, EventKind.REJECT, result.error());
+        } else {
+          publish(ctx, EventKind.JOIN, result.name());
+        }
+      }
+      case SEND, PING -> {
+        EventKind kind = command == Command.SEND ? EventKind.SEND : EventKind.PING;
+        if (argument == null) {
+          line.release();
+          publish(ctx, kind, null);
+        } else if (!Text.isValid(argument)) {
+          line.release();
+          publish(ctx, EventKind.REJECT, ErrorCode.BAD_TEXT);
+        } else {
+          // The line itself becomes the payload, its reader index moved past the command word.
+          publish(ctx, kind, line.skipBytes(wordLength + 1));
+        }
+      }
+      case WHO -> {
+        line.release();
+        publish(ctx, EventKind.WHO, null);
+      }
+      case LEAVE -> {
+        line.release();
+        stopReading(ctx);
+        publish(ctx, EventKind.LEAVE, null);
+      }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (peer == null) {
+      return; // refused at the door: it held no place and the room never heard of it
+    }
+    limit.release();
+    counters.connectionClosed();
+    joinTimer.cancel(false);
+    peer.closeOutput();
+    inputDone = true;
+    publish(ctx, EventKind.DISCONNECTED, null);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // Unwritable means more than --max-pending bytes wait for this connection: the room never
+    // waits for a slow member, it removes it.
+    if (peer != null && !ctx.channel().isWritable() && !peer.isOutputClosed()) {
+      peer.closeOutput();
+      stopReading(ctx);
+      counters.error(ErrorCode.SLOW_CONSUMER);
+      publish(ctx, EventKind.EVICTED, null);
+      Channel channel = ctx.channel();
+      closeWith(ctx, ServerFrames.encodeErr(ctx.alloc(), ErrorCode.SLOW_CONSUMER));
+      ctx.executor()
+          .schedule(() -> channel.close(), SLOW_CONSUMER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A reset or other I/O error ends this connection alone; channelInactive tells the room.
+    if (!(cause instanceof IOException)) {
+      System.err.println("ringchat: closing " + ctx.channel() + " after " + cause);
+    }
+    ctx.close();
+  }
+
+  private void publish(ChannelHandlerContext ctx, EventKind kind, Object detail) {
+    if ((backlog == null || backlog.isEmpty()) && ring.tryPublish(kind, peer, detail)) {
+      return;
+    }
+    if (backlog == null) {
+      backlog = new ArrayDeque<>();
+    }
+    backlog.add(new Pending(kind, detail));
+    if (!retryScheduled) {
+      counters.ringFullPause();
+      ctx.channel().config().setAutoRead(false);
+      scheduleRetry(ctx);
+    }
+  }
+
+  private void scheduleRetry(ChannelHandlerContext ctx) {
+    retryScheduled = true;
+    ctx.executor().schedule(() -> drainBacklog(ctx), RING_RETRY_NANOS, TimeUnit.NANOSECONDS);
+  }
+
+  private void drainBacklog(ChannelHandlerContext ctx) {
+    retryScheduled = false;
+    for (Pending head = backlog.peek(); head != null; head = backlog.peek()) {
+      if (!ring.tryPublish(head.kind(), peer, head.detail())) {
+        scheduleRetry(ctx);
+        return;
+      }
+      backlog.poll();
+    }
+    if (!inputDone) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void stopReading(ChannelHandlerContext ctx) {
+    inputDone = true;
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  private void joinTimeout(ChannelHandlerContext ctx) {
+    if (peer.isJoined() || inputDone || !ctx.channel().isActive()) {
+      return;
+    }
+    stopReading(ctx);
+    counters.joinTimeout();
+    counters.error(ErrorCode.NOT_JOINED);
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(joinTimeoutNanos);
+    closeWith(
+        ctx,
+        ServerFrames.encodeErr(
+            ctx.alloc(), ErrorCode.NOT_JOINED, "no JOIN within " + seconds + " s; closing"));
+  }
+
+  private void refuseHttp(ChannelHandlerContext ctx) {
+    stopReading(ctx);
+    counters.httpRefused();
+    counters.error(ErrorCode.BAD_COMMAND);
+    closeWith(
+        ctx,
+        ServerFrames.encodeErr(
+            ctx.alloc(),
+            ErrorCode.BAD_COMMAND,
+            "this is a ringchat chat server, not an HTTP server; use nc or the ringchat client"));
+  }
+
+  /** Writes {@code frame}, then closes the connection once it is flushed. */
+  private static void closeWith(ChannelHandlerContext ctx, ByteBuf frame) {
+    ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+  }
+}

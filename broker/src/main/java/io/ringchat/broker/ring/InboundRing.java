@@ -1,0 +1,85 @@
+package io.ringchat.broker.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorThreeArg;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringchat.broker.room.Peer;
+import io.ringchat.broker.stats.BrokerCounters;
+
+/**
+ * The ring between the I/O threads and the room: a multi-producer Disruptor with one consumer.
+ *
+ * <p>{@link #tryPublish} is called by I/O threads and never waits: when the ring is full it returns
+ * false and the caller keeps the event and stops reading. {@link #start} and {@link #halt} are
+ * called by the thread that starts and stops the broker.
+ */
+public final class InboundRing {
+  private static final EventTranslatorThreeArg<RingEvent, EventKind, Peer, Object> TRANSLATOR =
+      (event, sequence, kind, peer, detail) -> event.set(kind, peer, detail);
+
+  /** The consumer's idle strategies, by their command-line names. */
+  public enum Wait {
+    BLOCKING,
+    SLEEPING,
+    YIELDING,
+    BUSY_SPIN;
+
+    WaitStrategy create() {
+      return switch (this) {
+        case BLOCKING -> new BlockingWaitStrategy();
+        case SLEEPING -> new SleepingWaitStrategy();
+        case YIELDING -> new YieldingWaitStrategy();
+        case BUSY_SPIN -> new BusySpinWaitStrategy();
+      };
+    }
+
+    /** The name used on the command line, e.g. {@code busy-spin}. */
+    public String optionName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  private final Disruptor<RingEvent> disruptor;
+  private final RingBuffer<RingEvent> ring;
+
+  /**
+   * @param size number of slots, a power of two
+   */
+  public InboundRing(
+      int size, Wait wait, EventHandler<RingEvent> consumer, BrokerCounters counters) {
+    // A FastThreadLocalThread, so that the room's buffer allocations use a per-thread pool cache.
+    DefaultThreadFactory threads = new DefaultThreadFactory("ringchat-room", true);
+    this.disruptor =
+        new Disruptor<>(RingEvent::new, size, threads, ProducerType.MULTI, wait.create());
+    disruptor.handleEventsWith(consumer);
+    disruptor.setDefaultExceptionHandler(new RoomExceptionHandler(counters));
+    this.ring = disruptor.getRingBuffer();
+  }
+
+  public void start() {
+    disruptor.start();
+  }
+
+  /** Stops the consumer thread at once; events still in the ring are not handled. */
+  public void halt() {
+    disruptor.halt();
+  }
+
+  /** Any I/O thread: publishes an event, or returns false at once if the ring is full. */
+  public boolean tryPublish(EventKind kind, Peer peer, Object detail) {
+    return ring.tryPublishEvent(TRANSLATOR, kind, peer, detail);
+  }
+
+  /** Slots free right now; for tests and stats. */
+  public long remainingCapacity() {
+    return ring.remainingCapacity();
+  }
+}

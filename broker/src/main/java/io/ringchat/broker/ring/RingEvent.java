@@ -1,0 +1,61 @@
+package io.ringchat.broker.ring;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import io.ringchat.broker.room.Peer;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.Name;
+
+/**
+ * One slot of the ring: a request from an I/O thread to the room. Pre-allocated by the Disruptor
+ * and reused; filled by the publishing I/O thread, read and then {@link #clear() cleared} by the
+ * room thread. The Disruptor's sequence barrier orders the two, so the fields need no volatile.
+ */
+public final class RingEvent {
+  private EventKind kind;
+  private Peer peer;
+  private Object detail;
+
+  void set(EventKind kind, Peer peer, Object detail) {
+    this.kind = kind;
+    this.peer = peer;
+    this.detail = detail;
+  }
+
+  public EventKind kind() {
+    return kind;
+  }
+
+  public Peer peer() {
+    return peer;
+  }
+
+  /** The text of a SEND or the token of a PING (null if none); owned by this event. */
+  public ByteBuf payload() {
+    return (ByteBuf) detail;
+  }
+
+  /** The name of a JOIN. */
+  public Name name() {
+    return (Name) detail;
+  }
+
+  /** The error of a REJECT. */
+  public ErrorCode error() {
+    return (ErrorCode) detail;
+  }
+
+  /** Releases what the event owns and forgets its references, so the slot pins nothing. */
+  public void clear() {
+    ReferenceCountUtil.release(detail);
+    kind = null;
+    peer = null;
+    detail = null;
+  }
+
+  @Override
+  public String toString() {
+    String what = detail instanceof ByteBuf buf ? buf.readableBytes() + " bytes" : detail + "";
+    return "RingEvent{" + kind + ", " + peer + ", " + what + "}";
+  }
+}

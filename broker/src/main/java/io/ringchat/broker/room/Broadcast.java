@@ -1,0 +1,135 @@
+package io.ringchat.broker.room;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.ringchat.protocol.ServerFrames;
+import java.util.Arrays;
+
+/**
+ * Coalesces the room's broadcast frames into segments: consecutive {@code MSG}, {@code JOINED} and
+ * {@code LEFT} lines are appended back to back into one buffer, in room order, each remembering the
+ * one member it must skip (its sender, or the member that joined). When the segment closes, every
+ * member gets the segment as one slice, or as the few slices around its own lines, so a batch costs
+ * O(members + lines) slices rather than O(members x lines) buffers.
+ *
+ * <p>The room closes the segment before any change of membership and before any reply to a single
+ * member, so each member's bytes stay in room order. Room thread only.
+ */
+final class Broadcast {
+  private static final int INITIAL_CAPACITY = 16 * 1024;
+
+  private final ByteBufAllocator alloc;
+  private final int maxSegmentBytes;
+
+  private ByteBuf segment;
+  private int lines;
+  private int[] lineStart = new int[64];
+  private int[] lineEnd = new int[64];
+  private int[] nextOwnLine = new int[64];
+  private Peer[] skipped = new Peer[64];
+
+  /**
+   * @param maxSegmentBytes a segment reaching this size is closed and a new one started, so that no
+   *     one write grows without bound
+   */
+  Broadcast(ByteBufAllocator alloc, int maxSegmentBytes) {
+    this.alloc = alloc;
+    this.maxSegmentBytes = maxSegmentBytes;
+  }
+
+  /** Starts a line that every member but {@code skip} (null: nobody) gets; returns its buffer. */
+  ByteBuf beginLine(Peer skip, int expectedBytes, Members members, Outbound out) {
+    if (segment != null && segment.writerIndex() + expectedBytes > maxSegmentBytes) {
+      close(members, out);
+    }
+    if (segment == null) {
+      segment = alloc.directBuffer(Math.max(INITIAL_CAPACITY, expectedBytes));
+    }
+    if (lines == lineStart.length) {
+      grow();
+    }
+    lineStart[lines] = segment.writerIndex();
+    skipped[lines] = skip;
+    return segment;
+  }
+
+  /** Ends the line begun by the last {@link #beginLine}. */
+  void endLine() {
+    int line = lines++;
+    lineEnd[line] = segment.writerIndex();
+    nextOwnLine[line] = -1;
+    Peer skip = skipped[line];
+    if (skip != null) {
+      if (skip.firstOwnLine < 0) {
+        skip.firstOwnLine = line;
+      } else {
+        nextOwnLine[skip.lastOwnLine] = line;
+      }
+      skip.lastOwnLine = line;
+    }
+  }
+
+  /** Whether there is an open segment with at least one line. */
+  boolean isOpen() {
+    return lines > 0;
+  }
+
+  /** Delivers the open segment to every member and starts afresh. */
+  void close(Members members, Outbound out) {
+    if (segment == null) {
+      return;
+    }
+    int length = segment.writerIndex();
+    if (length > 0) {
+      for (int m = 0, n = members.size(); m < n; m++) {
+        deliver(members.get(m), length, out);
+      }
+    }
+    for (int line = 0; line < lines; line++) {
+      Peer skip = skipped[line];
+      if (skip != null) {
+        skip.firstOwnLine = -1;
+        skip.lastOwnLine = -1;
+        skipped[line] = null;
+      }
+    }
+    lines = 0;
+    segment.release();
+    segment = null;
+  }
+
+  private void deliver(Peer member, int length, Outbound out) {
+    int own = member.firstOwnLine;
+    if (own < 0) {
+      out.write(member, segment, 0, length);
+      return;
+    }
+    int from = 0;
+    for (; own >= 0; own = nextOwnLine[own]) {
+      if (lineStart[own] > from) {
+        out.write(member, segment, from, lineStart[own] - from);
+      }
+      from = lineEnd[own];
+    }
+    if (from < length) {
+      out.write(member, segment, from, length - from);
+    }
+  }
+
+  private void grow() {
+    int capacity = lineStart.length * 2;
+    lineStart = Arrays.copyOf(lineStart, capacity);
+    lineEnd = Arrays.copyOf(lineEnd, capacity);
+    nextOwnLine = Arrays.copyOf(nextOwnLine, capacity);
+    skipped = Arrays.copyOf(skipped, capacity);
+  }
+
+  /** Appends {@code MSG <sender> <text>} for everyone but the sender. */
+  void appendMessage(Peer sender, ByteBuf text, Members members, Outbound out) {
+    byte[] name = sender.nameBytes();
+    ByteBuf buf =
+        beginLine(sender, ServerFrames.msgLength(name.length, text.readableBytes()), members, out);
+    ServerFrames.writeMsg(buf, name, text);
+    endLine();
+  }
+}

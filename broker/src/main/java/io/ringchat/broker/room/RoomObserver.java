@@ -1,0 +1,15 @@
+package io.ringchat.broker.room;
+
+import io.ringchat.broker.ring.RingEvent;
+
+/**
+ * A hook into the room thread, called before each event is handled. Production uses {@link #NONE};
+ * tests use it to hold the room still (to fill the ring) or to make it fail.
+ */
+@FunctionalInterface
+public interface RoomObserver {
+  RoomObserver NONE = event -> {};
+
+  /** Room thread: {@code event} is about to be handled. */
+  void beforeEvent(RingEvent event);
+}

@@ -1,0 +1,145 @@
+package io.ringchat.broker.stats;
+
+import io.ringchat.protocol.ErrorCode;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The broker's counters: counted on the hot path instead of logged, read by the stats printer.
+ *
+ * <p>Counters bumped by many I/O threads are {@link LongAdder}s. Counters bumped by the room thread
+ * alone are single-writer: a plain read and an ordered write ({@code lazySet}), which costs no
+ * atomic instruction, while a reader on another thread still sees a recent value.
+ */
+public final class BrokerCounters {
+  // Many writers: I/O threads.
+  private final LongAdder connectionsOpen = new LongAdder();
+  private final LongAdder connectionsTotal = new LongAdder();
+  private final LongAdder framesIn = new LongAdder();
+  private final LongAdder ringFullPauses = new LongAdder();
+  private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+  private final LongAdder httpRefused = new LongAdder();
+  private final LongAdder joinTimeouts = new LongAdder();
+
+  // One writer: the room thread.
+  private final AtomicLong members = new AtomicLong();
+  private final AtomicLong deliveries = new AtomicLong();
+  private final AtomicLong slowConsumers = new AtomicLong();
+  private final AtomicLong roomExceptions = new AtomicLong();
+
+  public BrokerCounters() {
+    // Filled once, then only read: the map itself needs no synchronisation.
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(code, new LongAdder());
+    }
+  }
+
+  public void connectionOpened() {
+    connectionsOpen.increment();
+    connectionsTotal.increment();
+  }
+
+  public void connectionClosed() {
+    connectionsOpen.decrement();
+  }
+
+  public void frameIn() {
+    framesIn.increment();
+  }
+
+  public void ringFullPause() {
+    ringFullPauses.increment();
+  }
+
+  /** Any thread: an {@code ERR} with {@code code} was sent. */
+  public void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+
+  public void httpRefused() {
+    httpRefused.increment();
+  }
+
+  public void joinTimeout() {
+    joinTimeouts.increment();
+  }
+
+  /** Room thread only. */
+  public void members(int count) {
+    members.lazySet(count);
+  }
+
+  /** Room thread only. */
+  public void delivered(long count) {
+    deliveries.lazySet(deliveries.get() + count);
+  }
+
+  /** Room thread only. */
+  public void slowConsumerRemoved() {
+    slowConsumers.lazySet(slowConsumers.get() + 1);
+  }
+
+  /** Room thread only. */
+  public void roomException() {
+    roomExceptions.lazySet(roomExceptions.get() + 1);
+  }
+
+  public long connectionsOpen() {
+    return connectionsOpen.sum();
+  }
+
+  public long members() {
+    return members.get();
+  }
+
+  public long deliveries() {
+    return deliveries.get();
+  }
+
+  public long framesIn() {
+    return framesIn.sum();
+  }
+
+  public long ringFullPauses() {
+    return ringFullPauses.sum();
+  }
+
+  public long slowConsumers() {
+    return slowConsumers.get();
+  }
+
+  public long roomExceptions() {
+    return roomExceptions.get();
+  }
+
+  public long errors(ErrorCode code) {
+    return errors.get(code).sum();
+  }
+
+  /** One line with every counter, for the periodic and the final stats. */
+  public String line() {
+    StringBuilder sb = new StringBuilder(256);
+    sb.append("connections=").append(connectionsOpen.sum());
+    sb.append(" connections_total=").append(connectionsTotal.sum());
+    sb.append(" members=").append(members.get());
+    sb.append(" frames_in=").append(framesIn.sum());
+    sb.append(" deliveries=").append(deliveries.get());
+    sb.append(" slow_consumers=").append(slowConsumers.get());
+    sb.append(" ring_full_pauses=").append(ringFullPauses.sum());
+    sb.append(" join_timeouts=").append(joinTimeouts.sum());
+    sb.append(" http_refused=").append(httpRefused.sum());
+    sb.append(" room_exceptions=").append(roomExceptions.get());
+    sb.append(" errors={");
+    boolean first = true;
+    for (ErrorCode code : ErrorCode.values()) {
+      long n = errors.get(code).sum();
+      if (n != 0) {
+        sb.append(first ? "" : ",").append(code.wireName()).append('=').append(n);
+        first = false;
+      }
+    }
+    return sb.append('}').toString();
+  }
+}
