@@ -16,7 +16,8 @@ public final class RingEvent {
   private Peer peer;
   private Object detail;
 
-  void set(EventKind kind, Peer peer, Object detail) {
+  /** Fills the slot: the publishing I/O thread (through {@link InboundRing}), or a test. */
+  public void set(EventKind kind, Peer peer, Object detail) {
     this.kind = kind;
     this.peer = peer;
     this.detail = detail;

@@ -1,0 +1,158 @@
+package io.ringchat.broker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The broker jar as a user runs it: start line, usage errors, port in use, SIGTERM. */
+class BrokerProcessIT {
+  private static final Path JAR = Path.of("target", "ringchat-broker.jar");
+  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+) ");
+
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Process broker(String... args) throws IOException {
+    assertThat(JAR).as("run 'mvn package' first: the shaded jar").exists();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+    processes.add(p);
+    return p;
+  }
+
+  private static int awaitPort(BufferedReader out) throws IOException {
+    String line = out.readLine();
+    assertThat(line).isNotNull().contains("transport").contains("ring 65536");
+    Matcher m = LISTENING.matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  private static BufferedReader reader(java.io.InputStream in) {
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void shouldDeliverInFlightMessagesThenExitZeroOnSigterm() throws Exception {
+    Process p = broker("--bind", "127.0.0.1", "--port", "0");
+    BufferedReader out = reader(p.getInputStream());
+    InetSocketAddress address =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), awaitPort(out));
+    try (LineClient bob = LineClient.joined(address, "bob");
+        LineClient alice = LineClient.joined(address, "alice")) {
+      bob.readLine();
+      StringBuilder burst = new StringBuilder();
+      for (int i = 0; i < 2000; i++) {
+        burst.append("SEND ").append(i).append('\n');
+      }
+      alice.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+      assertThat(alice.sync("sent")).isEmpty(); // all 2000 are in the room
+      p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its pipes
+
+      List<String> lines = bob.readLines(2001);
+      for (int i = 0; i < 2000; i++) {
+        assertThat(lines.get(i)).isEqualTo("MSG alice " + i);
+      }
+      assertThat(lines.get(2000)).startsWith("ERR shutting_down ");
+      assertThat(alice.readLine()).startsWith("ERR shutting_down ");
+    }
+    assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    StringBuilder rest = new StringBuilder();
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      rest.append(line).append('\n');
+    }
+    assertThat(rest).contains("ringchat broker stopped").contains("stats ");
+  }
+
+  @Test
+  void shouldSayInOneLineThatThePortIsInUseAndExitOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      Process p = broker("--bind", "127.0.0.1", "--port", "" + taken.getLocalPort());
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(err.strip()).doesNotContain("\n").doesNotContain("Exception");
+      assertThat(err).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+      assertThat(err).contains("address already in use");
+    }
+  }
+
+  @Test
+  void shouldRefuseBadOptionWithUsageExitTwoAndNoStackTrace() throws Exception {
+    Process p = broker("--ring-size", "1000");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(err).contains("--ring-size must be a power of two").doesNotContain("Exception");
+  }
+
+  @Test
+  void shouldPrintHelpWithEveryOption() throws Exception {
+    Process p = broker("--help");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.exitValue()).isZero();
+    assertThat(out)
+        .contains("--bind", "--port", "--max-line", "--max-pending", "--max-clients")
+        .contains("--join-timeout", "--presence-limit", "--ring-size", "--wait-strategy")
+        .contains("--io-threads", "--shutdown-timeout", "--stats-interval", "--version");
+  }
+
+  @Test
+  void shouldReadPortFromEnvironment() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            JAR.toString(),
+            "--bind",
+            "127.0.0.1");
+    pb.environment().put("CHAT_PORT", "" + port);
+    Process p = pb.start();
+    processes.add(p);
+
+    assertThat(awaitPort(reader(p.getInputStream()))).isEqualTo(port);
+  }
+
+  static {
+    // Fail early with a clear message when run from an IDE without the jar.
+    if (!Files.exists(JAR)) {
+      System.err.println("BrokerProcessIT needs " + JAR.toAbsolutePath() + " (mvn package)");
+    }
+  }
+}
