@@ -1,0 +1,145 @@
+package io.ringchat.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringchat.protocol.ClientFrames;
+import io.ringchat.protocol.Command;
+import io.ringchat.protocol.LineFrameDecoder;
+import io.ringchat.protocol.LineTooLong;
+import io.ringchat.protocol.ServerFrame;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One TCP connection to the broker, on one Netty event loop of its own. Incoming lines are parsed
+ * and handed to the {@link Listener} on that event loop; sending may be done from any thread.
+ */
+final class ChatConnection implements AutoCloseable {
+  /** Clients accept server lines of up to 64 KiB (PROTOCOL.md). */
+  static final int MAX_SERVER_LINE = 64 * 1024;
+
+  /** Called on the connection's event loop. */
+  interface Listener {
+    void onFrame(ServerFrame frame);
+
+    /** The connection is closed, by either side. */
+    void onClosed();
+  }
+
+  private final MultiThreadIoEventLoopGroup group;
+  private final Channel channel;
+
+  private ChatConnection(MultiThreadIoEventLoopGroup group, Channel channel) {
+    this.group = group;
+    this.channel = channel;
+  }
+
+  /**
+   * Connects, waiting at most {@code timeoutMillis}.
+   *
+   * @throws IOException with a one-line, human message (e.g. "connection refused")
+   */
+  static ChatConnection connect(String host, int port, int timeoutMillis, Listener listener)
+      throws IOException, InterruptedException {
+    MultiThreadIoEventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("ringchat-client", true), NioIoHandler.newFactory());
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(new LineFrameDecoder(MAX_SERVER_LINE))
+                        .addLast(new FrameHandler(listener));
+                  }
+                });
+    ChannelFuture connected = bootstrap.connect(host, port).await();
+    if (!connected.isSuccess()) {
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
+      throw new IOException(describe(connected.cause()), connected.cause());
+    }
+    return new ChatConnection(group, connected.channel());
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (cause instanceof java.net.UnknownHostException) {
+      return "unknown host";
+    }
+    if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return "timed out";
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
+  }
+
+  // The void promise reports a failed write to exceptionCaught, which closes the connection.
+  @SuppressWarnings("FutureReturnValueIgnored")
+  void send(Command command, String argument) {
+    ByteBuf frame =
+        argument == null
+            ? ClientFrames.encode(channel.alloc(), command)
+            : ClientFrames.encode(channel.alloc(), command, argument);
+    channel.writeAndFlush(frame, channel.voidPromise());
+  }
+
+  boolean isOpen() {
+    return channel.isActive();
+  }
+
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly(1_000);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000);
+  }
+
+  /** Parses each line and passes it on. */
+  private static final class FrameHandler extends SimpleChannelInboundHandler<Object> {
+    private final Listener listener;
+
+    FrameHandler(Listener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+      if (msg == LineTooLong.INSTANCE) {
+        listener.onFrame(ServerFrame.parse("ERR too_long the broker sent a line over 64 KiB"));
+        return;
+      }
+      listener.onFrame(ServerFrame.parse(((ByteBuf) msg).toString(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      listener.onClosed();
+    }
+
+    @SuppressWarnings("FutureReturnValueIgnored") // channelInactive reports the close
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // a reset or a failed write
+    }
+  }
+}

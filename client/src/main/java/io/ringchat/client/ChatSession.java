@@ -1,0 +1,143 @@
+package io.ringchat.client;
+
+import io.ringchat.protocol.Command;
+import io.ringchat.protocol.ServerFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A member's conversation with the broker: join, send, who, leave, and turning what the broker
+ * sends into lines on the {@link Screen}. Frames arrive on the connection's event loop; the
+ * commands are called by the thread reading the user's input.
+ */
+final class ChatSession implements ChatConnection.Listener {
+  static final long REPLY_TIMEOUT_MILLIS = 10_000;
+  static final long BYE_TIMEOUT_MILLIS = 5_000;
+
+  private final Screen screen;
+  private ChatConnection connection;
+  private volatile CompletableFuture<ServerFrame> joinReply;
+  private final CompletableFuture<Void> bye = new CompletableFuture<>();
+  private final CompletableFuture<String> lost = new CompletableFuture<>();
+  private volatile boolean leaving;
+  private volatile Consumer<String> lostHandler;
+  private volatile ServerFrame lastError;
+  private final List<String> members = new ArrayList<>(); // event loop only
+
+  ChatSession(Screen screen) {
+    this.screen = screen;
+  }
+
+  void attach(ChatConnection connection) {
+    this.connection = connection;
+  }
+
+  /** Completes with the reason when the connection ends without this client leaving. */
+  CompletableFuture<String> lost() {
+    return lost;
+  }
+
+  /** Has {@code handler} called, on the event loop, with the reason if the connection is lost. */
+  void onLost(Consumer<String> handler) {
+    lostHandler = handler;
+  }
+
+  /** The last ERR the broker sent, or null. */
+  ServerFrame lastError() {
+    return lastError;
+  }
+
+  /**
+   * Sends {@code JOIN name} and waits for the answer: WELCOME, or the ERR that refused the name.
+   *
+   * @throws TimeoutException if the broker does not answer in time
+   */
+  ServerFrame join(String name) throws InterruptedException, TimeoutException, ExecutionException {
+    CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
+    joinReply = reply;
+    connection.send(Command.JOIN, name);
+    CompletableFuture<Object> either = CompletableFuture.anyOf(reply, lost);
+    Object answer = either.get(REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    if (answer instanceof ServerFrame frame) {
+      return frame;
+    }
+    throw new ExecutionException(new java.io.IOException((String) answer));
+  }
+
+  void send(String text) {
+    connection.send(Command.SEND, text);
+  }
+
+  void who() {
+    connection.send(Command.WHO, null);
+  }
+
+  /** Sends LEAVE and waits (bounded) for BYE; returns whether it came. */
+  boolean leave() throws InterruptedException {
+    leaving = true;
+    if (!connection.isOpen()) {
+      return false;
+    }
+    connection.send(Command.LEAVE, null);
+    try {
+      bye.get(BYE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void onFrame(ServerFrame frame) {
+    CompletableFuture<ServerFrame> pendingJoin = joinReply;
+    if (pendingJoin != null
+        && !pendingJoin.isDone()
+        && (frame.type() == ServerFrame.Type.WELCOME || frame.type() == ServerFrame.Type.ERR)) {
+      pendingJoin.complete(frame);
+      return;
+    }
+    switch (frame.type()) {
+      case MSG -> screen.show(safe(frame.name()) + ": " + safe(frame.text()));
+      case JOINED -> screen.show("* " + safe(frame.name()) + " joined");
+      case LEFT -> screen.show("* " + safe(frame.name()) + " left");
+      case MEMBER -> members.add(safe(frame.name()));
+      case MEMBERS -> {
+        screen.show("members (" + frame.count() + "): " + String.join(", ", members));
+        members.clear();
+      }
+      case BYE -> bye.complete(null);
+      case ERR -> {
+        lastError = frame;
+        screen.show("! " + safe(frame.errorCode()) + ": " + safe(frame.text()));
+      }
+      case UNKNOWN -> screen.show("? " + safe(frame.text()));
+      case WELCOME, PONG -> {}
+    }
+  }
+
+  @Override
+  public void onClosed() {
+    bye.complete(null);
+    if (!leaving) {
+      ServerFrame error = lastError;
+      String reason =
+          error == null
+              ? "the broker closed the connection"
+              : "the broker closed the connection (" + safe(error.errorCode()) + ")";
+      lost.complete(reason);
+      Consumer<String> handler = lostHandler;
+      if (handler != null) {
+        handler.accept(reason);
+      }
+    }
+  }
+
+  private static String safe(String text) {
+    return text == null ? "" : TerminalSafe.escape(text);
+  }
+}

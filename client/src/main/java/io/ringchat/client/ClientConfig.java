@@ -1,0 +1,100 @@
+package io.ringchat.client;
+
+import io.github.cdimascio.dotenv.Dotenv;
+import io.github.cdimascio.dotenv.DotenvEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where to connect and as whom, resolved from, in order of precedence: command-line flags, the
+ * environment ({@code CHAT_HOST}, {@code CHAT_PORT}, {@code CHAT_USERNAME}), a {@code .env} file,
+ * then the defaults ({@code localhost}, {@code 7878}, no username).
+ *
+ * @param username null when none was given anywhere
+ */
+public record ClientConfig(String host, int port, String username) {
+  public static final String DEFAULT_HOST = "localhost";
+  public static final int DEFAULT_PORT = 7878;
+
+  /**
+   * Resolves the configuration.
+   *
+   * @param flagHost flag value or null
+   * @param flagPort flag value or null
+   * @param flagUsername flag value or null
+   * @param env the process environment
+   * @param envFile the {@code .env} file; a missing file counts as empty
+   * @throws IllegalArgumentException with a one-line message when a port is not a port
+   */
+  public static ClientConfig resolve(
+      String flagHost,
+      Integer flagPort,
+      String flagUsername,
+      Map<String, String> env,
+      Path envFile) {
+    Map<String, String> file = readEnvFile(envFile);
+    String host = first(flagHost, env.get("CHAT_HOST"), file.get("CHAT_HOST"), DEFAULT_HOST);
+    String username =
+        first(flagUsername, env.get("CHAT_USERNAME"), file.get("CHAT_USERNAME"), null);
+    int port;
+    if (flagPort != null) {
+      port = checkPort(flagPort, "--port");
+    } else if (present(env.get("CHAT_PORT"))) {
+      port = parsePort(env.get("CHAT_PORT"), "CHAT_PORT");
+    } else if (present(file.get("CHAT_PORT"))) {
+      port = parsePort(file.get("CHAT_PORT"), "CHAT_PORT in " + envFile);
+    } else {
+      port = DEFAULT_PORT;
+    }
+    return new ClientConfig(host, port, username);
+  }
+
+  private static Map<String, String> readEnvFile(Path envFile) {
+    Map<String, String> values = new HashMap<>();
+    if (envFile == null || !Files.isRegularFile(envFile)) {
+      return values;
+    }
+    Path dir = envFile.toAbsolutePath().getParent();
+    Dotenv dotenv =
+        Dotenv.configure()
+            .directory(dir == null ? "." : dir.toString())
+            .filename(envFile.getFileName().toString())
+            .ignoreIfMalformed()
+            .load();
+    // Only what the file declares: the environment is weighed separately, with its own precedence.
+    for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
+      values.put(entry.getKey(), entry.getValue());
+    }
+    return values;
+  }
+
+  private static String first(String a, String b, String c, String fallback) {
+    for (String value : new String[] {a, b, c}) {
+      if (present(value)) {
+        return value.strip();
+      }
+    }
+    return fallback;
+  }
+
+  private static boolean present(String value) {
+    return value != null && !value.isBlank();
+  }
+
+  private static int parsePort(String value, String source) {
+    try {
+      return checkPort(Integer.parseInt(value.strip()), source);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(source + " is not a port number: '" + value + "'", e);
+    }
+  }
+
+  private static int checkPort(int port, String source) {
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException(source + " must be 1 to 65535, got " + port);
+    }
+    return port;
+  }
+}

@@ -1,0 +1,189 @@
+package io.ringchat.client;
+
+import io.ringchat.protocol.ServerFrame;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The client's command line: resolves where to connect, connects, joins, then chats at a terminal,
+ * reads commands from piped input, or sends one message ({@code --send}).
+ *
+ * <p>Exit codes: 0 after a clean leave; 1 when the connection fails or is lost, or the broker
+ * refuses a message; 2 for a usage mistake (bad option, no username, a refused name when nobody can
+ * be asked for another).
+ */
+@Command(
+    name = "ringchat-client",
+    mixinStandardHelpOptions = true,
+    versionProvider = ClientMain.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Chat in the ringchat room. Connects, joins, then reads commands:",
+      "  send <message>   send to everyone else",
+      "  who              list the members",
+      "  leave            leave and exit (also Ctrl-D, Ctrl-C)"
+    })
+public final class ClientMain implements Callable<Integer> {
+  static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  @Option(
+      names = {"-H", "--host"},
+      description = "Broker host (env CHAT_HOST, .env). Default: " + ClientConfig.DEFAULT_HOST)
+  private String host;
+
+  @Option(
+      names = {"-p", "--port"},
+      description = "Broker port (env CHAT_PORT, .env). Default: " + ClientConfig.DEFAULT_PORT)
+  private Integer port;
+
+  @Option(
+      names = {"-u", "--username"},
+      description =
+          "Name in the room (env CHAT_USERNAME, .env); asked for if missing at a terminal.")
+  private String username;
+
+  @Option(
+      names = "--env-file",
+      paramLabel = "PATH",
+      defaultValue = ".env",
+      description = "File of CHAT_* settings. Default: ${DEFAULT-VALUE} (ignored if missing).")
+  private Path envFile;
+
+  @Option(
+      names = "--send",
+      paramLabel = "MESSAGE",
+      description = "Send one message, leave and exit (0 once the broker took it).")
+  private String oneShot;
+
+  private final PrintStream out = System.out;
+  private final PrintStream err = System.err;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new ClientMain());
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          e.getCommandLine().getErr().println("ringchat-client: " + e.getMessage());
+          e.getCommandLine().getErr().println("Try 'ringchat-client --help' for the options.");
+          return CommandLine.ExitCode.USAGE;
+        });
+    return cli;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ClientConfig config;
+    try {
+      config = ClientConfig.resolve(host, port, username, System.getenv(), envFile);
+    } catch (IllegalArgumentException e) {
+      return fail(2, e.getMessage());
+    }
+    if (oneShot == null) {
+      InteractiveChat chat = InteractiveChat.onSystemTerminalIfAny();
+      if (chat != null) {
+        try (chat) {
+          return chat.run(config);
+        }
+      }
+    }
+    if (config.username() == null) {
+      return fail(
+          2, "no username: pass --username NAME, or set CHAT_USERNAME (environment or .env)");
+    }
+    Screen screen = new PlainScreen(out, err);
+    ChatSession session = new ChatSession(screen);
+    ChatConnection connection;
+    try {
+      connection = connect(config, session);
+    } catch (IOException e) {
+      return fail(1, e.getMessage());
+    }
+    try (connection) {
+      Integer refused = joinOnce(session, config.username());
+      if (refused != null) {
+        return refused;
+      }
+      return oneShot != null ? sendOnce(session) : PipedChat.run(session, stdin(), screen);
+    }
+  }
+
+  static ChatConnection connect(ClientConfig config, ChatSession session)
+      throws IOException, InterruptedException {
+    try {
+      ChatConnection connection =
+          ChatConnection.connect(config.host(), config.port(), CONNECT_TIMEOUT_MILLIS, session);
+      session.attach(connection);
+      return connection;
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot connect to " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Joins without anyone to ask for another name: returns an exit code if refused, else null. */
+  private Integer joinOnce(ChatSession session, String name) throws InterruptedException {
+    try {
+      ServerFrame reply = session.join(name);
+      if (reply.type() == ServerFrame.Type.WELCOME) {
+        return null;
+      }
+      return fail(2, "cannot join as " + TerminalSafe.escape(name) + ": " + describe(reply));
+    } catch (TimeoutException e) {
+      return fail(1, "the broker did not answer the JOIN");
+    } catch (ExecutionException e) {
+      return fail(1, "connection lost: " + e.getCause().getMessage());
+    }
+  }
+
+  private int sendOnce(ChatSession session) throws InterruptedException {
+    session.send(oneShot);
+    boolean gotBye = session.leave();
+    ServerFrame error = session.lastError();
+    if (error != null) {
+      return fail(1, "the broker refused the message: " + describe(error));
+    }
+    if (!gotBye) {
+      return fail(1, "the broker did not confirm (no BYE); the message may not have been sent");
+    }
+    return 0;
+  }
+
+  static String describe(ServerFrame err) {
+    return TerminalSafe.escape(err.errorCode()) + " (" + TerminalSafe.escape(err.text()) + ")";
+  }
+
+  private int fail(int code, String message) {
+    err.println("ringchat-client: " + message);
+    err.flush();
+    return code;
+  }
+
+  private static BufferedReader stdin() {
+    return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ClientMain.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "ringchat-client " + (version == null ? "(development build)" : version)
+      };
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.ringchat.client;
+
+import java.io.PrintStream;
+
+/** Lines on stdout, notes on stderr: for piped input, scripts and CI. Any thread. */
+final class PlainScreen implements Screen {
+  private final PrintStream out;
+  private final PrintStream err;
+
+  PlainScreen(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public synchronized void show(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  @Override
+  public synchronized void note(String line) {
+    err.println(line);
+    err.flush();
+  }
+}

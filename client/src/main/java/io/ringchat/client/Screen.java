@@ -1,0 +1,13 @@
+package io.ringchat.client;
+
+/**
+ * Where the client shows lines: above the prompt on a terminal, plainly on stdout otherwise. Any
+ * thread may call it; text given to it is already escaped.
+ */
+interface Screen {
+  /** Shows a line from the room (a message, a notice, an error from the broker). */
+  void show(String line);
+
+  /** Shows a note from the client itself (a hint, a reason for leaving). */
+  void note(String line);
+}
