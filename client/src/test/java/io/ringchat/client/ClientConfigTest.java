@@ -1,0 +1,61 @@
+package io.ringchat.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClientConfigTest {
+  @TempDir Path dir;
+
+  private Path envFile(String content) throws IOException {
+    Path file = dir.resolve(".env");
+    Files.writeString(file, content);
+    return file;
+  }
+
+  @Test
+  void shouldUseDefaultsWhenNothingIsGiven() {
+    ClientConfig config = ClientConfig.resolve(null, null, null, Map.of(), dir.resolve(".env"));
+
+    assertThat(config).isEqualTo(new ClientConfig("localhost", 7878, null));
+  }
+
+  @Test
+  void shouldPreferFlagOverEnvironmentOverEnvFile() throws IOException {
+    Path file = envFile("CHAT_HOST=filehost\nCHAT_PORT=1111\nCHAT_USERNAME=fileuser\n");
+    Map<String, String> env = Map.of("CHAT_HOST", "envhost", "CHAT_PORT", "2222");
+
+    assertThat(ClientConfig.resolve(null, null, null, env, file))
+        .isEqualTo(new ClientConfig("envhost", 2222, "fileuser"));
+    assertThat(ClientConfig.resolve("flaghost", 3333, "flaguser", env, file))
+        .isEqualTo(new ClientConfig("flaghost", 3333, "flaguser"));
+    assertThat(ClientConfig.resolve(null, null, null, Map.of(), file))
+        .isEqualTo(new ClientConfig("filehost", 1111, "fileuser"));
+  }
+
+  @Test
+  void shouldIgnoreBlankValues() throws IOException {
+    Path file = envFile("CHAT_USERNAME=\n");
+
+    assertThat(ClientConfig.resolve(null, null, null, Map.of("CHAT_HOST", " "), file))
+        .isEqualTo(new ClientConfig("localhost", 7878, null));
+  }
+
+  @Test
+  void shouldSayWhichSettingHoldsABadPort() throws IOException {
+    assertThatThrownBy(
+            () -> ClientConfig.resolve(null, null, null, Map.of("CHAT_PORT", "http"), null))
+        .hasMessage("CHAT_PORT is not a port number: 'http'");
+    assertThatThrownBy(() -> ClientConfig.resolve(null, 0, null, Map.of(), null))
+        .hasMessage("--port must be 1 to 65535, got 0");
+    Path file = envFile("CHAT_PORT=99999\n");
+    assertThatThrownBy(() -> ClientConfig.resolve(null, null, null, Map.of(), file))
+        .hasMessageContaining("must be 1 to 65535");
+  }
+}

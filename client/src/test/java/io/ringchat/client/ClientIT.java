@@ -1,0 +1,185 @@
+package io.ringchat.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ringchat.broker.Broker;
+import io.ringchat.broker.BrokerConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client jar as a user runs it, against a real broker on 127.0.0.1. */
+class ClientIT {
+  private static final Path JAR = Path.of("target", "ringchat-client.jar");
+
+  @TempDir Path dir;
+  private Broker broker;
+  private final List<Process> processes = new ArrayList<>();
+
+  @BeforeEach
+  void startBroker() throws InterruptedException {
+    broker = Broker.start(BrokerConfig.builder().bind("127.0.0.1").port(0).build());
+  }
+
+  @AfterEach
+  void stopEverything() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    broker.stop();
+  }
+
+  private Process client(Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().remove("CHAT_HOST");
+    pb.environment().remove("CHAT_PORT");
+    pb.environment().remove("CHAT_USERNAME");
+    pb.environment().putAll(env);
+    String name = "client" + processes.size();
+    pb.redirectOutput(dir.resolve(name + ".out").toFile());
+    pb.redirectError(dir.resolve(name + ".err").toFile());
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  private String port() {
+    return "" + broker.address().getPort();
+  }
+
+  private String out(int client) throws IOException {
+    return Files.readString(dir.resolve("client" + client + ".out"), StandardCharsets.UTF_8);
+  }
+
+  private String err(int client) throws IOException {
+    return Files.readString(dir.resolve("client" + client + ".err"), StandardCharsets.UTF_8);
+  }
+
+  private static void type(Process p, String line) throws IOException {
+    OutputStream in = p.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  @Test
+  void shouldLetTwoPipedClientsChatBothWaysAndLeaveCleanly() throws Exception {
+    Process alice = client(Map.of(), "-p", port(), "-u", "alice");
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);
+    Files.writeString(dir.resolve(".env"), "CHAT_USERNAME=bob\nCHAT_PORT=" + port() + "\n");
+    Process bob = client(Map.of());
+    await().atMost(Duration.ofSeconds(20)).until(() -> out(0).contains("* bob joined"));
+
+    type(alice, "send hi bob");
+    await().atMost(Duration.ofSeconds(10)).until(() -> out(1).contains("alice: hi bob"));
+    type(bob, "send hi alice");
+    await().atMost(Duration.ofSeconds(10)).until(() -> out(0).contains("bob: hi alice"));
+    type(bob, "who");
+    await().atMost(Duration.ofSeconds(10)).until(() -> out(1).contains("members (2): "));
+
+    type(bob, "leave");
+    assertThat(bob.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(bob.exitValue()).isZero();
+    alice.getOutputStream().close(); // end of input: leaves like "leave"
+    assertThat(alice.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(alice.exitValue()).isZero();
+    assertThat(out(0)).contains("* bob left").doesNotContain("alice: hi bob");
+  }
+
+  @Test
+  void shouldDeliverOneShotSendToAnotherMemberAndExitZero() throws Exception {
+    Process listener = client(Map.of("CHAT_PORT", port(), "CHAT_USERNAME", "listener"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);
+
+    Process sender =
+        client(Map.of(), "-H", "127.0.0.1", "-p", port(), "-u", "s", "--send", "one shot");
+
+    assertThat(sender.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(sender.exitValue()).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> out(0).contains("s: one shot"));
+    listener.getOutputStream().close();
+  }
+
+  @Test
+  void shouldExitTwoWithTheReasonWhenTheNameIsTaken() throws Exception {
+    client(Map.of(), "-p", port(), "-u", "taken");
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);
+
+    Process second = client(Map.of(), "-p", port(), "-u", "TAKEN", "--send", "x");
+
+    assertThat(second.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).isEqualTo(2);
+    assertThat(err(1)).contains("cannot join as TAKEN: name_taken");
+  }
+
+  @Test
+  void shouldSayInOneLineThatTheConnectionIsRefusedAndExitOne() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    Process p =
+        client(Map.of(), "-H", "127.0.0.1", "-p", "" + closedPort, "-u", "x", "--send", "hi");
+
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(err(0).strip())
+        .isEqualTo(
+            "ringchat-client: cannot connect to 127.0.0.1:" + closedPort + ": connection refused");
+  }
+
+  @Test
+  void shouldExitTwoWithoutAUsernameWhenNotInteractive() throws Exception {
+    Process p = client(Map.of(), "-p", port());
+
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(err(0)).contains("no username").doesNotContain("Exception");
+  }
+
+  @Test
+  void shouldExitOneWithAClearLineWhenTheBrokerShutsDown() throws Exception {
+    Process p = client(Map.of(), "-p", port(), "-u", "stayer");
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);
+
+    broker.stop();
+
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(out(0)).contains("! shutting_down:");
+    assertThat(err(0))
+        .contains("connection lost: the broker closed the connection (shutting_down)");
+  }
+
+  @Test
+  void shouldPrintHostileTextEscaped() throws Exception {
+    Process p = client(Map.of(), "-p", port(), "-u", "reader");
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);
+    Process sender = client(Map.of(), "-p", port(), "-u", "evil", "--send", "x\u202Eyz\u2066 ok");
+    assertThat(sender.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> out(0).contains("evil: x\\u202eyz\\u2066 ok"));
+    assertThat(out(0)).doesNotContain("\u202E");
+    p.getOutputStream().close();
+  }
+}
