@@ -130,6 +130,17 @@ class BrokerProcessIT {
   }
 
   @Test
+  void shouldPrintStatsLineEveryInterval() throws Exception {
+    Process p = broker("--bind", "127.0.0.1", "--port", "0", "--stats-interval", "200ms");
+    BufferedReader out = reader(p.getInputStream());
+    awaitPort(out);
+
+    String stats = out.readLine();
+    assertThat(stats).startsWith("stats connections=0 ").contains(" deliveries=0 ", " errors={}");
+    assertThat(out.readLine()).startsWith("stats ");
+  }
+
+  @Test
   void shouldReadPortFromEnvironment() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {

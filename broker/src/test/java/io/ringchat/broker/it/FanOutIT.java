@@ -150,6 +150,14 @@ class FanOutIT {
   @Test
   void shouldLeaveNoGhostMembersAfterTenThousandConnectDisconnectCycles() throws Exception {
     InetSocketAddress address = broker.address();
+    // Warm up once, so that lazily created pools and threads count as the baseline.
+    try (LineClient warm = LineClient.joined(address, "warm")) {
+      warm.send("LEAVE");
+      warm.readLine();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker.counters().members() == 0);
+    long fdsBefore = openFileDescriptors();
+    long heapBefore = heapAfterGc();
     int workers = 8;
     int cycles = 10_000 / workers;
     List<Future<Void>> done = new ArrayList<>();
@@ -182,10 +190,30 @@ class FanOutIT {
               assertThat(broker.broker.counters().members()).isZero();
               assertThat(broker.broker.counters().connectionsOpen()).isZero();
             });
+    // The broker runs in this JVM: its descriptors are this process's, and come back once the
+    // closed sockets are reaped (the clients' too, as they are closed here as well).
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(openFileDescriptors()).isLessThanOrEqualTo(fdsBefore + 4));
+    assertThat(heapAfterGc()).as("heap after GC").isLessThan(heapBefore + 16L * 1024 * 1024);
     try (LineClient probe = LineClient.joined(address, "w0-0")) {
       probe.send("WHO");
       assertThat(probe.readLines(2)).containsExactly("MEMBER w0-0", "MEMBERS 1");
     }
+  }
+
+  private static long openFileDescriptors() throws IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> fds =
+        java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    java.lang.management.MemoryMXBean memory =
+        java.lang.management.ManagementFactory.getMemoryMXBean();
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   @Test
