@@ -1,5 +1,6 @@
 package io.ringchat.client;
 
+import io.ringchat.client.load.LoadCommand;
 import io.ringchat.protocol.ServerFrame;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
     name = "ringchat-client",
     mixinStandardHelpOptions = true,
     versionProvider = ClientMain.Version.class,
+    subcommands = LoadCommand.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {

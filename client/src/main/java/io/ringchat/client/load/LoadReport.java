@@ -1,0 +1,92 @@
+package io.ringchat.client.load;
+
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** The figures of one load run, as text for people and as one JSON object for scripts. */
+record LoadReport(
+    int clients,
+    int senders,
+    int size,
+    double durationSeconds,
+    long sent,
+    long delivered,
+    long expected,
+    long lost,
+    long outOfOrder,
+    long selfDeliveries,
+    long connectMillis,
+    Histogram latencyMicros) {
+
+  boolean clean() {
+    return lost == 0 && outOfOrder == 0 && selfDeliveries == 0;
+  }
+
+  double sentPerSecond() {
+    return sent / durationSeconds;
+  }
+
+  double deliveredPerSecond() {
+    return delivered / durationSeconds;
+  }
+
+  private long percentile(double p) {
+    return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(p);
+  }
+
+  String text() {
+    return String.format(
+        Locale.ROOT,
+        "clients %d, senders %d, size %d B, %.1f s%n"
+            + "sent %,d (%,.0f/s), delivered %,d (%,.0f/s), expected %,d%n"
+            + "lost %d, out of order %d, to self %d%n"
+            + "latency us: p50 %d, p90 %d, p99 %d, p99.9 %d, max %d%n"
+            + "connect %d ms%n",
+        clients,
+        senders,
+        size,
+        durationSeconds,
+        sent,
+        sentPerSecond(),
+        delivered,
+        deliveredPerSecond(),
+        expected,
+        lost,
+        outOfOrder,
+        selfDeliveries,
+        percentile(50),
+        percentile(90),
+        percentile(99),
+        percentile(99.9),
+        latencyMicros.getMaxValue(),
+        connectMillis);
+  }
+
+  String json() {
+    return String.format(
+        Locale.ROOT,
+        "{\"clients\":%d,\"senders\":%d,\"size\":%d,\"duration_s\":%.3f,\"sent\":%d,"
+            + "\"delivered\":%d,\"expected\":%d,\"lost\":%d,\"out_of_order\":%d,"
+            + "\"self_deliveries\":%d,\"sent_per_sec\":%.1f,\"delivered_per_sec\":%.1f,"
+            + "\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
+            + "\"max\":%d}}",
+        clients,
+        senders,
+        size,
+        durationSeconds,
+        sent,
+        delivered,
+        expected,
+        lost,
+        outOfOrder,
+        selfDeliveries,
+        sentPerSecond(),
+        deliveredPerSecond(),
+        connectMillis,
+        percentile(50),
+        percentile(90),
+        percentile(99),
+        percentile(99.9),
+        latencyMicros.getMaxValue());
+  }
+}

@@ -1,0 +1,268 @@
+package io.ringchat.client.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ringchat.protocol.ClientFrames;
+import io.ringchat.protocol.Command;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One load run: connect and join every client, warm up, measure, stop the senders, wait for the
+ * deliveries to drain, and collect what every event loop saw. Runs on the calling thread; the
+ * connections live on a few Netty event loops, never a thread per connection.
+ */
+// Writes use the void promise (a failure reaches the pipeline), and closes are fire-and-forget.
+@SuppressWarnings("FutureReturnValueIgnored")
+final class LoadRun {
+  private final LoadOptions options;
+  private final PrintStream progress;
+
+  LoadRun(LoadOptions options, PrintStream progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  LoadReport execute() throws Exception {
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends SocketChannel> channelType =
+        epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    MultiThreadIoEventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            options.threads, new DefaultThreadFactory("ringchat-load", true), io);
+    try {
+      return execute(group, channelType);
+    } finally {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+    }
+  }
+
+  private LoadReport execute(MultiThreadIoEventLoopGroup group, Class<? extends SocketChannel> type)
+      throws Exception {
+    RunControl run =
+        new RunControl(
+            options.clients, options.senders, options.size, options.rate, options.window);
+    IdentityHashMap<EventExecutor, LoopStats> statsByLoop = new IdentityHashMap<>();
+    for (EventExecutor loop : group) {
+      statsByLoop.put(loop, new LoopStats());
+    }
+    CountDownLatch joined = new CountDownLatch(options.clients);
+    List<LoadConnection> connections = new ArrayList<>(options.clients);
+    List<Channel> channels = new ArrayList<>(options.clients);
+
+    long connectStart = System.nanoTime();
+    for (int i = 0; i < options.clients; i++) {
+      EventLoop loop = group.next();
+      int senderIndex = i < options.senders ? i : -1;
+      LoadConnection connection =
+          new LoadConnection(run, i, senderIndex, statsByLoop.get(loop), joined);
+      connections.add(connection);
+      Bootstrap bootstrap =
+          new Bootstrap()
+              .group(loop)
+              .channel(type)
+              .option(ChannelOption.TCP_NODELAY, true)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(connection);
+                    }
+                  });
+      ChannelFuture connect =
+          options.sourceAddresses > 1
+              ? bootstrap.connect(
+                  new InetSocketAddress(options.host, options.port),
+                  new InetSocketAddress(sourceAddress(i), 0))
+              : bootstrap.connect(options.host, options.port);
+      // Wait for each connect, so that a burst of SYNs does not overflow the listen backlog.
+      if (!connect.await(30, TimeUnit.SECONDS) || !connect.isSuccess()) {
+        throw new IllegalStateException(
+            "cannot connect client "
+                + i
+                + " to "
+                + options.host
+                + ":"
+                + options.port
+                + ": "
+                + connect.cause());
+      }
+      Channel channel = connect.channel();
+      channels.add(channel);
+      channel.writeAndFlush(
+          ClientFrames.encode(channel.alloc(), Command.JOIN, options.prefix + i),
+          channel.voidPromise());
+    }
+    if (!joined.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(
+          (options.clients - joined.getCount()) + " of " + options.clients + " clients joined");
+    }
+    long connectMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStart);
+    progress.printf("load: %d clients joined in %d ms%n", options.clients, connectMillis);
+
+    List<ScheduledFuture<?>> tickers = new ArrayList<>();
+    if (run.fixedRate()) {
+      IdentityHashMap<EventExecutor, List<LoadConnection>> sendersByLoop = new IdentityHashMap<>();
+      for (LoadConnection c : connections) {
+        if (c.senderIndex() >= 0) {
+          sendersByLoop.computeIfAbsent(c.loop(), l -> new ArrayList<>()).add(c);
+        }
+      }
+      for (Map.Entry<EventExecutor, List<LoadConnection>> e : sendersByLoop.entrySet()) {
+        List<LoadConnection> senders = e.getValue();
+        tickers.add(
+            e.getKey().scheduleAtFixedRate(() -> tick(senders), 0, 1, TimeUnit.MILLISECONDS));
+      }
+    } else {
+      // Observers on the sender's own loop wake it at once; the tick covers the others.
+      for (EventExecutor loop : group) {
+        List<LoadConnection> senders = new ArrayList<>();
+        for (LoadConnection c : connections) {
+          if (c.senderIndex() >= 0 && c.loop() == loop) {
+            senders.add(c);
+          }
+        }
+        tickers.add(
+            loop.scheduleAtFixedRate(
+                () -> senders.forEach(LoadConnection::pumpWindow), 0, 1, TimeUnit.MILLISECONDS));
+      }
+    }
+
+    sleepReporting("warm-up", options.warmupSeconds, statsByLoop);
+    onEachLoop(connections, LoadConnection::startMeasuring);
+    run.phase = RunControl.MEASURE;
+    long measureStart = System.nanoTime();
+    sleepReporting("measure", options.durationSeconds, statsByLoop);
+    AtomicLong sent = new AtomicLong();
+    onEachLoop(connections, c -> sent.addAndGet(c.stop()));
+    double seconds = (System.nanoTime() - measureStart) / 1e9;
+    run.phase = RunControl.STOPPED;
+    for (ScheduledFuture<?> ticker : tickers) {
+      ticker.cancel(false);
+    }
+
+    long expected = sent.get() * (options.clients - 1L);
+    // Drain: wait until everything expected has arrived, or nothing moves for two seconds.
+    long lastDelivered = -1;
+    long quietSince = System.nanoTime();
+    while (true) {
+      long delivered = collect(statsByLoop).measuredDelivered;
+      if (delivered >= expected) {
+        break;
+      }
+      if (delivered != lastDelivered) {
+        lastDelivered = delivered;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(2)) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    LoopStats total = collect(statsByLoop);
+    for (Channel channel : channels) {
+      channel.close();
+    }
+    return new LoadReport(
+        options.clients,
+        options.senders,
+        options.size,
+        seconds,
+        sent.get(),
+        total.measuredDelivered,
+        expected,
+        Math.max(0, expected - total.measuredDelivered),
+        total.outOfOrder,
+        total.selfDeliveries,
+        connectMillis,
+        total.latencyMicros);
+  }
+
+  private String sourceAddress(int client) {
+    int n = client % options.sourceAddresses;
+    return "127.0." + (n / 250) + "." + (1 + n % 250);
+  }
+
+  private static void tick(List<LoadConnection> senders) {
+    long now = System.nanoTime();
+    for (LoadConnection c : senders) {
+      c.sendDue(now);
+    }
+  }
+
+  /** Runs {@code action} for every connection on its own event loop, and waits for all. */
+  private static void onEachLoop(
+      List<LoadConnection> connections, java.util.function.Consumer<LoadConnection> action)
+      throws Exception {
+    List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (LoadConnection c : connections) {
+      done.add(c.loop().submit(() -> action.accept(c)));
+    }
+    for (io.netty.util.concurrent.Future<?> f : done) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Sums every loop's stats, each read on its own loop. */
+  private static LoopStats collect(IdentityHashMap<EventExecutor, LoopStats> statsByLoop)
+      throws Exception {
+    LoopStats total = new LoopStats();
+    for (Map.Entry<EventExecutor, LoopStats> e : statsByLoop.entrySet()) {
+      e.getKey()
+          .submit(
+              () -> {
+                LoopStats s = e.getValue();
+                synchronized (total) {
+                  total.delivered += s.delivered;
+                  total.measuredDelivered += s.measuredDelivered;
+                  total.outOfOrder += s.outOfOrder;
+                  total.selfDeliveries += s.selfDeliveries;
+                  total.latencyMicros.add(s.latencyMicros);
+                }
+              })
+          .get(30, TimeUnit.SECONDS);
+    }
+    return total;
+  }
+
+  private void sleepReporting(
+      String phase, double seconds, IdentityHashMap<EventExecutor, LoopStats> statsByLoop)
+      throws Exception {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    long previous = collect(statsByLoop).delivered;
+    while (System.nanoTime() < end) {
+      long step = Math.min(1_000_000_000L, end - System.nanoTime());
+      if (step > 0) {
+        Thread.sleep(step / 1_000_000, (int) (step % 1_000_000));
+      }
+      if (seconds >= 3) {
+        long delivered = collect(statsByLoop).delivered;
+        progress.printf("load: %s %,d deliveries/s%n", phase, delivered - previous);
+        previous = delivered;
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.ringchat.client.load;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The shared state of one load run, written by the main thread and read by the event loops: which
+ * phase the run is in, and from which sequence number each sender's messages count.
+ */
+final class RunControl {
+  static final int WARMUP = 0;
+  static final int MEASURE = 1;
+  static final int STOPPED = 2;
+
+  volatile int phase = WARMUP;
+
+  /** Per sender: the first sequence number sent while measuring; MAX_VALUE before that. */
+  final AtomicIntegerArray firstMeasured;
+
+  /**
+   * Per sender: how many of its messages its observer (the next member after it) has received. The
+   * sender's window counts from here, so the window bounds messages in flight to members, not
+   * merely into the broker.
+   */
+  final AtomicIntegerArray observed;
+
+  /** Per sender: its connection, so that an observer on the same loop can wake it at once. */
+  final LoadConnection[] senderConnections;
+
+  final int clients;
+  final int senders;
+  final int size;
+  final double ratePerSender;
+  final int window;
+  final long startNanos = System.nanoTime();
+
+  RunControl(int clients, int senders, int size, double ratePerSender, int window) {
+    this.clients = clients;
+    this.senders = senders;
+    this.size = size;
+    this.ratePerSender = ratePerSender;
+    this.window = window;
+    this.firstMeasured = new AtomicIntegerArray(Math.max(1, senders));
+    this.observed = new AtomicIntegerArray(Math.max(1, senders));
+    this.senderConnections = new LoadConnection[Math.max(1, senders)];
+    for (int i = 0; i < senders; i++) {
+      firstMeasured.set(i, Integer.MAX_VALUE);
+    }
+  }
+
+  /** The member whose receipts acknowledge {@code sender}'s messages. */
+  int observerOf(int sender) {
+    return (sender + 1) % clients;
+  }
+
+  boolean fixedRate() {
+    return ratePerSender > 0;
+  }
+}
