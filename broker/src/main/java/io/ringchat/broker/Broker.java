@@ -15,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.ringchat.broker.net.AcceptErrorLogger;
 import io.ringchat.broker.net.BrokerChannelInitializer;
 import io.ringchat.broker.net.EventLoopOutbound;
 import io.ringchat.broker.net.Transport;
@@ -124,6 +125,8 @@ public final class Broker {
     if (!bound.isSuccess()) {
       throw new BindFailedException(config.bind(), config.port(), bound.cause());
     }
+    // Last in the listening pipeline, behind Netty's acceptor, which forwards accept failures.
+    bound.channel().pipeline().addLast(new AcceptErrorLogger(counters));
     return bound.channel();
   }
 

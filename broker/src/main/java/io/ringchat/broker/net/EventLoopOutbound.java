@@ -14,7 +14,8 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * for reuse.
  */
 public final class EventLoopOutbound implements Outbound {
-  private static final int POOLED_BATCHES_PER_LOOP = 64;
+  /** A loop rarely has more than a few batches queued; more are allocated and dropped. */
+  private static final int POOLED_BATCHES_PER_LOOP = 16;
 
   /** One event loop, the batch being filled for it, and its spent batches for reuse. */
   private static final class Lane {

@@ -19,19 +19,27 @@ final class WriteBatch implements Runnable {
   /** Entry length meaning: write the whole buffer, whose reference the batch owns. */
   private static final int WHOLE = -1;
 
+  private static final int INITIAL_ENTRIES = 64;
+
+  /**
+   * A batch that grew past this many entries (a broadcast to thousands of members) shrinks back
+   * when it is returned, so that pooled batches do not keep peak-sized arrays for good.
+   */
+  private static final int MAX_RETAINED_ENTRIES = 1024;
+
   private final OneToOneConcurrentArrayQueue<WriteBatch> pool;
-  private Peer[] peers = new Peer[64];
-  private ByteBuf[] buffers = new ByteBuf[64];
-  private int[] offsets = new int[64];
-  private int[] lengths = new int[64];
-  private boolean[] closeAfter = new boolean[64];
+  private Peer[] peers = new Peer[INITIAL_ENTRIES];
+  private ByteBuf[] buffers = new ByteBuf[INITIAL_ENTRIES];
+  private int[] offsets = new int[INITIAL_ENTRIES];
+  private int[] lengths = new int[INITIAL_ENTRIES];
+  private boolean[] closeAfter = new boolean[INITIAL_ENTRIES];
   private int size;
 
   /** Shared segments this batch holds one reference to each. */
   private ByteBuf[] retained = new ByteBuf[8];
 
   private int retainedCount;
-  private Peer[] touched = new Peer[64];
+  private Peer[] touched = new Peer[INITIAL_ENTRIES];
 
   WriteBatch(OneToOneConcurrentArrayQueue<WriteBatch> pool) {
     this.pool = pool;
@@ -121,8 +129,19 @@ final class WriteBatch implements Runnable {
       retained[i] = null;
     }
     retainedCount = 0;
-    Arrays.fill(peers, 0, size, null);
-    Arrays.fill(buffers, 0, size, null);
+    if (peers.length > MAX_RETAINED_ENTRIES) {
+      peers = new Peer[INITIAL_ENTRIES];
+      buffers = new ByteBuf[INITIAL_ENTRIES];
+      offsets = new int[INITIAL_ENTRIES];
+      lengths = new int[INITIAL_ENTRIES];
+      closeAfter = new boolean[INITIAL_ENTRIES];
+    } else {
+      Arrays.fill(peers, 0, size, null);
+      Arrays.fill(buffers, 0, size, null);
+    }
+    if (touched.length > MAX_RETAINED_ENTRIES) {
+      touched = new Peer[INITIAL_ENTRIES];
+    }
     size = 0;
   }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Room implements EventHandler<RingEvent> {
   /** Segments stop growing here; 64 KiB is many lines per write yet small for a socket buffer. */
-  static final int MAX_SEGMENT_BYTES = 64 * 1024;
+  public static final int MAX_SEGMENT_BYTES = 64 * 1024;
 
   private final ByteBufAllocator alloc;
   private final Outbound out;
@@ -45,13 +45,28 @@ public final class Room implements EventHandler<RingEvent> {
       RoomObserver observer,
       int presenceLimit,
       int maxLineBytes) {
+    this(alloc, out, counters, observer, presenceLimit, maxLineBytes, MAX_SEGMENT_BYTES);
+  }
+
+  /**
+   * As above, with the segment size limit; 1 turns coalescing off (one segment per line), for the
+   * benchmarks that measure what coalescing is worth.
+   */
+  public Room(
+      ByteBufAllocator alloc,
+      Outbound out,
+      BrokerCounters counters,
+      RoomObserver observer,
+      int presenceLimit,
+      int maxLineBytes,
+      int maxSegmentBytes) {
     this.alloc = alloc;
     this.out = out;
     this.counters = counters;
     this.observer = observer;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
-    this.broadcast = new Broadcast(alloc, MAX_SEGMENT_BYTES);
+    this.broadcast = new Broadcast(alloc, maxSegmentBytes);
   }
 
   @Override

@@ -22,6 +22,7 @@ public final class BrokerCounters {
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private final LongAdder httpRefused = new LongAdder();
   private final LongAdder joinTimeouts = new LongAdder();
+  private final LongAdder acceptErrors = new LongAdder();
 
   // One writer: the room thread.
   private final AtomicLong members = new AtomicLong();
@@ -64,6 +65,11 @@ public final class BrokerCounters {
 
   public void joinTimeout() {
     joinTimeouts.increment();
+  }
+
+  /** Accept failed (EMFILE and the like). */
+  public void acceptError() {
+    acceptErrors.increment();
   }
 
   /** Room thread only. */
@@ -130,6 +136,7 @@ public final class BrokerCounters {
     sb.append(" ring_full_pauses=").append(ringFullPauses.sum());
     sb.append(" join_timeouts=").append(joinTimeouts.sum());
     sb.append(" http_refused=").append(httpRefused.sum());
+    sb.append(" accept_errors=").append(acceptErrors.sum());
     sb.append(" room_exceptions=").append(roomExceptions.get());
     sb.append(" errors={");
     boolean first = true;

@@ -141,6 +141,55 @@ class BrokerProcessIT {
   }
 
   @Test
+  void shouldSayOnceThatItIsOutOfFileDescriptorsAndKeepServing() throws Exception {
+    // A shell lowers the broker's open-file limit, so that a handful of connections exhaust it.
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "ulimit -n 160 && exec \""
+                    + Path.of(System.getProperty("java.home"), "bin", "java")
+                    + "\" -jar "
+                    + JAR
+                    + " --bind 127.0.0.1 --port 0")
+            .start();
+    processes.add(p);
+    BufferedReader out = reader(p.getInputStream());
+    InetSocketAddress address =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), awaitPort(out));
+    List<java.net.Socket> flood = new ArrayList<>();
+    try (LineClient member = LineClient.joined(address, "member")) {
+      for (int i = 0; i < 200; i++) {
+        java.net.Socket s = new java.net.Socket();
+        s.connect(
+            address, 2_000); // the kernel accepts into the backlog even when the broker cannot
+        flood.add(s);
+      }
+      BufferedReader err = reader(p.getErrorStream());
+      String line = err.readLine();
+      assertThat(line).contains("cannot accept connections").contains("Too many open files");
+      assertThat(line).contains("ulimit -n");
+      assertThat(member.sync("still-served")).isEmpty();
+      for (java.net.Socket s : flood) {
+        s.close();
+      }
+      flood.clear();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                try (LineClient late = LineClient.joined(address, "late")) {
+                  late.send("LEAVE");
+                }
+              });
+    } finally {
+      for (java.net.Socket s : flood) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void shouldReadPortFromEnvironment() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: starts the broker jar, drives it with the client jar's load generator,
+# and prints Markdown tables: throughput over (10, 100, 1,000 clients) x (all send / 10 send) at
+# max rate with 64-byte messages, latency at fixed rates, and broker heap / RSS per idle
+# connection on each JDK given. Broker and generator share this machine's cores.
+#
+#   ./mvnw -B package -DskipTests && bench/e2e.sh            # everything (about 6 minutes)
+#   DURATION=3 bench/e2e.sh throughput                        # one section, shorter runs
+#
+# Sections: throughput latency memory (default: all three). Environment: DURATION (s, default 5),
+# WARMUP (s, default 2), JDKS (java homes for the memory section, default: the java on PATH and
+# /usr/lib/jvm/temurin-25-jdk-amd64 if present), MAX_IDLE (default 19000), BROKER_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BROKER_JAR=broker/target/ringchat-broker.jar
+CLIENT_JAR=client/target/ringchat-client.jar
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-2}
+MAX_IDLE=${MAX_IDLE:-19000}
+SECTIONS=${*:-throughput latency memory}
+for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
+  [ -f "$jar" ] || { echo "e2e: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+broker_pid=""
+stop_broker() {
+  if [ -n "$broker_pid" ]; then
+    kill "$broker_pid" 2>/dev/null || true
+    wait "$broker_pid" 2>/dev/null || true
+    broker_pid=""
+  fi
+}
+trap 'stop_broker; rm -rf "$work"' EXIT
+
+# start_broker JAVA [extra JVM options...]: sets broker_pid and port.
+start_broker() {
+  local java=$1
+  shift
+  "$java" "$@" -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --max-clients 25000 \
+    --stats-interval 1s ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
+  broker_pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/broker.out")
+    [ -n "$port" ] && return 0
+    sleep 0.1
+  done
+  echo "e2e: broker did not start" >&2
+  cat "$work/broker.out" >&2
+  exit 1
+}
+
+# load ARGS...: one generator run; prints its JSON report.
+load() {
+  java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$port" --warmup "$WARMUP" \
+    --duration "$DURATION" --json "$work/run.json" "$@" >/dev/null 2>"$work/load.err" || true
+  cat "$work/run.json"
+}
+
+field() { # field JSON NAME -> number
+  python3 -c 'import json,sys; d=json.loads(sys.argv[1]); v=d
+for k in sys.argv[2].split("."): v=v[k]
+print(v)' "$1" "$2"
+}
+
+echo "# ringchat end-to-end, $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo
+
+best=0
+if [[ " $SECTIONS " == *" throughput "* ]]; then
+  start_broker java
+  echo "## Throughput, 64-byte messages, max rate"
+  echo
+  echo "| clients | senders | window | sent/s | deliveries/s | lost | out of order | p50 us | p99 us |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  # clients:senders:window. With every one of 1,000 members sending, a window of 64 would keep
+  # about 6 MB in flight per member, past the broker's 4 MiB --max-pending: it would (rightly)
+  # remove the generator's members as slow consumers, so that run uses a window of 4.
+  for run in 10:10:64 100:100:64 100:10:64 1000:1000:4 1000:10:64; do
+    IFS=: read -r clients senders window <<<"$run"
+    r=$(load --clients "$clients" --senders "$senders" --window "$window" --size 64)
+    d=$(field "$r" delivered_per_sec)
+    printf '| %s | %s | %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$clients" "$senders" "$window" \
+      "$(field "$r" sent_per_sec)" "$d" "$(field "$r" lost)" "$(field "$r" out_of_order)" \
+      "$(field "$r" latency_us.p50)" "$(field "$r" latency_us.p99)"
+    if [ "$clients" = 100 ] && [ "$senders" = 100 ]; then best=${d%.*}; fi
+  done
+  echo
+  stop_broker
+fi
+
+if [[ " $SECTIONS " == *" latency "* ]]; then
+  start_broker java
+  echo "## Latency at fixed rates (100 clients, 100 senders), corrected for coordinated omission"
+  echo
+  echo "| deliveries/s asked | deliveries/s | lost | p50 us | p90 us | p99 us | p99.9 us | max us |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  rates="50"
+  if [ "$best" -gt 0 ]; then
+    rates="50 $(python3 -c "print(round($best / 2 / 9900, 1))")" # half the best, per sender
+  fi
+  for rate in $rates; do
+    r=$(load --clients 100 --senders 100 --rate "$rate" --size 64)
+    printf '| %.0f | %.0f | %s | %s | %s | %s | %s | %s |\n' "$(python3 -c "print($rate*9900)")" \
+      "$(field "$r" delivered_per_sec)" "$(field "$r" lost)" "$(field "$r" latency_us.p50)" \
+      "$(field "$r" latency_us.p90)" "$(field "$r" latency_us.p99)" \
+      "$(field "$r" latency_us.p999)" "$(field "$r" latency_us.max)"
+  done
+  echo
+  stop_broker
+fi
+
+# heap_used_kib PID: heap in use right after a full GC.
+heap_used_kib() {
+  local java_home=$1 pid=$2
+  "$java_home/bin/jcmd" "$pid" GC.run >/dev/null
+  "$java_home/bin/jcmd" "$pid" GC.heap_info | grep -m1 'heap' | sed -n 's/.*used \([0-9]*\)K.*/\1/p'
+}
+rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+members_now() { grep '^stats ' "$work/broker.out" | tail -1 | sed -n 's/.* members=\([0-9]*\) .*/\1/p'; }
+
+if [[ " $SECTIONS " == *" memory "* ]]; then
+  JDKS=${JDKS:-"$(dirname "$(dirname "$(readlink -f "$(command -v java)")")") /usr/lib/jvm/temurin-25-jdk-amd64"}
+  echo "## Memory per idle joined connection (broker heap after GC, and RSS)"
+  echo
+  echo "| JDK | JVM options | connections | heap/conn (bytes) | RSS/conn (bytes) | heap total (MiB) | RSS total (MiB) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+  for jdk in $JDKS; do
+    [ -x "$jdk/bin/java" ] || continue
+    version=$("$jdk/bin/java" -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/')
+    opts=""
+    case "$version" in 2[4-9]*|[3-9]*) opts="-XX:+UseCompactObjectHeaders" ;; esac
+    for n in 1000 "$MAX_IDLE"; do
+      # shellcheck disable=SC2086
+      start_broker "$jdk/bin/java" $opts
+      sleep 2
+      h0=$(heap_used_kib "$jdk" "$broker_pid"); r0=$(rss_kib "$broker_pid")
+      java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$port" --clients "$n" --senders 0 \
+        --warmup 0 --duration 3600 --source-addresses 8 >"$work/idle.out" 2>&1 &
+      gen=$!
+      for _ in $(seq 1 600); do
+        [ "$(members_now)" = "$n" ] && break
+        sleep 0.5
+      done
+      if [ "$(members_now)" != "$n" ]; then
+        echo "| $version | $opts | $n | (only $(members_now) joined) | | | |"
+      else
+        h1=$(heap_used_kib "$jdk" "$broker_pid"); r1=$(rss_kib "$broker_pid")
+        printf '| %s | %s | %s | %d | %d | %.1f | %.1f |\n' "$version" "${opts:--}" "$n" \
+          $(( (h1 - h0) * 1024 / n )) $(( (r1 - r0) * 1024 / n )) \
+          "$(python3 -c "print($h1/1024)")" "$(python3 -c "print($r1/1024)")"
+      fi
+      kill "$gen" 2>/dev/null || true
+      wait "$gen" 2>/dev/null || true
+      stop_broker
+    done
+  done
+  echo
+fi

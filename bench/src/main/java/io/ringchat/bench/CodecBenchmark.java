@@ -1,0 +1,79 @@
+package io.ringchat.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.ringchat.protocol.ClientLine;
+import io.ringchat.protocol.Command;
+import io.ringchat.protocol.LineFrameDecoder;
+import io.ringchat.protocol.ServerFrames;
+import io.ringchat.protocol.Text;
+import java.nio.charset.StandardCharsets;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The protocol codec, on the benchmark thread: decoding and validating 64 inbound {@code SEND}
+ * lines of 64-byte text arriving in one read, and encoding 64 outbound {@code MSG} frames. Scores
+ * are lines per second.
+ */
+@State(Scope.Thread)
+public class CodecBenchmark extends BenchmarkBase {
+  private static final int LINES = 64;
+
+  private EmbeddedChannel decoder;
+  private ByteBuf inbound;
+  private ByteBuf text;
+  private final byte[] name = "load-42".getBytes(StandardCharsets.UTF_8);
+
+  @Setup
+  public void setUp() {
+    decoder = new EmbeddedChannel(new LineFrameDecoder(4096));
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < LINES; i++) {
+      lines.append("SEND ").append("x".repeat(60)).append(String.format("%04d", i)).append('\n');
+    }
+    inbound = Unpooled.directBuffer().writeBytes(lines.toString().getBytes(StandardCharsets.UTF_8));
+    text = Unpooled.directBuffer().writeBytes("y".repeat(64).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @TearDown
+  public void tearDown() {
+    decoder.finishAndReleaseAll();
+    inbound.release();
+    text.release();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(LINES)
+  public void decodeAndValidateSendLines(Blackhole bh) {
+    decoder.writeInbound(inbound.retainedDuplicate());
+    for (ByteBuf line = decoder.readInbound(); line != null; line = decoder.readInbound()) {
+      int word = ClientLine.wordLength(line);
+      Command command = Command.match(line, word);
+      ByteBuf argument = ClientLine.argument(line, word);
+      bh.consume(command);
+      bh.consume(argument != null && Text.isValid(argument));
+      line.release();
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(LINES)
+  public void encodeMsgFramesIntoOneSegment(Blackhole bh) {
+    ByteBuf segment =
+        ByteBufAllocator.DEFAULT.directBuffer(
+            LINES * ServerFrames.msgLength(name.length, text.readableBytes()));
+    for (int i = 0; i < LINES; i++) {
+      ServerFrames.writeMsg(segment, name, text);
+    }
+    bh.consume(segment.writerIndex());
+    segment.release();
+  }
+}
