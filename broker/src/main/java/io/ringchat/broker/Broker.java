@@ -9,15 +9,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringchat.broker.net.AcceptErrorLogger;
 import io.ringchat.broker.net.BrokerChannelInitializer;
 import io.ringchat.broker.net.EventLoopOutbound;
+import io.ringchat.broker.net.LoopConnections;
 import io.ringchat.broker.net.Transport;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.InboundRing;
@@ -31,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A running broker: wires the I/O threads, the ring and the room together, and stops them in order.
@@ -49,7 +48,8 @@ public final class Broker {
   private final Transport transport;
   private final MultiThreadIoEventLoopGroup acceptor;
   private final MultiThreadIoEventLoopGroup io;
-  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private EventLoop[] loops;
+  private BrokerChannelInitializer connections;
   private final InboundRing ring;
   private final Room room;
   private final Channel server;
@@ -67,7 +67,7 @@ public final class Broker {
             config.ioThreads(),
             new DefaultThreadFactory("ringchat-io", true),
             transport.ioHandlerFactory());
-    EventLoop[] loops = loops(io);
+    this.loops = loops(io);
     this.room =
         new Room(
             ByteBufAllocator.DEFAULT,
@@ -79,7 +79,7 @@ public final class Broker {
     this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), room, counters);
     ring.start();
     try {
-      this.server = bind(loops);
+      this.server = bind();
     } catch (InterruptedException | RuntimeException e) {
       ring.halt();
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
@@ -99,8 +99,16 @@ public final class Broker {
     return new Broker(config, transport, observer);
   }
 
-  private Channel bind(EventLoop[] loops) throws InterruptedException {
+  private Channel bind() throws InterruptedException {
     int maxPending = config.maxPendingBytes();
+    connections =
+        new BrokerChannelInitializer(
+            loops,
+            ring,
+            counters,
+            config.maxClients(),
+            config.maxLineBytes(),
+            config.joinTimeout().toNanos());
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(acceptor, io)
@@ -112,15 +120,7 @@ public final class Broker {
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(maxPending / 2, maxPending))
-            .childHandler(
-                new BrokerChannelInitializer(
-                    loops,
-                    ring,
-                    counters,
-                    connections,
-                    config.maxClients(),
-                    config.maxLineBytes(),
-                    config.joinTimeout().toNanos()));
+            .childHandler(connections);
     ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).await();
     if (!bound.isSuccess()) {
       throw new BindFailedException(config.bind(), config.port(), bound.cause());
@@ -160,6 +160,7 @@ public final class Broker {
    * room drain the ring, send {@code ERR shutting_down} to every connection, flush, close. Returns
    * whether everything finished in time. Safe to call more than once.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // onEachLoop collects the close futures
   public synchronized boolean stop() throws InterruptedException {
     if (stopped) {
       return true;
@@ -167,31 +168,58 @@ public final class Broker {
     stopped = true;
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     boolean clean = server.close().await(remainingMillis(deadline));
-    for (Channel channel : connections) {
-      channel.config().setAutoRead(false);
-    }
-    // Let each loop finish the read it is in, so everything already read is in the ring first.
-    for (EventExecutor loop : io) {
-      clean &= loop.submit(() -> {}).await(remainingMillis(deadline));
-    }
+    // Stop reading everywhere; each loop's task also finishes the read it is in first, so
+    // everything already read is in the ring before the shutdown event.
+    onEachLoop(channel -> channel.config().setAutoRead(false), deadline);
     clean &= publishShutdown(deadline) && room.awaitStopped(remainingMillis(deadline));
-    List<ChannelFuture> closing = new ArrayList<>();
-    for (Channel channel : connections) {
-      closing.add(
-          channel
-              .writeAndFlush(ServerFrames.encodeErr(channel.alloc(), ErrorCode.SHUTTING_DOWN))
-              .addListener(ChannelFutureListener.CLOSE));
-    }
+    // Queued on each loop behind the room's last write batch: ERR shutting_down comes last.
+    List<ChannelFuture> closing =
+        onEachLoop(
+            channel ->
+                channel
+                    .writeAndFlush(ServerFrames.encodeErr(channel.alloc(), ErrorCode.SHUTTING_DOWN))
+                    .addListener(ChannelFutureListener.CLOSE),
+            deadline);
     for (ChannelFuture future : closing) {
       clean &= future.await(remainingMillis(deadline));
     }
-    connections.close().await(remainingMillis(deadline));
+    onEachLoop(Channel::close, deadline);
     ring.halt();
     Future<?> a = acceptor.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);
     Future<?> b = io.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);
     clean &= a.await(remainingMillis(deadline));
     clean &= b.await(remainingMillis(deadline));
     return clean;
+  }
+
+  /**
+   * Runs {@code action} on every open connection, on its own event loop, and waits (until the
+   * deadline) for every loop to have done so. Returns the connections' close futures.
+   */
+  private List<ChannelFuture> onEachLoop(Consumer<Channel> action, long deadline)
+      throws InterruptedException {
+    List<Future<List<ChannelFuture>>> done = new ArrayList<>();
+    for (int i = 0; i < loops.length; i++) {
+      LoopConnections open = connections.connections(i);
+      done.add(
+          loops[i].submit(
+              () -> {
+                List<ChannelFuture> closes = new ArrayList<>(open.size());
+                open.forEach(
+                    channel -> {
+                      action.accept(channel);
+                      closes.add(channel.closeFuture());
+                    });
+                return closes;
+              }));
+    }
+    List<ChannelFuture> closes = new ArrayList<>();
+    for (Future<List<ChannelFuture>> f : done) {
+      if (f.await(remainingMillis(deadline)) && f.isSuccess()) {
+        closes.addAll(f.getNow());
+      }
+    }
+    return closes;
   }
 
   /** The shutdown thread may wait; it retries the non-blocking publish until the deadline. */

@@ -3,7 +3,6 @@ package io.ringchat.broker.net;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
 import io.ringchat.broker.ring.InboundRing;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.LineFrameDecoder;
@@ -14,39 +13,38 @@ import io.ringchat.protocol.LineFrameDecoder;
  */
 public final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
   private final EventLoop[] loops;
-  private final InboundRing ring;
-  private final BrokerCounters counters;
-  private final ConnectionLimit limit;
-  private final ChannelGroup allChannels;
   private final int maxLineBytes;
-  private final long joinTimeoutNanos;
+  private final PeerHandler.Shared[] shared;
 
   public BrokerChannelInitializer(
       EventLoop[] loops,
       InboundRing ring,
       BrokerCounters counters,
-      ChannelGroup allChannels,
       int maxClients,
       int maxLineBytes,
       long joinTimeoutNanos) {
     this.loops = loops.clone();
-    this.ring = ring;
-    this.counters = counters;
-    this.limit = new ConnectionLimit(maxClients);
-    this.allChannels = allChannels;
     this.maxLineBytes = maxLineBytes;
-    this.joinTimeoutNanos = joinTimeoutNanos;
+    ConnectionLimit limit = new ConnectionLimit(maxClients);
+    this.shared = new PeerHandler.Shared[loops.length];
+    for (int i = 0; i < loops.length; i++) {
+      shared[i] =
+          new PeerHandler.Shared(
+              ring, counters, limit, new JoinDeadlines(joinTimeoutNanos), new LoopConnections(), i);
+    }
   }
 
   @Override
   protected void initChannel(Channel channel) {
-    allChannels.add(channel);
     channel
         .pipeline()
         .addLast("lines", new LineFrameDecoder(maxLineBytes))
-        .addLast(
-            "peer",
-            new PeerHandler(ring, counters, limit, joinTimeoutNanos, indexOf(channel.eventLoop())));
+        .addLast("peer", new PeerHandler(shared[indexOf(channel.eventLoop())]));
+  }
+
+  /** The open connections of I/O event loop {@code index}; walk them on that loop only. */
+  public LoopConnections connections(int index) {
+    return shared[index].connections();
   }
 
   private int indexOf(EventLoop loop) {
