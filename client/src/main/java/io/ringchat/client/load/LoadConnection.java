@@ -164,14 +164,23 @@ final class LoadConnection extends ByteToMessageDecoder {
     channel.writeAndFlush(burst, channel.voidPromise());
   }
 
-  /** Fixed-rate mode, called each tick: send what is due, stamped with its intended time. */
+  /**
+   * Fixed-rate mode, called each tick: send what is due, stamped with its intended time. Sender i
+   * of S is offset by i/S of a period, so that the senders together make an even stream rather than
+   * S messages at the same instant every period.
+   */
   void sendDue(long nowNanos) {
     if (senderIndex < 0 || stopped) {
       return;
     }
-    long elapsed = nowNanos - run.startNanos;
-    // Message k is due at k / rate: at elapsed time t, messages 0 .. floor(t * rate) are due.
-    long due = (long) (elapsed / 1e9 * run.ratePerSender) + 1;
+    double periodNanos = 1e9 / run.ratePerSender;
+    long firstNanos = run.startNanos + (long) (periodNanos * senderIndex / run.senders);
+    long elapsed = nowNanos - firstNanos;
+    if (elapsed < 0) {
+      return;
+    }
+    // Message k is due at first + k periods: at elapsed time t, messages 0 .. t / period are due.
+    long due = (long) (elapsed / periodNanos) + 1;
     if (due <= nextSeq) {
       return;
     }
@@ -180,7 +189,7 @@ final class LoadConnection extends ByteToMessageDecoder {
     for (int i = 0; i < count; i++) {
       // The intended send time, not the actual one: latency then includes any time the
       // generator itself fell behind (coordinated omission).
-      long intended = run.startNanos + (long) (nextSeq * 1e9 / run.ratePerSender);
+      long intended = firstNanos + (long) (nextSeq * periodNanos);
       writeMessage(burst, nextSeq, intended);
       nextSeq++;
     }
