@@ -148,19 +148,20 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
     BrokerConfig config;
     try {
       config =
-          new BrokerConfig(
-              bind,
-              port,
-              maxLine,
-              maxPending,
-              maxClients,
-              joinTimeout,
-              presenceLimit,
-              ringSize,
-              waitStrategy,
-              ioThreads,
-              shutdownTimeout,
-              statsInterval);
+          BrokerConfig.builder()
+              .bind(bind)
+              .port(port)
+              .maxLineBytes(maxLine)
+              .maxPendingBytes(maxPending)
+              .maxClients(maxClients)
+              .joinTimeout(joinTimeout)
+              .presenceLimit(presenceLimit)
+              .ringSize(ringSize)
+              .waitStrategy(waitStrategy)
+              .ioThreads(ioThreads)
+              .shutdownTimeout(shutdownTimeout)
+              .statsInterval(statsInterval)
+              .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

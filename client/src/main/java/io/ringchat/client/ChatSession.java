@@ -69,6 +69,24 @@ final class ChatSession implements ChatConnection.Listener {
     throw new ExecutionException(new java.io.IOException((String) answer));
   }
 
+  /**
+   * Carries out one typed command; returns true when it is {@code leave}, which the caller then
+   * performs (so that it decides how to wait and what to return).
+   */
+  boolean perform(UserCommand command) {
+    switch (command.kind()) {
+      case SEND -> send(command.text());
+      case WHO -> who();
+      case HELP -> screen.note(UserCommand.HELP);
+      case UNKNOWN -> screen.note(command.text());
+      case BLANK -> {}
+      case LEAVE -> {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void send(String text) {
     connection.send(Command.SEND, text);
   }

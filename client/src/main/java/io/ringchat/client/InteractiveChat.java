@@ -129,17 +129,9 @@ final class InteractiveChat implements AutoCloseable {
         session.leave();
         return 0;
       }
-      UserCommand command = UserCommand.parse(line);
-      switch (command.kind()) {
-        case SEND -> session.send(command.text());
-        case WHO -> session.who();
-        case HELP -> screen.note(UserCommand.HELP);
-        case UNKNOWN -> screen.note(command.text());
-        case BLANK -> {}
-        case LEAVE -> {
-          session.leave();
-          return 0;
-        }
+      if (session.perform(UserCommand.parse(line))) {
+        session.leave();
+        return 0;
       }
     }
   }

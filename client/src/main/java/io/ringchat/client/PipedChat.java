@@ -15,16 +15,8 @@ final class PipedChat {
       throws IOException, InterruptedException {
     session.onLost(reason -> Exit.now(screen, "connection lost: " + reason, 1));
     for (String line = input.readLine(); line != null; line = input.readLine()) {
-      UserCommand command = UserCommand.parse(line);
-      switch (command.kind()) {
-        case SEND -> session.send(command.text());
-        case WHO -> session.who();
-        case HELP -> screen.note(UserCommand.HELP);
-        case UNKNOWN -> screen.note(command.text());
-        case BLANK -> {}
-        case LEAVE -> {
-          return leave(session, screen);
-        }
+      if (session.perform(UserCommand.parse(line))) {
+        break;
       }
     }
     return leave(session, screen);
