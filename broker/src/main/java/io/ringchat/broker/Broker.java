@@ -108,7 +108,8 @@ public final class Broker {
             counters,
             config.maxClients(),
             config.maxLineBytes(),
-            config.joinTimeout().toNanos());
+            config.joinTimeout().toNanos(),
+            config.maxRate());
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(acceptor, io)

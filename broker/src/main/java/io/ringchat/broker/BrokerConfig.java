@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param ioThreads Netty I/O threads
  * @param shutdownTimeout bound on a graceful stop
  * @param statsInterval period of the stats line, or zero for none
+ * @param maxRate lines per second one connection may send before it stops being read; 0 for no
+ *     limit
  */
 public record BrokerConfig(
     String bind,
@@ -32,7 +34,8 @@ public record BrokerConfig(
     InboundRing.Wait waitStrategy,
     int ioThreads,
     Duration shutdownTimeout,
-    Duration statsInterval) {
+    Duration statsInterval,
+    int maxRate) {
 
   public static final String DEFAULT_BIND = "0.0.0.0";
   public static final int DEFAULT_PORT = 7878;
@@ -85,6 +88,9 @@ public record BrokerConfig(
     if (shutdownTimeout.isNegative()) {
       throw new IllegalArgumentException("--shutdown-timeout must not be negative");
     }
+    if (maxRate < 0) {
+      throw new IllegalArgumentException("--max-rate must be 0 (off) or more, got " + maxRate);
+    }
     if (statsInterval.isNegative()) {
       throw new IllegalArgumentException("--stats-interval must not be negative");
     }
@@ -112,6 +118,7 @@ public record BrokerConfig(
     private int ioThreads = DEFAULT_IO_THREADS;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration statsInterval = Duration.ZERO;
+    private int maxRate;
 
     private Builder() {}
 
@@ -175,6 +182,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder maxRate(int value) {
+      maxRate = value;
+      return this;
+    }
+
     public BrokerConfig build() {
       return new BrokerConfig(
           bind,
@@ -188,7 +200,8 @@ public record BrokerConfig(
           waitStrategy,
           ioThreads,
           shutdownTimeout,
-          statsInterval);
+          statsInterval,
+          maxRate);
     }
   }
 }

@@ -122,6 +122,16 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
           "Print a stats line this often; 0s: only at shutdown. Default: ${DEFAULT-VALUE}.")
   private Duration statsInterval;
 
+  @Option(
+      names = "--max-rate",
+      paramLabel = "LINES",
+      defaultValue = "0",
+      description =
+          "Flood control: lines per second per connection (burst: a tenth of a second's worth, at"
+              + " least 8); over it the connection is not read for a while, never dropped. 0: off."
+              + " Default: ${DEFAULT-VALUE}.")
+  private int maxRate;
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -161,6 +171,7 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
               .ioThreads(ioThreads)
               .shutdownTimeout(shutdownTimeout)
               .statsInterval(statsInterval)
+              .maxRate(maxRate)
               .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -22,7 +22,8 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
       BrokerCounters counters,
       int maxClients,
       int maxLineBytes,
-      long joinTimeoutNanos) {
+      long joinTimeoutNanos,
+      int maxLinesPerSecond) {
     this.loops = loops.clone();
     this.maxLineBytes = maxLineBytes;
     ConnectionLimit limit = new ConnectionLimit(maxClients);
@@ -30,7 +31,13 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     for (int i = 0; i < loops.length; i++) {
       shared[i] =
           new PeerHandler.Shared(
-              ring, counters, limit, new JoinDeadlines(joinTimeoutNanos), new LoopConnections(), i);
+              ring,
+              counters,
+              limit,
+              new JoinDeadlines(joinTimeoutNanos),
+              new LoopConnections(),
+              i,
+              maxLinesPerSecond);
     }
   }
 

@@ -52,7 +52,8 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
       ConnectionLimit limit,
       JoinDeadlines joinDeadlines,
       LoopConnections connections,
-      int eventLoopIndex) {}
+      int eventLoopIndex,
+      int maxLinesPerSecond) {}
 
   private final Shared shared;
 
@@ -71,6 +72,11 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
 
   private ArrayDeque<Pending> backlog;
   private boolean retryScheduled;
+
+  /** Flood control; null unless --max-rate is set. */
+  private LineRate rate;
+
+  private boolean ratePaused;
 
   private record Pending(EventKind kind, Object detail) {}
 
@@ -92,6 +98,9 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     peer = new Peer(channel, shared.eventLoopIndex());
     this.ctx = ctx;
     joinDeadlineNanos = shared.joinDeadlines().start(this, ctx.executor());
+    if (shared.maxLinesPerSecond() > 0) {
+      rate = new LineRate(shared.maxLinesPerSecond(), System.nanoTime());
+    }
     shared.connections().add(this);
   }
 
@@ -102,6 +111,9 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     shared.counters().frameIn();
+    if (rate != null && !rate.take(System.nanoTime()) && !ratePaused) {
+      pauseForRate(ctx);
+    }
     if (msg == LineTooLong.INSTANCE) {
       sawFirstLine = true;
       publish(ctx, EventKind.REJECT, ErrorCode.TOO_LONG);
@@ -232,7 +244,27 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
       }
       backlog.poll();
     }
-    if (!inputDone) {
+    resumeReadingIfAllowed(ctx);
+  }
+
+  /** Over --max-rate: this line is handled, but nothing more is read until the debt is paid. */
+  private void pauseForRate(ChannelHandlerContext ctx) {
+    ratePaused = true;
+    shared.counters().rateLimitPause();
+    ctx.channel().config().setAutoRead(false);
+    ctx.executor()
+        .schedule(
+            () -> {
+              ratePaused = false;
+              resumeReadingIfAllowed(ctx);
+            },
+            Math.max(1, rate.nanosUntilClear(System.nanoTime())),
+            TimeUnit.NANOSECONDS);
+  }
+
+  /** Reads again unless something still holds it back: leaving, flood control or a full ring. */
+  private void resumeReadingIfAllowed(ChannelHandlerContext ctx) {
+    if (!inputDone && !ratePaused && (backlog == null || backlog.isEmpty())) {
       ctx.channel().config().setAutoRead(true);
     }
   }

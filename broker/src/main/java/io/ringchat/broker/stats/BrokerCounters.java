@@ -23,6 +23,7 @@ public final class BrokerCounters {
   private final LongAdder httpRefused = new LongAdder();
   private final LongAdder joinTimeouts = new LongAdder();
   private final LongAdder acceptErrors = new LongAdder();
+  private final LongAdder rateLimitPauses = new LongAdder();
 
   // One writer: the room thread.
   private final AtomicLong members = new AtomicLong();
@@ -65,6 +66,15 @@ public final class BrokerCounters {
 
   public void joinTimeout() {
     joinTimeouts.increment();
+  }
+
+  /** A connection went over --max-rate and stopped being read for a while. */
+  public void rateLimitPause() {
+    rateLimitPauses.increment();
+  }
+
+  public long rateLimitPauses() {
+    return rateLimitPauses.sum();
   }
 
   /** Accept failed (EMFILE and the like). */
@@ -134,6 +144,7 @@ public final class BrokerCounters {
     sb.append(" deliveries=").append(deliveries.get());
     sb.append(" slow_consumers=").append(slowConsumers.get());
     sb.append(" ring_full_pauses=").append(ringFullPauses.sum());
+    sb.append(" rate_limit_pauses=").append(rateLimitPauses.sum());
     sb.append(" join_timeouts=").append(joinTimeouts.sum());
     sb.append(" http_refused=").append(httpRefused.sum());
     sb.append(" accept_errors=").append(acceptErrors.sum());

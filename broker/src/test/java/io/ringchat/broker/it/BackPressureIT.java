@@ -103,6 +103,28 @@ class BackPressureIT {
   }
 
   @Test
+  void shouldPaceAFlooderOverMaxRateWithoutDroppingOrDisconnecting() throws Exception {
+    try (RunningBroker broker = RunningBroker.start(BrokerConfig.builder().maxRate(200))) {
+      try (LineClient bob = LineClient.joined(broker.address(), "bob");
+          LineClient flooder = LineClient.joined(broker.address(), "flooder")) {
+        bob.readLine();
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+          burst.append("SEND ").append(i).append('\n');
+        }
+        flooder.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+
+        List<String> lines = bob.readLines(400);
+        for (int i = 0; i < 400; i++) {
+          assertThat(lines.get(i)).isEqualTo("MSG flooder " + i);
+        }
+        assertThat(flooder.sync("still-connected")).isEmpty();
+        assertThat(broker.broker.counters().rateLimitPauses()).isPositive();
+      }
+    }
+  }
+
+  @Test
   void shouldKeepTheRoomRunningAfterAnExceptionInTheRoomHandler() throws Exception {
     try (RunningBroker broker =
         RunningBroker.start(
