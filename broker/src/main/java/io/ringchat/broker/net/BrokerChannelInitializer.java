@@ -3,7 +3,7 @@ package io.ringchat.broker.net;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.LineFrameDecoder;
 
@@ -18,7 +18,7 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
 
   public BrokerChannelInitializer(
       EventLoop[] loops,
-      InboundRing ring,
+      EventSink ring,
       BrokerCounters counters,
       int maxClients,
       int maxLineBytes,

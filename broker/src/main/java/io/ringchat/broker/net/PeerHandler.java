@@ -7,7 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.ringchat.broker.ring.EventKind;
-import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.room.Peer;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ClientLine;
@@ -47,7 +47,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
    * each idle connection a few bytes smaller, which adds up over tens of thousands.
    */
   record Shared(
-      InboundRing ring,
+      EventSink ring,
       BrokerCounters counters,
       ConnectionLimit limit,
       JoinDeadlines joinDeadlines,

@@ -21,7 +21,7 @@ import io.ringchat.broker.stats.BrokerCounters;
  * false and the caller keeps the event and stops reading. {@link #start} and {@link #halt} are
  * called by the thread that starts and stops the broker.
  */
-public final class InboundRing {
+public final class InboundRing implements EventSink {
   private static final EventTranslatorThreeArg<RingEvent, EventKind, Peer, Object> TRANSLATOR =
       (event, sequence, kind, peer, detail) -> event.set(kind, peer, detail);
 
@@ -74,6 +74,7 @@ public final class InboundRing {
   }
 
   /** Any I/O thread: publishes an event, or returns false at once if the ring is full. */
+  @Override
   public boolean tryPublish(EventKind kind, Peer peer, Object detail) {
     return ring.tryPublishEvent(TRANSLATOR, kind, peer, detail);
   }

@@ -1,0 +1,129 @@
+package io.ringchat.broker.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.ringchat.broker.ring.EventSink;
+import io.ringchat.broker.ring.RingEvent;
+import io.ringchat.broker.room.Room;
+import io.ringchat.broker.room.RoomObserver;
+import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.LineFrameDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The broker's own I/O handlers and room, wired on {@link EmbeddedChannel}s and driven on the test
+ * thread: bytes in, frames out, no sockets, no threads, no clock. The ring is replaced by a sink
+ * that hands each event to the room at once, as a batch of one.
+ */
+final class SyncBroker implements AutoCloseable {
+  final BrokerCounters counters = new BrokerCounters();
+  private final EmbeddedChannel[] channels;
+  private final List<List<String>> received = new ArrayList<>();
+  private final StringBuilder[] partial;
+  private final Room room;
+  private long sequence;
+
+  SyncBroker(int connections, int maxLineBytes, int presenceLimit) {
+    channels = new EmbeddedChannel[connections];
+    partial = new StringBuilder[connections];
+    EventLoop[] loops = new EventLoop[connections];
+    for (int i = 0; i < connections; i++) {
+      channels[i] = new EmbeddedChannel();
+      loops[i] = channels[i].eventLoop();
+      received.add(new ArrayList<>());
+      partial[i] = new StringBuilder();
+    }
+    room =
+        new Room(
+            ByteBufAllocator.DEFAULT,
+            new EventLoopOutbound(loops),
+            counters,
+            RoomObserver.NONE,
+            presenceLimit,
+            maxLineBytes);
+    EventSink sink =
+        (kind, peer, detail) -> {
+          RingEvent event = new RingEvent();
+          event.set(kind, peer, detail);
+          room.onEvent(event, sequence++, true);
+          return true;
+        };
+    ConnectionLimit limit = new ConnectionLimit(connections);
+    for (int i = 0; i < connections; i++) {
+      PeerHandler.Shared shared =
+          new PeerHandler.Shared(
+              sink,
+              counters,
+              limit,
+              new JoinDeadlines(60_000_000_000L),
+              new LoopConnections(),
+              i,
+              0);
+      channels[i].pipeline().addLast(new LineFrameDecoder(maxLineBytes), new PeerHandler(shared));
+      channels[i].pipeline().fireChannelActive(); // the handlers came after registration
+    }
+  }
+
+  boolean isOpen(int connection) {
+    return channels[connection].isOpen();
+  }
+
+  /** Feeds bytes to a connection as one read (ignored if the broker closed it). */
+  void write(int connection, byte[] bytes) {
+    if (channels[connection].isOpen()) {
+      channels[connection].writeInbound(Unpooled.wrappedBuffer(bytes));
+    }
+    pump();
+  }
+
+  /** The client drops the connection. */
+  void disconnect(int connection) {
+    if (channels[connection].isOpen()) {
+      channels[connection].close().syncUninterruptibly();
+    }
+    pump();
+  }
+
+  /** Runs the write batches and collects what each connection was sent. */
+  void pump() {
+    boolean more = true;
+    while (more) {
+      more = false;
+      for (int i = 0; i < channels.length; i++) {
+        channels[i].runPendingTasks();
+        for (ByteBuf buf = channels[i].readOutbound();
+            buf != null;
+            buf = channels[i].readOutbound()) {
+          more = true;
+          partial[i].append(buf.toString(StandardCharsets.UTF_8));
+          buf.release();
+          int lf;
+          while ((lf = partial[i].indexOf("\n")) >= 0) {
+            received.get(i).add(partial[i].substring(0, lf));
+            partial[i].delete(0, lf + 1);
+          }
+        }
+      }
+    }
+  }
+
+  List<String> received(int connection) {
+    return received.get(connection);
+  }
+
+  @Override
+  public void close() {
+    for (EmbeddedChannel channel : channels) {
+      channel.close().syncUninterruptibly();
+    }
+    pump();
+    for (EmbeddedChannel channel : channels) {
+      channel.finishAndReleaseAll();
+    }
+  }
+}
