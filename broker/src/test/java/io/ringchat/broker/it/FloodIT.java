@@ -112,11 +112,14 @@ class FloodIT {
 
   @Test
   void shouldRemoveEveryMemberThatNeverReadsWhileTheOthersLoseNothing() throws Exception {
-    int idle = Integer.getInteger("flood.nonreaders", 100);
+    int idle = Integer.getInteger("flood.nonreaders", 1000);
     int chatters = 10;
     // 10 x 800 x 2 KB = 16 MB reach every member: about twice what the kernel's socket buffers
-    // and the default --max-pending hold for one that never reads.
+    // and the default --max-pending hold for one that never reads. At 100 messages a second per
+    // sender; on this 2-core sandbox, at 1,000 a second the readers' own threads (in this JVM)
+    // fall 4 MiB behind while the sandbox's network stack fills a thousand socket buffers.
     int messages = Integer.getInteger("flood.messages", 800);
+    long pauseMillis = Long.getLong("flood.pauseMs", 10);
     InetSocketAddress address = startBroker("--presence-limit", "0");
     List<Socket> nonReaders = new ArrayList<>();
     List<LineClient> members = new ArrayList<>();
@@ -141,7 +144,7 @@ class FloodIT {
                 () -> {
                   for (int n = 0; n < messages; n++) {
                     c.send("SEND " + me + " " + n + " " + text);
-                    TimeUnit.MILLISECONDS.sleep(1); // a chat pace the readers can follow
+                    TimeUnit.MILLISECONDS.sleep(pauseMillis); // a chat pace readers can follow
                   }
                   return null;
                 }));
