@@ -63,7 +63,11 @@ class BrokerFuzzTest {
           broker.disconnect(connection);
           model.disconnect(connection);
           continue;
-        } else if (action < 8) {
+        } else if (action == 1) {
+          broker.stopReading(connection);
+          model.stopReading(connection);
+          continue;
+        } else if (action < 9) {
           bytes = data.consumeBytes(data.consumeInt(1, 40)); // raw bytes
         } else {
           StringBuilder chunk = new StringBuilder();

@@ -88,6 +88,18 @@ final class ProtocolModel {
     }
   }
 
+  /**
+   * The client of {@code connection} stopped reading until the broker held more than --max-pending
+   * for it: it gets {@code ERR slow_consumer} and is closed, and the others see it leave.
+   */
+  void stopReading(int connection) {
+    Conn c = conns[connection];
+    if (c.open) {
+      err(c, ErrorCode.SLOW_CONSUMER);
+      close(c);
+    }
+  }
+
   /** The client of {@code connection} dropped it. */
   void disconnect(int connection) {
     Conn c = conns[connection];

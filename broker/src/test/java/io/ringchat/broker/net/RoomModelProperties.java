@@ -24,11 +24,17 @@ class RoomModelProperties {
   private static final int CONNECTIONS = 4;
   private static final int MAX_LINE = 40;
 
-  /** One client action: what a connection sends (or that it drops), and where it is split. */
-  record Step(int connection, String line, boolean disconnect, int split) {
+  /**
+   * One client action: what a connection sends and where it is split, or that it drops ({@code
+   * disconnect}) or stops reading ({@code slow}).
+   */
+  record Step(int connection, String line, boolean disconnect, boolean slow, int split) {
     @Override
     public String toString() {
-      return disconnect ? connection + ": <disconnect>" : connection + ": " + line.strip();
+      if (disconnect) {
+        return connection + ": <disconnect>";
+      }
+      return slow ? connection + ": <stops reading>" : connection + ": " + line.strip();
     }
   }
 
@@ -41,6 +47,11 @@ class RoomModelProperties {
         if (step.disconnect()) {
           broker.disconnect(step.connection());
           model.disconnect(step.connection());
+          continue;
+        }
+        if (step.slow()) {
+          broker.stopReading(step.connection());
+          model.stopReading(step.connection());
           continue;
         }
         byte[] bytes = step.line().getBytes(StandardCharsets.UTF_8);
@@ -85,6 +96,7 @@ class RoomModelProperties {
                 Arbitraries.integers().between(0, CONNECTIONS - 1),
                 lines,
                 Arbitraries.integers().between(0, 19).map(n -> n == 0),
+                Arbitraries.integers().between(0, 29).map(n -> n == 0),
                 Arbitraries.integers().between(0, 70))
             .as(Step::new);
     return steps.list();

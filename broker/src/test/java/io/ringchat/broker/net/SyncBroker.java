@@ -22,18 +22,18 @@ import java.util.List;
  */
 final class SyncBroker implements AutoCloseable {
   final BrokerCounters counters = new BrokerCounters();
-  private final EmbeddedChannel[] channels;
+  private final SlowableChannel[] channels;
   private final List<List<String>> received = new ArrayList<>();
   private final StringBuilder[] partial;
   private final Room room;
   private long sequence;
 
   SyncBroker(int connections, int maxLineBytes, int presenceLimit) {
-    channels = new EmbeddedChannel[connections];
+    channels = new SlowableChannel[connections];
     partial = new StringBuilder[connections];
     EventLoop[] loops = new EventLoop[connections];
     for (int i = 0; i < connections; i++) {
-      channels[i] = new EmbeddedChannel();
+      channels[i] = new SlowableChannel();
       loops[i] = channels[i].eventLoop();
       received.add(new ArrayList<>());
       partial[i] = new StringBuilder();
@@ -79,6 +79,28 @@ final class SyncBroker implements AutoCloseable {
       channels[connection].writeInbound(Unpooled.wrappedBuffer(bytes));
     }
     pump();
+  }
+
+  /**
+   * The client stops reading: its unsent bytes pass --max-pending, as far as the broker can tell
+   * (an embedded channel never fills, so its writability is forced).
+   */
+  void stopReading(int connection) {
+    if (channels[connection].isOpen() && channels[connection].writable) {
+      channels[connection].writable = false;
+      channels[connection].pipeline().fireChannelWritabilityChanged();
+    }
+    pump();
+  }
+
+  /** An embedded channel whose writability a test can take away. */
+  private static final class SlowableChannel extends EmbeddedChannel {
+    boolean writable = true;
+
+    @Override
+    public boolean isWritable() {
+      return writable && super.isWritable();
+    }
   }
 
   /** The client drops the connection. */
