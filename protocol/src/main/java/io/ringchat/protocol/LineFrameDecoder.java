@@ -37,11 +37,6 @@ public final class LineFrameDecoder extends ByteToMessageDecoder {
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** The longest line this decoder accepts, in bytes, LF excluded. */
-  public int maxLineBytes() {
-    return maxLineBytes;
-  }
-
   /** How many bytes are held waiting for an LF; for tests that prove nothing piles up. */
   int bufferedBytes() {
     return actualReadableBytes();

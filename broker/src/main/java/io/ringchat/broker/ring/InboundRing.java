@@ -78,9 +78,4 @@ public final class InboundRing implements EventSink {
   public boolean tryPublish(EventKind kind, Peer peer, Object detail) {
     return ring.tryPublishEvent(TRANSLATOR, kind, peer, detail);
   }
-
-  /** Slots free right now; for tests and stats. */
-  public long remainingCapacity() {
-    return ring.remainingCapacity();
-  }
 }
