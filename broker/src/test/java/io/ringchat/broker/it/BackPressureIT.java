@@ -84,11 +84,7 @@ class BackPressureIT {
       try (LineClient bob = LineClient.joined(broker.address(), "bob");
           LineClient alice = LineClient.joined(broker.address(), "alice")) {
         bob.readLine();
-        StringBuilder burst = new StringBuilder();
-        for (int i = 0; i < 500; i++) {
-          burst.append("SEND ").append(i).append('\n');
-        }
-        alice.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+        alice.sendNumbered(500);
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> broker.broker.counters().ringFullPauses() > 0);
@@ -108,11 +104,7 @@ class BackPressureIT {
       try (LineClient bob = LineClient.joined(broker.address(), "bob");
           LineClient flooder = LineClient.joined(broker.address(), "flooder")) {
         bob.readLine();
-        StringBuilder burst = new StringBuilder();
-        for (int i = 0; i < 400; i++) {
-          burst.append("SEND ").append(i).append('\n');
-        }
-        flooder.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+        flooder.sendNumbered(400);
 
         List<String> lines = bob.readLines(400);
         for (int i = 0; i < 400; i++) {

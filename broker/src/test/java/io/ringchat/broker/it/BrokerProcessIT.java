@@ -67,11 +67,7 @@ class BrokerProcessIT {
     try (LineClient bob = LineClient.joined(address, "bob");
         LineClient alice = LineClient.joined(address, "alice")) {
       bob.readLine();
-      StringBuilder burst = new StringBuilder();
-      for (int i = 0; i < 2000; i++) {
-        burst.append("SEND ").append(i).append('\n');
-      }
-      alice.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+      alice.sendNumbered(2000);
       assertThat(alice.sync("sent")).isEmpty(); // all 2000 are in the room
       p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its pipes
 

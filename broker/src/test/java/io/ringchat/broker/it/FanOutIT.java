@@ -250,11 +250,7 @@ class FanOutIT {
     try (LineClient bob = LineClient.joined(broker.address(), "bob");
         LineClient alice = LineClient.joined(broker.address(), "alice")) {
       bob.readLine();
-      StringBuilder burst = new StringBuilder();
-      for (int i = 0; i < 1000; i++) {
-        burst.append("SEND ").append(i).append('\n');
-      }
-      alice.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+      alice.sendNumbered(1000);
 
       List<String> lines = bob.readLines(1000);
       for (int i = 0; i < 1000; i++) {

@@ -47,6 +47,15 @@ final class LineClient implements AutoCloseable {
     return sendRaw((line + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Sends {@code SEND 0} to {@code SEND <count - 1>} in one write. */
+  LineClient sendNumbered(int count) throws IOException {
+    StringBuilder burst = new StringBuilder(count * 10);
+    for (int i = 0; i < count; i++) {
+      burst.append("SEND ").append(i).append('\n');
+    }
+    return sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
   LineClient sendRaw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
