@@ -4,19 +4,23 @@
 # max rate with 64-byte messages, latency at fixed rates, and broker heap / RSS per idle
 # connection on each JDK given. Broker and generator share this machine's cores.
 #
-#   ./mvnw -B package -DskipTests && bench/e2e.sh            # everything (about 6 minutes)
+# When redis-server is installed, every throughput and latency shape also runs against Redis
+# pub/sub in the same run, measured by the same generator (load --target redis), with the ratio.
+#
+#   ./mvnw -B package -DskipTests && bench/e2e.sh            # everything (about 10 minutes)
 #   DURATION=3 bench/e2e.sh throughput                        # one section, shorter runs
 #
 # Sections: throughput latency memory (default: all three). Environment: DURATION (s, default 5),
-# WARMUP (s, default 2), JDKS (java homes for the memory section, default: the java on PATH and
-# /usr/lib/jvm/temurin-25-jdk-amd64 if present), MAX_IDLE (default 19000), BROKER_OPTS.
+# WARMUP (s, default 5), JDKS (java homes for the memory section, default: the java on PATH and
+# /usr/lib/jvm/temurin-25-jdk-amd64 if present), MAX_IDLE (default 19000), BROKER_OPTS, REDIS
+# (0 to leave Redis out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BROKER_JAR=broker/target/ringchat-broker.jar
 CLIENT_JAR=client/target/ringchat-client.jar
 DURATION=${DURATION:-5}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-5}
 MAX_IDLE=${MAX_IDLE:-19000}
 SECTIONS=${*:-throughput latency memory}
 for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
@@ -25,6 +29,7 @@ done
 
 work=$(mktemp -d)
 broker_pid=""
+redis_pid=""
 stop_broker() {
   if [ -n "$broker_pid" ]; then
     kill "$broker_pid" 2>/dev/null || true
@@ -32,7 +37,27 @@ stop_broker() {
     broker_pid=""
   fi
 }
-trap 'stop_broker; rm -rf "$work"' EXIT
+stop_redis() {
+  if [ -n "$redis_pid" ]; then
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+    redis_pid=""
+  fi
+}
+trap 'stop_broker; stop_redis; rm -rf "$work"' EXIT
+
+# Redis pub/sub beside the broker, if installed: no persistence, loopback only, a free port.
+redis_port=""
+if [ "${REDIS:-1}" != 0 ] && command -v redis-server >/dev/null; then
+  redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+    --protected-mode no --maxclients 50000 --logfile "$work/redis.log" >/dev/null 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 1 50); do
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+fi
 
 # start_broker JAVA [extra JVM options...]: sets broker_pid and port.
 start_broker() {
@@ -52,17 +77,39 @@ start_broker() {
   exit 1
 }
 
-# load ARGS...: one generator run; prints its JSON report.
+# load ARGS...: one generator run against the broker; prints its JSON report.
 load() {
+  rm -f "$work/run.json"
   java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$port" --warmup "$WARMUP" \
     --duration "$DURATION" --json "$work/run.json" "$@" >/dev/null 2>"$work/load.err" || true
-  cat "$work/run.json"
+  cat "$work/run.json" 2>/dev/null || echo '{}'
 }
 
-field() { # field JSON NAME -> number
+# load_redis ARGS...: the same run against Redis pub/sub; prints its JSON report, or {} if none.
+load_redis() {
+  [ -n "$redis_port" ] || { echo '{}'; return; }
+  rm -f "$work/redis.json"
+  java -jar "$CLIENT_JAR" load --target redis --host 127.0.0.1 --port "$redis_port" \
+    --warmup "$WARMUP" --duration "$DURATION" --json "$work/redis.json" "$@" >/dev/null \
+    2>"$work/load-redis.err" || true
+  cat "$work/redis.json" 2>/dev/null || echo '{}'
+}
+
+field() { # field JSON NAME -> number, or - if absent
   python3 -c 'import json,sys; d=json.loads(sys.argv[1]); v=d
-for k in sys.argv[2].split("."): v=v[k]
+for k in sys.argv[2].split("."):
+    if not isinstance(v, dict) or k not in v: print("-"); sys.exit()
+    v=v[k]
 print(v)' "$1" "$2"
+}
+ms() { # microseconds -> milliseconds with two decimals, or -
+  case "$1" in -) echo - ;; *) python3 -c "print(f'{$1/1000:.2f}')" ;; esac
+}
+ratio() { # a b -> a/b with two decimals, or -
+  python3 -c "import sys; a,b=sys.argv[1:]; print('-' if '-' in (a,b) or float(b)==0 else f'{float(a)/float(b):.2f}')" "$1" "$2"
+}
+num() { # number -> rounded with thousands separators, or -
+  case "$1" in -) echo - ;; *) python3 -c "print(f'{round(float(\"$1\")):,}')" ;; esac
 }
 
 echo "# ringchat end-to-end, $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1)"
@@ -71,21 +118,25 @@ echo
 best=0
 if [[ " $SECTIONS " == *" throughput "* ]]; then
   start_broker java
-  echo "## Throughput, 64-byte messages, max rate"
+  echo "## Throughput, 64-byte messages, max rate${redis_port:+, beside Redis pub/sub}"
   echo
-  echo "| clients | senders | window | sent/s | deliveries/s | lost | out of order | p50 us | p99 us |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| clients | senders | window | deliveries/s | lost | out of order | p99 ms | generator CPU | Redis deliveries/s | × Redis |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   # clients:senders:window. With every one of 1,000 members sending, a window of 64 would keep
   # about 6 MB in flight per member, past the broker's 4 MiB --max-pending: it would (rightly)
   # remove the generator's members as slow consumers, so that run uses a window of 4.
   for run in 10:10:64 100:100:64 100:10:64 1000:1000:4 1000:10:64; do
     IFS=: read -r clients senders window <<<"$run"
-    r=$(load --clients "$clients" --senders "$senders" --window "$window" --size 64)
+    args=(--clients "$clients" --senders "$senders" --window "$window" --size 64)
+    r=$(load "${args[@]}")
+    x=$(load_redis "${args[@]}")
     d=$(field "$r" delivered_per_sec)
-    printf '| %s | %s | %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$clients" "$senders" "$window" \
-      "$(field "$r" sent_per_sec)" "$d" "$(field "$r" lost)" "$(field "$r" out_of_order)" \
-      "$(field "$r" latency_us.p50)" "$(field "$r" latency_us.p99)"
-    if [ "$clients" = 100 ] && [ "$senders" = 100 ]; then best=${d%.*}; fi
+    xd=$(field "$x" delivered_per_sec)
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s |\n' "$clients" "$senders" "$window" \
+      "$(num "$d")" "$(field "$r" lost)" "$(field "$r" out_of_order)" \
+      "$(ms "$(field "$r" latency_us.p99)")" "$(field "$r" generator_cpu_pct)" "$(num "$xd")" \
+      "$(ratio "$d" "$xd")"
+    if [ "$clients" = 100 ] && [ "$senders" = 100 ] && [ "$d" != - ]; then best=${d%.*}; fi
   done
   echo
   stop_broker
@@ -93,23 +144,28 @@ fi
 
 if [[ " $SECTIONS " == *" latency "* ]]; then
   start_broker java
-  echo "## Latency at fixed rates, corrected for coordinated omission"
+  echo "## Latency at fixed rates, corrected for coordinated omission${redis_port:+, beside Redis pub/sub}"
   echo
-  echo "The first row is the floor of this machine: one sender, one receiver, 1,000 msg/s."
+  echo "Senders spread evenly over each period; latency from each message's intended send time."
   echo
-  echo "| clients | senders | msg/s per sender | deliveries/s | lost | p50 us | p90 us | p99 us | p99.9 us | max us |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  runs="2:1:1000 100:100:50"
+  echo "| clients | senders | msg/s per sender | deliveries/s | lost | p50 ms | p99 ms | p99.9 ms | max ms | generator CPU | Redis p50 ms | Redis p99 ms | Redis p99.9 ms | p99 × Redis |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  runs="2:1:1000 100:100:10 100:100:50"
   if [ "$best" -gt 0 ]; then
     runs="$runs 100:100:$(python3 -c "print(round($best / 2 / 9900, 1))")" # half the best rate
   fi
   for run in $runs; do
     IFS=: read -r clients senders rate <<<"$run"
-    r=$(load --clients "$clients" --senders "$senders" --rate "$rate" --size 64)
-    printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$clients" "$senders" "$rate" \
-      "$(field "$r" delivered_per_sec)" "$(field "$r" lost)" "$(field "$r" latency_us.p50)" \
-      "$(field "$r" latency_us.p90)" "$(field "$r" latency_us.p99)" \
-      "$(field "$r" latency_us.p999)" "$(field "$r" latency_us.max)"
+    args=(--clients "$clients" --senders "$senders" --rate "$rate" --size 64)
+    r=$(load "${args[@]}")
+    x=$(load_redis "${args[@]}")
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s | %s | %s |\n' \
+      "$clients" "$senders" "$rate" "$(num "$(field "$r" delivered_per_sec)")" "$(field "$r" lost)" \
+      "$(ms "$(field "$r" latency_us.p50)")" "$(ms "$(field "$r" latency_us.p99)")" \
+      "$(ms "$(field "$r" latency_us.p999)")" "$(ms "$(field "$r" latency_us.max)")" \
+      "$(field "$r" generator_cpu_pct)" "$(ms "$(field "$x" latency_us.p50)")" \
+      "$(ms "$(field "$x" latency_us.p99)")" "$(ms "$(field "$x" latency_us.p999)")" \
+      "$(ratio "$(field "$r" latency_us.p99)" "$(field "$x" latency_us.p99)")"
   done
   echo
   stop_broker

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -37,12 +38,19 @@ import java.util.function.Consumer;
  * shutdown hook, or a test).
  *
  * <pre>
- * socket ─► I/O thread: LineFrameDecoder ─► PeerHandler ──tryPublish──► ring ─► room thread: Room
+ * socket ─► I/O thread: PeerHandler (frame, check) ──tryPublish──► ring ─► room thread: Room
  *                                                                                   │
- * socket ◄── I/O thread: WriteBatch (one task per loop per ring batch) ◄────────────┘
+ * socket ◄── I/O thread: WriteBatch (one task per loop while it is busy) ◄───────────┘
  * </pre>
  */
 public final class Broker {
+  /**
+   * One read buffer size for every connection, from one shared allocator: Netty's default gives
+   * each connection its own adaptive sizer (about 80 bytes more per connection, and most members
+   * are idle). 4 KiB holds a full line and dozens of chat messages per read.
+   */
+  private static final FixedRecvByteBufAllocator READ_BUFFERS = new FixedRecvByteBufAllocator(4096);
+
   private final BrokerConfig config;
   private final BrokerCounters counters = new BrokerCounters();
   private final Transport transport;
@@ -71,7 +79,7 @@ public final class Broker {
     this.room =
         new Room(
             ByteBufAllocator.DEFAULT,
-            new EventLoopOutbound(loops),
+            new EventLoopOutbound(loops, this::wakeRoom),
             counters,
             observer,
             config.presenceLimit(),
@@ -86,6 +94,15 @@ public final class Broker {
       io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
       throw e;
     }
+  }
+
+  /**
+   * An I/O loop that took its batch wakes the room to hand over what it held back. If the ring is
+   * full the room is busy and reaches the end of a batch soon anyway, so a failed publish loses
+   * nothing.
+   */
+  private void wakeRoom() {
+    ring.tryPublish(EventKind.WAKE, null, null);
   }
 
   /** Starts a broker on the best transport; returns once it listens. */
@@ -118,6 +135,7 @@ public final class Broker {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.RECVBUF_ALLOCATOR, READ_BUFFERS)
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(maxPending / 2, maxPending))

@@ -92,10 +92,10 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
   @Option(
       names = "--wait-strategy",
       paramLabel = "STRATEGY",
-      defaultValue = "sleeping",
+      defaultValue = "park",
       converter = WaitConverter.class,
       description =
-          "How the room waits for work: blocking, sleeping, yielding, busy-spin. Default: ${DEFAULT-VALUE}.")
+          "How the room waits for work: park, blocking, sleeping, yielding, busy-spin. Default: ${DEFAULT-VALUE}.")
   private InboundRing.Wait waitStrategy;
 
   @Option(
@@ -271,7 +271,9 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
     }
   }
 
-  /** Parses {@code blocking}, {@code sleeping}, {@code yielding} or {@code busy-spin}. */
+  /**
+   * Parses {@code park}, {@code blocking}, {@code sleeping}, {@code yielding} or {@code busy-spin}.
+   */
   static final class WaitConverter implements CommandLine.ITypeConverter<InboundRing.Wait> {
     @Override
     public InboundRing.Wait convert(String value) {
@@ -281,7 +283,9 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
         }
       }
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a wait strategy; use blocking, sleeping, yielding or busy-spin");
+          "'"
+              + value
+              + "' is not a wait strategy; use park, blocking, sleeping, yielding or busy-spin");
     }
   }
 

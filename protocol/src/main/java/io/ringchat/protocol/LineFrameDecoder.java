@@ -6,7 +6,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
- * Splits a byte stream into lines ending in LF, as PROTOCOL.md frames them.
+ * Splits a byte stream into lines ending in LF, as the protocol frames them ({@link LineFramer}'s
+ * rule, as a Netty decoder).
  *
  * <p>Emits each non-empty line as a retained slice of the input without its LF, and without the CR
  * before it if there is one; the receiver releases it. Empty lines are dropped. A line longer than
@@ -19,13 +20,24 @@ import java.util.List;
 public final class LineFrameDecoder extends ByteToMessageDecoder {
   private final int maxLineBytes;
 
-  /** True while skipping the rest of a too-long line. */
-  private boolean discarding;
+  /** The framing state between reads ({@link LineFramer}). */
+  private int state = LineFramer.START;
 
-  /**
-   * How many readable bytes are already known to hold no LF, so that they are not scanned again.
-   */
-  private int scannedBytes;
+  /** The decode call's output list, while it runs. */
+  private List<Object> out;
+
+  private final LineFramer.Sink toOut =
+      new LineFramer.Sink() {
+        @Override
+        public void line(ByteBuf line) {
+          out.add(line);
+        }
+
+        @Override
+        public void tooLong() {
+          out.add(LineTooLong.INSTANCE);
+        }
+      };
 
   /**
    * @param maxLineBytes the longest line accepted, in bytes, LF excluded; at least 1
@@ -44,49 +56,11 @@ public final class LineFrameDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (in.isReadable()) {
-      int start = in.readerIndex();
-      int lf = in.indexOf(start + scannedBytes, in.writerIndex(), (byte) '\n');
-      if (lf < 0) {
-        holdPartialLine(in, out);
-        return;
-      }
-      scannedBytes = 0;
-      if (discarding) {
-        discarding = false;
-        in.readerIndex(lf + 1);
-        continue;
-      }
-      int end = lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-      int length = end - start;
-      if (length > maxLineBytes) {
-        out.add(LineTooLong.INSTANCE);
-      } else if (length > 0) {
-        out.add(in.retainedSlice(start, length));
-      }
-      in.readerIndex(lf + 1);
-    }
-  }
-
-  /** Keeps an unfinished line unless it is already too long, in which case it starts discarding. */
-  private void holdPartialLine(ByteBuf in, List<Object> out) {
-    int length = in.readableBytes();
-    if (discarding) {
-      in.skipBytes(length);
-      scannedBytes = 0;
-      return;
-    }
-    // One byte more than the limit is still fine if it is the CR of a CRLF still to come.
-    boolean tooLong =
-        length > maxLineBytes + 1
-            || (length == maxLineBytes + 1 && in.getByte(in.writerIndex() - 1) != '\r');
-    if (tooLong) {
-      in.skipBytes(length);
-      scannedBytes = 0;
-      discarding = true;
-      out.add(LineTooLong.INSTANCE);
-    } else {
-      scannedBytes = length;
+    this.out = out;
+    try {
+      state = LineFramer.frame(in, state, maxLineBytes, toOut);
+    } finally {
+      this.out = null;
     }
   }
 }

@@ -5,15 +5,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.stats.BrokerCounters;
-import io.ringchat.protocol.LineFrameDecoder;
 
 /**
- * Builds each accepted connection's pipeline: the line decoder, then the {@link PeerHandler}.
- * Called by the connection's event loop when it is registered.
+ * Builds each accepted connection's pipeline: one {@link PeerHandler}. Called by the connection's
+ * event loop when it is registered.
  */
 public final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
   private final EventLoop[] loops;
-  private final int maxLineBytes;
   private final PeerHandler.Shared[] shared;
 
   public BrokerChannelInitializer(
@@ -25,7 +23,6 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
       long joinTimeoutNanos,
       int maxLinesPerSecond) {
     this.loops = loops.clone();
-    this.maxLineBytes = maxLineBytes;
     ConnectionLimit limit = new ConnectionLimit(maxClients);
     this.shared = new PeerHandler.Shared[loops.length];
     for (int i = 0; i < loops.length; i++) {
@@ -37,16 +34,14 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
               new JoinDeadlines(joinTimeoutNanos),
               new LoopConnections(),
               i,
+              maxLineBytes,
               maxLinesPerSecond);
     }
   }
 
   @Override
   protected void initChannel(Channel channel) {
-    channel
-        .pipeline()
-        .addLast("lines", new LineFrameDecoder(maxLineBytes))
-        .addLast("peer", new PeerHandler(shared[indexOf(channel.eventLoop())]));
+    channel.pipeline().addLast("peer", new PeerHandler(shared[indexOf(channel.eventLoop())]));
   }
 
   /** The open connections of I/O event loop {@code index}; walk them on that loop only. */

@@ -4,76 +4,64 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.ringchat.broker.room.Outbound;
 import io.ringchat.broker.room.Peer;
-import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 /**
- * The room's {@link Outbound} over Netty: groups a ring batch's writes by event loop, and at the
- * end of the batch hands each loop one task, instead of one task (and one wake-up) per write.
+ * The room's {@link Outbound} over Netty: groups the room's writes by event loop into one {@link
+ * WriteBatch} per loop, and hands each loop its batch when the loop is free to take it (see {@link
+ * OutputLane} for the rule), instead of one task (and one wake-up) per write.
  *
- * <p>Room thread, except that each loop's task returns its {@link WriteBatch} to a one-to-one queue
- * for reuse.
+ * <p>Room thread only; each lane documents what its loop does.
  */
 public final class EventLoopOutbound implements Outbound {
-  /** A loop rarely has more than a few batches queued; more are allocated and dropped. */
-  private static final int POOLED_BATCHES_PER_LOOP = 16;
+  private final OutputLane[] lanes;
 
-  /** One event loop, the batch being filled for it, and its spent batches for reuse. */
-  private static final class Lane {
-    final EventLoop loop;
-    final OneToOneConcurrentArrayQueue<WriteBatch> spent =
-        new OneToOneConcurrentArrayQueue<>(POOLED_BATCHES_PER_LOOP);
-    WriteBatch current;
-
-    Lane(EventLoop loop) {
-      this.loop = loop;
-    }
-  }
-
-  private final Lane[] lanes;
-
-  public EventLoopOutbound(EventLoop[] loops) {
-    this.lanes = new Lane[loops.length];
+  /**
+   * @param wakeRoom run on an I/O thread when that loop took a batch and the room held output back
+   *     for it; must not block
+   */
+  public EventLoopOutbound(EventLoop[] loops, Runnable wakeRoom) {
+    this.lanes = new OutputLane[loops.length];
     for (int i = 0; i < loops.length; i++) {
-      lanes[i] = new Lane(loops[i]);
+      lanes[i] = new OutputLane(loops[i], wakeRoom);
     }
   }
 
   @Override
   public void write(Peer peer, ByteBuf frame) {
-    batchFor(peer).add(peer, frame, false);
+    lanes[peer.eventLoopIndex()].batch().add(peer, frame, false);
   }
 
   @Override
   public void write(Peer peer, ByteBuf shared, int offset, int length) {
-    batchFor(peer).addSlice(peer, shared, offset, length);
+    lanes[peer.eventLoopIndex()].batch().addSlice(peer, shared, offset, length);
   }
 
   @Override
   public void writeAndClose(Peer peer, ByteBuf frame) {
-    batchFor(peer).add(peer, frame, true);
+    lanes[peer.eventLoopIndex()].batch().add(peer, frame, true);
+  }
+
+  @Override
+  public boolean allBusy() {
+    for (OutputLane lane : lanes) {
+      if (!lane.busyAndWillWake()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public void endOfBatch() {
-    for (Lane lane : lanes) {
-      WriteBatch batch = lane.current;
-      if (batch != null && !batch.isEmpty()) {
-        lane.current = null;
-        lane.loop.execute(batch);
-      }
+    for (OutputLane lane : lanes) {
+      lane.handOver(false);
     }
   }
 
-  private WriteBatch batchFor(Peer peer) {
-    Lane lane = lanes[peer.eventLoopIndex()];
-    WriteBatch batch = lane.current;
-    if (batch == null) {
-      batch = lane.spent.poll();
-      if (batch == null) {
-        batch = new WriteBatch(lane.spent);
-      }
-      lane.current = batch;
+  @Override
+  public void handOverAll() {
+    for (OutputLane lane : lanes) {
+      lane.handOver(true);
     }
-    return batch;
   }
 }

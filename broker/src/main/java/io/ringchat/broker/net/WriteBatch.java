@@ -5,12 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.ringchat.broker.room.Peer;
 import java.util.Arrays;
-import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
 /**
- * The writes of one ring batch for the connections of one event loop: filled by the room thread,
- * then run once as a task on that event loop, which writes every entry in order and flushes each
- * touched channel once, so that one {@code writev} carries many frames.
+ * Writes for the connections of one event loop: filled by the room thread (over one ring batch, or
+ * several while the loop is busy), then run once as a task on that event loop, which writes every
+ * entry in order. It does not flush: its {@link OutputLane} flushes each written channel once at
+ * the end of the loop iteration, so that one {@code writev} carries many frames.
  *
  * <p>Slices of shared segments are cut here, on the I/O thread that also releases them: a slice
  * made on one thread and recycled on another is far more expensive (Netty's Recycler).
@@ -25,9 +25,9 @@ final class WriteBatch implements Runnable {
    * A batch that grew past this many entries (a broadcast to thousands of members) shrinks back
    * when it is returned, so that pooled batches do not keep peak-sized arrays for good.
    */
-  private static final int MAX_RETAINED_ENTRIES = 1024;
+  static final int MAX_RETAINED_ENTRIES = 1024;
 
-  private final OneToOneConcurrentArrayQueue<WriteBatch> pool;
+  private final OutputLane lane;
   private Peer[] peers = new Peer[INITIAL_ENTRIES];
   private ByteBuf[] buffers = new ByteBuf[INITIAL_ENTRIES];
   private int[] offsets = new int[INITIAL_ENTRIES];
@@ -39,10 +39,9 @@ final class WriteBatch implements Runnable {
   private ByteBuf[] retained = new ByteBuf[8];
 
   private int retainedCount;
-  private Peer[] touched = new Peer[INITIAL_ENTRIES];
 
-  WriteBatch(OneToOneConcurrentArrayQueue<WriteBatch> pool) {
-    this.pool = pool;
+  WriteBatch(OutputLane lane) {
+    this.lane = lane;
   }
 
   /** Room thread. */
@@ -79,13 +78,13 @@ final class WriteBatch implements Runnable {
     size++;
   }
 
-  /** The event loop of the peers: write, flush each channel once, give the batch back. */
+  /** The event loop of the peers: write every entry in order, then give the batch back. */
   // Writes use the void promise, which reports a failure to the pipeline's exceptionCaught
   // (PeerHandler) rather than through a future: there is no future to check.
   @SuppressWarnings("FutureReturnValueIgnored")
   @Override
   public void run() {
-    int touchedCount = 0;
+    lane.taken();
     for (int i = 0; i < size; i++) {
       Peer peer = peers[i];
       ByteBuf buf = buffers[i];
@@ -103,24 +102,16 @@ final class WriteBatch implements Runnable {
         channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
         continue;
       }
+      if (frame.readableBytes() > channel.bytesBeforeUnwritable()) {
+        // Unflushed bytes count toward --max-pending: before this write would pass it, let the
+        // socket take what it can, so that only a member that really is not reading is removed.
+        channel.flush();
+      }
       channel.write(frame, channel.voidPromise());
-      if (peer.firstWriteOf(this)) {
-        if (touchedCount == touched.length) {
-          touched = Arrays.copyOf(touched, touchedCount * 2);
-        }
-        touched[touchedCount++] = peer;
-      }
-    }
-    for (int i = 0; i < touchedCount; i++) {
-      Peer peer = touched[i];
-      peer.firstWriteOf(null);
-      touched[i] = null;
-      if (!peer.isOutputClosed()) {
-        peer.channel().flush();
-      }
+      lane.wrote(peer);
     }
     reset();
-    pool.offer(this);
+    lane.batchDone(this);
   }
 
   private void reset() {
@@ -138,9 +129,6 @@ final class WriteBatch implements Runnable {
     } else {
       Arrays.fill(peers, 0, size, null);
       Arrays.fill(buffers, 0, size, null);
-    }
-    if (touched.length > MAX_RETAINED_ENTRIES) {
-      touched = new Peer[INITIAL_ENTRIES];
     }
     size = 0;
   }

@@ -19,5 +19,7 @@ public enum EventKind {
   /** The I/O thread removed a slow consumer; no detail. */
   EVICTED,
   /** The broker is stopping: the room finishes its batch and reports that it is done. */
-  SHUTDOWN
+  SHUTDOWN,
+  /** An I/O loop took its last batch and can take the output the room held back; no detail. */
+  WAKE
 }

@@ -27,6 +27,8 @@ public final class InboundRing implements EventSink {
 
   /** The consumer's idle strategies, by their command-line names. */
   public enum Wait {
+    /** Spin a few microseconds, then park until a publisher unparks the room (the default). */
+    PARK,
     BLOCKING,
     SLEEPING,
     YIELDING,
@@ -34,6 +36,7 @@ public final class InboundRing implements EventSink {
 
     WaitStrategy create() {
       return switch (this) {
+        case PARK -> new SpinThenParkWaitStrategy(PARK_SPIN_NANOS);
         case BLOCKING -> new BlockingWaitStrategy();
         case SLEEPING -> new SleepingWaitStrategy();
         case YIELDING -> new YieldingWaitStrategy();
@@ -46,6 +49,14 @@ public final class InboundRing implements EventSink {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
   }
+
+  /**
+   * How long the room spins on an empty ring before it parks: long enough to catch an I/O loop's
+   * wake-up right after a hand-over, short enough to leave the I/O thread its core on a small
+   * machine. Measured on 2 cores against 0, 20 and 100 µs (README, "Measured"): 0 to 5 µs gave the
+   * lowest CPU and tail latency at fixed rates, longer spins only cost CPU.
+   */
+  static final long PARK_SPIN_NANOS = 5_000L;
 
   private final Disruptor<RingEvent> disruptor;
   private final RingBuffer<RingEvent> ring;

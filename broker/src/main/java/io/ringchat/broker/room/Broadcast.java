@@ -39,7 +39,8 @@ final class Broadcast {
 
   /** Starts a line that every member but {@code skip} (null: nobody) gets; returns its buffer. */
   ByteBuf beginLine(Peer skip, int expectedBytes, Members members, Outbound out) {
-    if (segment != null && segment.writerIndex() + expectedBytes > maxSegmentBytes) {
+    if (segment != null
+        && (segment.writerIndex() + expectedBytes > maxSegmentBytes || lines == Short.MAX_VALUE)) {
       close(members, out);
     }
     if (segment == null) {
@@ -61,11 +62,11 @@ final class Broadcast {
     Peer skip = skipped[line];
     if (skip != null) {
       if (skip.firstOwnLine < 0) {
-        skip.firstOwnLine = line;
+        skip.firstOwnLine = (short) line;
       } else {
         nextOwnLine[skip.lastOwnLine] = line;
       }
-      skip.lastOwnLine = line;
+      skip.lastOwnLine = (short) line;
     }
   }
 

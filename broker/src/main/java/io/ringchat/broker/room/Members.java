@@ -12,7 +12,7 @@ import org.agrona.collections.Object2ObjectHashMap;
  * <p>Room thread only.
  */
 final class Members {
-  private final Object2ObjectHashMap<String, Peer> byKey = new Object2ObjectHashMap<>();
+  private final Object2ObjectHashMap<NameKey, Peer> byKey = new Object2ObjectHashMap<>();
   private Peer[] dense = new Peer[16];
   private int size;
 
@@ -24,8 +24,8 @@ final class Members {
     return dense[index];
   }
 
-  boolean containsKey(String key) {
-    return byKey.containsKey(key);
+  boolean contains(Name name) {
+    return byKey.containsKey(NameKey.of(name, null));
   }
 
   void add(Peer peer, Name name) {
@@ -35,13 +35,13 @@ final class Members {
     dense[size] = peer;
     peer.becomeMember(name, size);
     size++;
-    byKey.put(name.key(), peer);
+    byKey.put(peer.nameKey(), peer);
   }
 
   void remove(Peer peer) {
     int index = peer.memberIndex();
     assert dense[index] == peer : "member index out of step";
-    byKey.remove(peer.name().key());
+    byKey.remove(peer.nameKey());
     size--;
     Peer last = dense[size];
     dense[index] = last;

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
  * One connection as both sides of the ring see it.
  *
  * <p>Threading: the channel and its event loop index are fixed at construction. The room thread
- * alone reads and writes the membership fields ({@link #name}, {@link #memberIndex}, the broadcast
- * links); the connection's event loop alone reads and writes {@link #lastWriteBatch}. The two
+ * alone reads and writes the membership fields ({@link #nameKey}, {@link #memberIndex}, the
+ * broadcast links); the connection's event loop alone reads and writes {@link #unflushed}. The two
  * volatile flags cross threads: {@link #joined} is written by the room and read by the join timer,
  * {@link #outputClosed} is written by the I/O thread and read by the room.
  */
@@ -20,20 +20,24 @@ public final class Peer {
   private volatile boolean joined;
   private volatile boolean outputClosed;
 
-  // Room thread only.
-  private Name name;
+  // Room thread only. The name is kept as its UTF-8 bytes and its map key, not as a Name and
+  // strings: the key shares the bytes when the name is already lower-case.
+  private NameKey nameKey;
   private byte[] nameBytes;
   private int memberIndex = -1;
   private boolean gone;
 
-  /** Room thread only: first and last of this member's own messages in the open segment. */
-  int firstOwnLine = -1;
+  /**
+   * Room thread only: first and last of this member's own lines in the open segment, or -1. Shorts:
+   * a segment never holds more than {@link Short#MAX_VALUE} lines ({@link Broadcast} sees to it),
+   * and four bytes less per member add up over tens of thousands.
+   */
+  short firstOwnLine = -1;
 
-  int lastOwnLine = -1;
+  short lastOwnLine = -1;
 
-  // The connection's event loop only: the write batch that last wrote to this peer, so that each
-  // batch flushes each channel once.
-  private Object lastWriteBatch;
+  // The connection's event loop only: written to since the loop last flushed it.
+  private boolean unflushed;
 
   public Peer(Channel channel, int eventLoopIndex) {
     this.channel = channel;
@@ -66,8 +70,8 @@ public final class Peer {
 
   /** Room thread: this connection is now the member {@code name} at {@code index}. */
   void becomeMember(Name name, int index) {
-    this.name = name;
     this.nameBytes = name.display().getBytes(StandardCharsets.UTF_8);
+    this.nameKey = NameKey.of(name, nameBytes);
     this.memberIndex = index;
     this.joined = true;
   }
@@ -88,8 +92,9 @@ public final class Peer {
     return memberIndex >= 0;
   }
 
-  Name name() {
-    return name;
+  /** Room thread: the name's identity, the members map's key. */
+  NameKey nameKey() {
+    return nameKey;
   }
 
   /** Room thread: the display name in UTF-8, encoded once at JOIN. */
@@ -105,18 +110,26 @@ public final class Peer {
     this.memberIndex = index;
   }
 
-  /** I/O thread: records {@code batch} and says whether it is the first write of that batch. */
-  public boolean firstWriteOf(Object batch) {
-    if (lastWriteBatch == batch) {
+  /** I/O thread: marks the channel as written but not flushed; says whether it was not already. */
+  public boolean markUnflushed() {
+    if (unflushed) {
       return false;
     }
-    lastWriteBatch = batch;
+    unflushed = true;
     return true;
+  }
+
+  /** I/O thread: the channel is about to be flushed. */
+  public void clearUnflushed() {
+    unflushed = false;
   }
 
   @Override
   public String toString() {
-    Name n = name;
-    return "Peer{" + channel.id().asShortText() + (n == null ? "" : " " + n.display()) + "}";
+    byte[] n = nameBytes;
+    return "Peer{"
+        + channel.id().asShortText()
+        + (n == null ? "" : " " + new String(n, StandardCharsets.UTF_8))
+        + "}";
   }
 }

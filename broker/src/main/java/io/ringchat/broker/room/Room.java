@@ -86,8 +86,16 @@ public final class Room implements EventHandler<RingEvent> {
     }
   }
 
-  /** Closes the open segment and hands the batch's writes over. */
+  /**
+   * End of a ring batch. If every I/O loop is still busy with earlier output, keep the broadcast
+   * segment open: messages from the next ring batches join it, and each member later gets one slice
+   * for all of them (the loop wakes the room when it is free). Otherwise close the segment and hand
+   * the writes over now, so that a quiet room adds no delay.
+   */
   public void endBatch() {
+    if (broadcast.isOpen() && out.allBusy()) {
+      return;
+    }
     broadcast.close(members, out);
     out.endOfBatch();
   }
@@ -117,6 +125,10 @@ public final class Room implements EventHandler<RingEvent> {
       case DISCONNECTED -> drop(peer, false);
       case EVICTED -> drop(peer, true);
       case SHUTDOWN -> shutdown();
+      case WAKE -> {
+        // Nothing to do here: an I/O loop is free again, and the end of this batch hands it what
+        // the room held back.
+      }
     }
   }
 
@@ -128,7 +140,7 @@ public final class Room implements EventHandler<RingEvent> {
       error(peer, ErrorCode.ALREADY_JOINED);
       return;
     }
-    if (members.containsKey(name.key())) {
+    if (members.contains(name)) {
       reply(peer, ServerFrames.encodeErr(alloc, ErrorCode.NAME_TAKEN, nameTakenText(name)));
       counters.error(ErrorCode.NAME_TAKEN);
       return;
@@ -232,9 +244,10 @@ public final class Room implements EventHandler<RingEvent> {
 
   private void shutdown() {
     shuttingDown = true;
-    // Hand the last writes to the I/O threads before saying so: the shutdown sequence then queues
-    // ERR shutting_down behind them on the same event loops.
-    endBatch();
+    // Hand the last writes to the I/O threads before saying so, busy or not: the shutdown sequence
+    // then queues ERR shutting_down behind them on the same event loops.
+    broadcast.close(members, out);
+    out.handOverAll();
     stopped.countDown();
   }
 

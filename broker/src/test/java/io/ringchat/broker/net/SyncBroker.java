@@ -5,12 +5,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.ring.RingEvent;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.room.RoomObserver;
 import io.ringchat.broker.stats.BrokerCounters;
-import io.ringchat.protocol.LineFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ final class SyncBroker implements AutoCloseable {
     room =
         new Room(
             ByteBufAllocator.DEFAULT,
-            new EventLoopOutbound(loops),
+            new EventLoopOutbound(loops, this::wakeRoom),
             counters,
             RoomObserver.NONE,
             presenceLimit,
@@ -63,10 +63,18 @@ final class SyncBroker implements AutoCloseable {
               new JoinDeadlines(60_000_000_000L),
               new LoopConnections(),
               i,
+              maxLineBytes,
               0);
-      channels[i].pipeline().addLast(new LineFrameDecoder(maxLineBytes), new PeerHandler(shared));
+      channels[i].pipeline().addLast(new PeerHandler(shared));
       channels[i].pipeline().fireChannelActive(); // the handlers came after registration
     }
+  }
+
+  /** A loop flushed and the room held output back: the wake-up the ring would carry, at once. */
+  private void wakeRoom() {
+    RingEvent wake = new RingEvent();
+    wake.set(EventKind.WAKE, null, null);
+    room.onEvent(wake, sequence++, true);
   }
 
   boolean isOpen(int connection) {

@@ -25,6 +25,7 @@ final class RoomHarness implements AutoCloseable {
   final Room room;
   private final EmbeddedChannel[] channels;
   private final Peer[] peers;
+  private final EmbeddedChannel sharedLoop;
   private final List<RingEvent> batch = new ArrayList<>();
   private long sequence;
 
@@ -33,22 +34,45 @@ final class RoomHarness implements AutoCloseable {
   }
 
   RoomHarness(int connections, int presenceLimit, RoomObserver observer) {
+    this(connections, presenceLimit, observer, false);
+  }
+
+  /**
+   * @param oneLoop every connection is served by the first connection's event loop, as with the
+   *     broker's single I/O thread (an embedded loop runs each task on the test thread)
+   */
+  RoomHarness(int connections, int presenceLimit, RoomObserver observer, boolean oneLoop) {
     channels = new EmbeddedChannel[connections];
     peers = new Peer[connections];
-    EventLoop[] loops = new EventLoop[connections];
+    // The shared loop belongs to a channel nobody writes to: an embedded channel runs its loop's
+    // tasks after each write, which a real event loop never does in the middle of a task.
+    sharedLoop = oneLoop ? new EmbeddedChannel() : null;
+    EventLoop[] loops = new EventLoop[oneLoop ? 1 : connections];
+    if (oneLoop) {
+      loops[0] = sharedLoop.eventLoop();
+    }
     for (int i = 0; i < connections; i++) {
       channels[i] = new EmbeddedChannel();
-      loops[i] = channels[i].eventLoop();
-      peers[i] = new Peer(channels[i], i);
+      if (!oneLoop) {
+        loops[i] = channels[i].eventLoop();
+      }
+      peers[i] = new Peer(channels[i], oneLoop ? 0 : i);
     }
     room =
         new Room(
             ByteBufAllocator.DEFAULT,
-            new EventLoopOutbound(loops),
+            new EventLoopOutbound(loops, this::wakeRoom),
             counters,
             observer,
             presenceLimit,
             4096);
+  }
+
+  /** A loop flushed and the room held output back: the wake-up the ring would carry, at once. */
+  private void wakeRoom() {
+    RingEvent wake = new RingEvent();
+    wake.set(EventKind.WAKE, null, null);
+    room.onEvent(wake, sequence++, true);
   }
 
   Peer peer(int connection) {
@@ -106,6 +130,11 @@ final class RoomHarness implements AutoCloseable {
     return this;
   }
 
+  /** Runs what was handed to the shared event loop (the I/O thread's turn), in one-loop mode. */
+  void runLoop() {
+    sharedLoop.runPendingTasks();
+  }
+
   /** Everything written to {@code connection} so far, as text, one entry per line. */
   List<String> received(int connection) {
     EmbeddedChannel channel = channels[connection];
@@ -154,6 +183,10 @@ final class RoomHarness implements AutoCloseable {
 
   @Override
   public void close() {
+    if (sharedLoop != null) {
+      sharedLoop.runPendingTasks();
+      sharedLoop.finishAndReleaseAll();
+    }
     for (EmbeddedChannel channel : channels) {
       channel.runPendingTasks();
       channel.finishAndReleaseAll();

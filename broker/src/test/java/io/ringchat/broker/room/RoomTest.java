@@ -80,6 +80,37 @@ class RoomTest {
   }
 
   @Test
+  void shouldMergeRingBatchesIntoOneSliceWhileTheLoopHasNotTakenItsBatch() {
+    try (RoomHarness oneLoop = new RoomHarness(3, 1000, RoomObserver.NONE, true)) {
+      oneLoop.join(0, "a").join(1, "b").join(2, "c").deliverBatch();
+      oneLoop.runLoop();
+      oneLoop.drainAll();
+
+      oneLoop.send(0, "1").deliverBatch(); // the loop is free: handed over at once
+      oneLoop.send(0, "2").deliverBatch(); // the loop has not taken "1" yet: held back ...
+      oneLoop.send(2, "3").deliverBatch(); // ... and merged into the same open segment
+      oneLoop.runLoop(); // the loop takes "1", wakes the room, which hands over "2" and "3"
+
+      assertThat(oneLoop.writesTo(1)).as("one slice for 1, one for 2 and 3").isEqualTo(2);
+      oneLoop.send(0, "4").deliverBatch();
+      oneLoop.runLoop();
+      assertThat(oneLoop.received(2)).containsExactly("MSG a 1", "MSG a 2", "MSG a 4");
+    }
+  }
+
+  @Test
+  void shouldHandEverythingOverOnShutdownEvenWhileTheLoopIsBusy() {
+    try (RoomHarness oneLoop = new RoomHarness(2, 1000, RoomObserver.NONE, true)) {
+      oneLoop.join(0, "a").join(1, "b").deliverBatch();
+      oneLoop.send(0, "1").deliverBatch(); // the loop is busy from here on
+      oneLoop.send(0, "2").add(EventKind.SHUTDOWN, 0, null).deliverBatch();
+      oneLoop.runLoop();
+
+      assertThat(oneLoop.received(1)).containsExactly("WELCOME b 2", "MSG a 1", "MSG a 2");
+    }
+  }
+
+  @Test
   void shouldPreserveTextVerbatim() {
     room.join(0, "a").join(1, "b").deliverBatch();
     drainAll();

@@ -33,9 +33,28 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(
       names = {"-p", "--port"},
-      description = "Broker port. Default: 7878")
+      description = "Broker port. Default: 7878 (6379 with --target redis)")
   void port(int value) {
-    options.port = value;
+    port = value;
+  }
+
+  private Integer port;
+
+  @Option(
+      names = "--target",
+      paramLabel = "KIND",
+      description =
+          "What to load: ringchat, or redis (Redis pub/sub on one channel, measured the same way,"
+              + " for a side-by-side figure). Default: ringchat")
+  void target(String value) {
+    for (Target t : Target.values()) {
+      if (t.optionName().equals(value.toLowerCase(java.util.Locale.ROOT))) {
+        options.target = t;
+        return;
+      }
+    }
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "--target must be ringchat or redis, got '" + value + "'");
   }
 
   @Option(names = "--clients", paramLabel = "N", description = "Members in the room. Default: 100")
@@ -66,7 +85,8 @@ public final class LoadCommand implements Callable<Integer> {
       names = "--window",
       paramLabel = "W",
       description =
-          "Unacknowledged messages per sender at rate 0 (a PONG acknowledges). Default: 256")
+          "At rate 0, messages per sender in flight: sent but not yet received by the sender's"
+              + " observer (the next member). Default: 64")
   void window(int value) {
     require(value >= 1, "--window must be at least 1");
     options.window = value;
@@ -136,6 +156,7 @@ public final class LoadCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--senders cannot exceed --clients");
     }
+    options.port = port != null ? port : options.target == Target.REDIS ? 6379 : 7878;
     LoadReport report;
     try {
       report = new LoadRun(options, System.err).execute();

@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One member of the load run: reads the broker's lines straight from the bytes (no Strings, no
+ * One member of the load run: reads the broker's frames straight from the bytes (no Strings, no
  * per-line objects), checks each sender's order, records latency; and, if it is a sender, writes
- * its messages. A message's text is {@code <sender> <seq> <sentNanos> <padding>}.
+ * its messages. A message's text is {@code <sender> <seq> <sentNanos> <padding>}. Speaks ringchat
+ * lines or Redis pub/sub ({@link Target}).
  *
- * <p>Confined to the connection's event loop.
+ * <p>Confined to the connection's event loop (a Redis sender's publishing connection is registered
+ * on the same loop).
  */
 // Writes use the void promise (a failure reaches the pipeline), and closes are fire-and-forget.
 @SuppressWarnings("FutureReturnValueIgnored")
@@ -23,7 +25,9 @@ final class LoadConnection extends ByteToMessageDecoder {
   private static final byte[] MSG = "MSG ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] WELCOME = "WELCOME ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ERR = "ERR ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] SEND = "SEND ".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SEND = "SEND ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REDIS_MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REDIS_SUBSCRIBE = "subscribe".getBytes(StandardCharsets.US_ASCII);
 
   private final RunControl run;
   private final int index;
@@ -31,9 +35,13 @@ final class LoadConnection extends ByteToMessageDecoder {
   private final LoopStats stats;
   private final CountDownLatch joined;
   private final int[] nextSeqFrom;
-  private final byte[] padding;
+  private final byte[] text;
 
   private Channel channel;
+
+  /** Where this sender's messages go: its own channel, or its publishing connection on Redis. */
+  private Channel publisher;
+
   private boolean welcomed;
 
   // Sender state.
@@ -50,8 +58,8 @@ final class LoadConnection extends ByteToMessageDecoder {
     this.joined = joined;
     this.nextSeqFrom = new int[Math.max(1, run.senders)];
     Arrays.fill(nextSeqFrom, -1);
-    this.padding = new byte[run.size];
-    Arrays.fill(padding, (byte) 'x');
+    this.text = new byte[run.size + 64];
+    Arrays.fill(text, (byte) 'x');
   }
 
   int senderIndex() {
@@ -66,9 +74,15 @@ final class LoadConnection extends ByteToMessageDecoder {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    publisher = channel;
     if (senderIndex >= 0) {
       run.senderConnections[senderIndex] = this;
     }
+  }
+
+  /** On the loop: this sender publishes on {@code channel} (Redis) instead of its own. */
+  void publishOn(Channel channel) {
+    publisher = channel;
   }
 
   @Override
@@ -87,6 +101,14 @@ final class LoadConnection extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (run.target == Target.REDIS) {
+      decodeRedis(in);
+    } else {
+      decodeLines(in);
+    }
+  }
+
+  private void decodeLines(ByteBuf in) {
     int start = in.readerIndex();
     int end = in.writerIndex();
     while (start < end) {
@@ -95,35 +117,114 @@ final class LoadConnection extends ByteToMessageDecoder {
         break;
       }
       if (startsWith(in, start, lf, MSG)) {
-        onMessage(in, start + MSG.length, lf);
+        int nameEnd = in.indexOf(start + MSG.length, lf, (byte) ' ');
+        onMessage(in, nameEnd + 1, lf);
       } else if (!welcomed && startsWith(in, start, lf, WELCOME)) {
-        welcomed = true;
-        joined.countDown();
+        welcome();
       } else if (startsWith(in, start, lf, ERR)) {
-        System.err.println(
-            "load: connection "
-                + index
-                + " got "
-                + in.toString(start, lf - start, StandardCharsets.UTF_8));
+        reportError(in, start, lf);
       }
       start = lf + 1;
     }
     in.readerIndex(start);
   }
 
-  private void onMessage(ByteBuf in, int from, int lf) {
-    int nameEnd = in.indexOf(from, lf, (byte) ' ');
-    int p = nameEnd + 1;
-    int senderEnd = in.indexOf(p, lf, (byte) ' ');
+  /**
+   * Redis pushes {@code *3 $7 message $N channel $N payload} (and {@code *3 $9 subscribe $N channel
+   * :1} once); errors are {@code -ERR ...} lines. A frame not yet complete waits for more bytes.
+   */
+  private void decodeRedis(ByteBuf in) {
+    int start = in.readerIndex();
+    int end = in.writerIndex();
+    while (start < end) {
+      int next = redisFrame(in, start, end);
+      if (next < 0) {
+        break;
+      }
+      start = next;
+    }
+    in.readerIndex(start);
+  }
+
+  /** Handles the frame at {@code start}; returns where the next begins, or -1 if incomplete. */
+  private int redisFrame(ByteBuf in, int start, int end) {
+    int lineEnd = in.indexOf(start, end, (byte) '\n');
+    if (lineEnd < 0) {
+      return -1;
+    }
+    byte type = in.getByte(start);
+    if (type != '*') {
+      if (type == '-') {
+        reportError(in, start, lineEnd - 1);
+      }
+      return lineEnd + 1; // a lone reply we do not need
+    }
+    int count = (int) parseNumber(in, start + 1, lineEnd);
+    int p = lineEnd + 1;
+    int kindFrom = -1;
+    int kindTo = -1;
+    int payloadFrom = -1;
+    int payloadTo = -1;
+    for (int i = 0; i < count; i++) {
+      int headerEnd = p < end ? in.indexOf(p, end, (byte) '\n') : -1;
+      if (headerEnd < 0) {
+        return -1;
+      }
+      if (in.getByte(p) != '$') {
+        p = headerEnd + 1; // an integer element
+        continue;
+      }
+      int length = (int) parseNumber(in, p + 1, headerEnd);
+      int dataFrom = headerEnd + 1;
+      p = dataFrom + length + 2;
+      if (p > end) {
+        return -1;
+      }
+      if (i == 0) {
+        kindFrom = dataFrom;
+        kindTo = dataFrom + length;
+      } else if (i == 2) {
+        payloadFrom = dataFrom;
+        payloadTo = dataFrom + length;
+      }
+    }
+    if (kindFrom >= 0 && startsWith(in, kindFrom, kindTo, REDIS_MESSAGE) && payloadFrom >= 0) {
+      onMessage(in, payloadFrom, payloadTo);
+    } else if (!welcomed && kindFrom >= 0 && startsWith(in, kindFrom, kindTo, REDIS_SUBSCRIBE)) {
+      welcome();
+    }
+    return p;
+  }
+
+  private void welcome() {
+    welcomed = true;
+    joined.countDown();
+  }
+
+  private void reportError(ByteBuf in, int start, int end) {
+    System.err.println(
+        "load: connection "
+            + index
+            + " got "
+            + in.toString(start, end - start, StandardCharsets.UTF_8));
+  }
+
+  /** One message whose text is {@code in[p, end)}: {@code <sender> <seq> <sentNanos> ...}. */
+  private void onMessage(ByteBuf in, int p, int end) {
+    int senderEnd = in.indexOf(p, end, (byte) ' ');
     int sender = (int) parseNumber(in, p, senderEnd);
-    int seqEnd = in.indexOf(senderEnd + 1, lf, (byte) ' ');
+    int seqEnd = in.indexOf(senderEnd + 1, end, (byte) ' ');
     int seq = (int) parseNumber(in, senderEnd + 1, seqEnd);
-    int timeEnd = in.indexOf(seqEnd + 1, lf, (byte) ' ');
-    long sentNanos = parseNumber(in, seqEnd + 1, timeEnd < 0 ? lf : timeEnd);
-    stats.delivered++;
+    int timeEnd = in.indexOf(seqEnd + 1, end, (byte) ' ');
+    long sentNanos = parseNumber(in, seqEnd + 1, timeEnd < 0 ? end : timeEnd);
     if (sender == senderIndex) {
+      if (run.target.separatePublisher()) {
+        stats.echoes++; // Redis sends subscribers their own messages; not a delivery
+        return;
+      }
       stats.selfDeliveries++;
     }
+    stats.delivered++;
     int expected = nextSeqFrom[sender];
     if (expected >= 0 && seq != expected) {
       if (seq < expected) {
@@ -155,61 +256,57 @@ final class LoadConnection extends ByteToMessageDecoder {
     if (room <= 0) {
       return;
     }
-    ByteBuf burst = channel.alloc().buffer(room * (run.size + 48));
+    ByteBuf burst = publisher.alloc().buffer(room * (run.size + 96));
     long now = System.nanoTime();
     for (int i = 0; i < room; i++) {
       writeMessage(burst, nextSeq, now);
       nextSeq++;
     }
-    channel.writeAndFlush(burst, channel.voidPromise());
+    publisher.writeAndFlush(burst, publisher.voidPromise());
   }
 
   /**
-   * Fixed-rate mode, called each tick: send what is due, stamped with its intended time. Sender i
-   * of S is offset by i/S of a period, so that the senders together make an even stream rather than
-   * S messages at the same instant every period.
+   * Fixed-rate mode: sends what is due at {@code nowNanos}, each message stamped with its intended
+   * time, and returns when this sender's next message is due. Sender i of S is offset by i/S of a
+   * period, so that the senders together make an even stream rather than S messages at the same
+   * instant every period.
    */
-  void sendDue(long nowNanos) {
+  long sendDue(long nowNanos) {
     if (senderIndex < 0 || stopped) {
-      return;
+      return Long.MAX_VALUE;
     }
     double periodNanos = 1e9 / run.ratePerSender;
     long firstNanos = run.startNanos + (long) (periodNanos * senderIndex / run.senders);
     long elapsed = nowNanos - firstNanos;
-    if (elapsed < 0) {
-      return;
-    }
     // Message k is due at first + k periods: at elapsed time t, messages 0 .. t / period are due.
-    long due = (long) (elapsed / periodNanos) + 1;
-    if (due <= nextSeq) {
-      return;
+    long due = elapsed < 0 ? 0 : (long) (elapsed / periodNanos) + 1;
+    if (due > nextSeq) {
+      int count = (int) Math.min(due - nextSeq, 10_000);
+      ByteBuf burst = publisher.alloc().buffer(count * (run.size + 96));
+      for (int i = 0; i < count; i++) {
+        // The intended send time, not the actual one: latency then includes any time the
+        // generator itself fell behind (coordinated omission).
+        long intended = firstNanos + (long) (nextSeq * periodNanos);
+        writeMessage(burst, nextSeq, intended);
+        nextSeq++;
+      }
+      publisher.writeAndFlush(burst, publisher.voidPromise());
     }
-    int count = (int) Math.min(due - nextSeq, 10_000);
-    ByteBuf burst = channel.alloc().buffer(count * (run.size + 48));
-    for (int i = 0; i < count; i++) {
-      // The intended send time, not the actual one: latency then includes any time the
-      // generator itself fell behind (coordinated omission).
-      long intended = firstNanos + (long) (nextSeq * periodNanos);
-      writeMessage(burst, nextSeq, intended);
-      nextSeq++;
-    }
-    channel.writeAndFlush(burst, channel.voidPromise());
+    return firstNanos + (long) (nextSeq * periodNanos);
   }
 
   private void writeMessage(ByteBuf out, int seq, long sentNanos) {
-    out.writeBytes(SEND);
-    int textStart = out.writerIndex();
-    writeNumber(out, senderIndex);
-    out.writeByte(' ');
-    writeNumber(out, seq);
-    out.writeByte(' ');
-    writeNumber(out, sentNanos);
-    int textLength = out.writerIndex() - textStart;
-    if (textLength < run.size) {
-      out.writeByte(' ');
-      out.writeBytes(padding, 0, Math.max(0, run.size - textLength - 1));
+    int length = writeDigits(text, 0, senderIndex);
+    text[length++] = ' ';
+    length = writeDigits(text, length, seq);
+    text[length++] = ' ';
+    length = writeDigits(text, length, sentNanos);
+    if (length < run.size) {
+      text[length] = ' ';
+      Arrays.fill(text, length + 1, run.size, (byte) 'x');
+      length = run.size;
     }
-    out.writeByte('\n');
+    run.target.writeMessage(out, text, length);
   }
 
   /** On the loop: marks where measuring starts for this sender. */
@@ -253,22 +350,29 @@ final class LoadConnection extends ByteToMessageDecoder {
     return value;
   }
 
-  private static void writeNumber(ByteBuf out, long value) {
-    if (value == 0) {
-      out.writeByte('0');
-      return;
-    }
-    int start = out.writerIndex();
+  /** Writes {@code value} in decimal at {@code to[at]}; returns the index after it. */
+  private static int writeDigits(byte[] to, int at, long value) {
+    int end = at;
     long v = value;
-    while (v > 0) {
-      out.writeByte((int) ('0' + v % 10));
+    do {
+      to[end++] = (byte) ('0' + v % 10);
       v /= 10;
+    } while (v > 0);
+    for (int i = at, j = end - 1; i < j; i++, j--) {
+      byte a = to[i];
+      to[i] = to[j];
+      to[j] = a;
     }
-    // Reverse the digits in place.
-    for (int i = start, j = out.writerIndex() - 1; i < j; i++, j--) {
-      byte a = out.getByte(i);
-      out.setByte(i, out.getByte(j));
-      out.setByte(j, a);
+    return end;
+  }
+
+  static void writeNumber(ByteBuf out, long value) {
+    long div = 1;
+    while (value / div >= 10) {
+      div *= 10;
+    }
+    for (; div > 0; div /= 10) {
+      out.writeByte((int) ('0' + value / div % 10));
     }
   }
 }

@@ -14,4 +14,5 @@ final class LoadOptions {
   int threads = 1;
   String prefix = "load-";
   int sourceAddresses = 1;
+  Target target = Target.RINGCHAT;
 }

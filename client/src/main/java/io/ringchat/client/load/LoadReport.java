@@ -15,7 +15,9 @@ record LoadReport(
     long lost,
     long outOfOrder,
     long selfDeliveries,
+    long echoes,
     long connectMillis,
+    double generatorCpuPercent,
     Histogram latencyMicros) {
 
   boolean clean() {
@@ -41,7 +43,7 @@ record LoadReport(
             + "sent %,d (%,.0f/s), delivered %,d (%,.0f/s), expected %,d%n"
             + "lost %d, out of order %d, to self %d%n"
             + "latency us: p50 %d, p90 %d, p99 %d, p99.9 %d, max %d%n"
-            + "connect %d ms%n",
+            + "connect %d ms, generator CPU %.0f%% of one core while measuring%n",
         clients,
         senders,
         size,
@@ -59,7 +61,8 @@ record LoadReport(
         percentile(99),
         percentile(99.9),
         latencyMicros.getMaxValue(),
-        connectMillis);
+        connectMillis,
+        generatorCpuPercent);
   }
 
   String json() {
@@ -68,7 +71,7 @@ record LoadReport(
         "{\"clients\":%d,\"senders\":%d,\"size\":%d,\"duration_s\":%.3f,\"sent\":%d,"
             + "\"delivered\":%d,\"expected\":%d,\"lost\":%d,\"out_of_order\":%d,"
             + "\"self_deliveries\":%d,\"sent_per_sec\":%.1f,\"delivered_per_sec\":%.1f,"
-            + "\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
+            + "\"echoes\":%d,\"generator_cpu_pct\":%.1f,\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
             + "\"max\":%d}}",
         clients,
         senders,
@@ -82,6 +85,8 @@ record LoadReport(
         selfDeliveries,
         sentPerSecond(),
         deliveredPerSecond(),
+        echoes,
+        generatorCpuPercent,
         connectMillis,
         percentile(50),
         percentile(90),

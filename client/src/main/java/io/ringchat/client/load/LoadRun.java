@@ -17,8 +17,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.ringchat.protocol.ClientFrames;
-import io.ringchat.protocol.Command;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -64,7 +62,12 @@ final class LoadRun {
       throws Exception {
     RunControl run =
         new RunControl(
-            options.clients, options.senders, options.size, options.rate, options.window);
+            options.clients,
+            options.senders,
+            options.size,
+            options.rate,
+            options.window,
+            options.target);
     IdentityHashMap<EventExecutor, LoopStats> statsByLoop = new IdentityHashMap<>();
     for (EventExecutor loop : group) {
       statsByLoop.put(loop, new LoopStats());
@@ -114,17 +117,20 @@ final class LoadRun {
       Channel channel = connect.channel();
       channels.add(channel);
       channel.writeAndFlush(
-          ClientFrames.encode(channel.alloc(), Command.JOIN, options.prefix + i),
-          channel.voidPromise());
+          options.target.join(channel.alloc(), options.prefix + i), channel.voidPromise());
     }
     if (!joined.await(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException(
           (options.clients - joined.getCount()) + " of " + options.clients + " clients joined");
     }
+    if (options.target.separatePublisher()) {
+      connectPublishers(connections, type, channels);
+    }
     long connectMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStart);
     progress.printf("load: %d clients joined in %d ms%n", options.clients, connectMillis);
 
     List<ScheduledFuture<?>> tickers = new ArrayList<>();
+    List<RateTicker> rateTickers = new ArrayList<>();
     if (run.fixedRate()) {
       IdentityHashMap<EventExecutor, List<LoadConnection>> sendersByLoop = new IdentityHashMap<>();
       for (LoadConnection c : connections) {
@@ -133,9 +139,9 @@ final class LoadRun {
         }
       }
       for (Map.Entry<EventExecutor, List<LoadConnection>> e : sendersByLoop.entrySet()) {
-        List<LoadConnection> senders = e.getValue();
-        tickers.add(
-            e.getKey().scheduleAtFixedRate(() -> tick(senders), 0, 1, TimeUnit.MILLISECONDS));
+        RateTicker ticker = new RateTicker(e.getKey(), e.getValue());
+        rateTickers.add(ticker);
+        e.getKey().execute(ticker);
       }
     } else {
       // Observers on the sender's own loop wake it at once; the tick covers the others.
@@ -156,13 +162,19 @@ final class LoadRun {
     onEachLoop(connections, LoadConnection::startMeasuring);
     run.phase = RunControl.MEASURE;
     long measureStart = System.nanoTime();
+    long cpuStart = ownCpuNanos();
     sleepReporting("measure", options.durationSeconds, statsByLoop);
     AtomicLong sent = new AtomicLong();
     onEachLoop(connections, c -> sent.addAndGet(c.stop()));
-    double seconds = (System.nanoTime() - measureStart) / 1e9;
+    long measureNanos = System.nanoTime() - measureStart;
+    double cpuPercent = 100.0 * (ownCpuNanos() - cpuStart) / measureNanos;
+    double seconds = measureNanos / 1e9;
     run.phase = RunControl.STOPPED;
     for (ScheduledFuture<?> ticker : tickers) {
       ticker.cancel(false);
+    }
+    for (RateTicker ticker : rateTickers) {
+      ticker.cancel();
     }
 
     long expected = sent.get() * (options.clients - 1L);
@@ -197,20 +209,94 @@ final class LoadRun {
         Math.max(0, expected - total.measuredDelivered),
         total.outOfOrder,
         total.selfDeliveries,
+        total.echoes,
         connectMillis,
+        cpuPercent,
         total.latencyMicros);
+  }
+
+  /** This process's CPU time so far (every thread), to report the generator's own share. */
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * On Redis a subscribed connection cannot publish: each sender gets a second connection, on its
+   * member's event loop, whose replies (subscriber counts) are read and dropped.
+   */
+  private void connectPublishers(
+      List<LoadConnection> connections, Class<? extends SocketChannel> type, List<Channel> channels)
+      throws Exception {
+    for (LoadConnection connection : connections) {
+      if (connection.senderIndex() < 0) {
+        continue;
+      }
+      ChannelFuture connect =
+          new Bootstrap()
+              .group(connection.loop())
+              .channel(type)
+              .option(ChannelOption.TCP_NODELAY, true)
+              .handler(new DiscardInbound())
+              .connect(options.host, options.port);
+      if (!connect.await(30, TimeUnit.SECONDS) || !connect.isSuccess()) {
+        throw new IllegalStateException(
+            "cannot connect a publisher to " + options.host + ":" + options.port);
+      }
+      Channel channel = connect.channel();
+      channels.add(channel);
+      connection.loop().submit(() -> connection.publishOn(channel)).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Reads and drops whatever arrives (a Redis publisher's replies). */
+  private static final class DiscardInbound extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+      io.netty.util.ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * Fixed-rate mode, one per event loop: sends what its senders have due, then sleeps until the
+   * next message is due (a timer to the nanosecond, not a fixed tick, so that the generator adds no
+   * tick of delay to what it measures).
+   */
+  private static final class RateTicker implements Runnable {
+    private final EventExecutor loop;
+    private final List<LoadConnection> senders;
+    private volatile boolean cancelled;
+
+    RateTicker(EventExecutor loop, List<LoadConnection> senders) {
+      this.loop = loop;
+      this.senders = senders;
+    }
+
+    @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // cancelled through the flag
+    public void run() {
+      if (cancelled) {
+        return;
+      }
+      long next = Long.MAX_VALUE;
+      long now = System.nanoTime();
+      for (LoadConnection c : senders) {
+        next = Math.min(next, c.sendDue(now));
+      }
+      if (next != Long.MAX_VALUE) {
+        loop.schedule(this, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    }
+
+    void cancel() {
+      cancelled = true;
+    }
   }
 
   private String sourceAddress(int client) {
     int n = client % options.sourceAddresses;
     return "127.0." + (n / 250) + "." + (1 + n % 250);
-  }
-
-  private static void tick(List<LoadConnection> senders) {
-    long now = System.nanoTime();
-    for (LoadConnection c : senders) {
-      c.sendDue(now);
-    }
   }
 
   /** Runs {@code action} for every connection on its own event loop, and waits for all. */
@@ -240,6 +326,7 @@ final class LoadRun {
                   total.measuredDelivered += s.measuredDelivered;
                   total.outOfOrder += s.outOfOrder;
                   total.selfDeliveries += s.selfDeliveries;
+                  total.echoes += s.echoes;
                   total.latencyMicros.add(s.latencyMicros);
                 }
               })

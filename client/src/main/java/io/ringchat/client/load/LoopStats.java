@@ -14,4 +14,7 @@ final class LoopStats {
   long measuredDelivered;
   long outOfOrder;
   long selfDeliveries;
+
+  /** Redis only: a sender's own messages sent back to its subscription (not deliveries). */
+  long echoes;
 }

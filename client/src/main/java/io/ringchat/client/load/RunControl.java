@@ -31,14 +31,16 @@ final class RunControl {
   final int size;
   final double ratePerSender;
   final int window;
+  final Target target;
   final long startNanos = System.nanoTime();
 
-  RunControl(int clients, int senders, int size, double ratePerSender, int window) {
+  RunControl(int clients, int senders, int size, double ratePerSender, int window, Target target) {
     this.clients = clients;
     this.senders = senders;
     this.size = size;
     this.ratePerSender = ratePerSender;
     this.window = window;
+    this.target = target;
     this.firstMeasured = new AtomicIntegerArray(Math.max(1, senders));
     this.observed = new AtomicIntegerArray(Math.max(1, senders));
     this.senderConnections = new LoadConnection[Math.max(1, senders)];
