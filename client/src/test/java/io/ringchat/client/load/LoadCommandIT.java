@@ -72,6 +72,11 @@ class LoadCommandIT {
     assertThat(load("--clients", "2", "--senders", "3")).isEqualTo(2);
   }
 
+  @Test
+  void shouldRefuseAnUnknownTarget() {
+    assertThat(load("--target", "kafka")).isEqualTo(2);
+  }
+
   private static long number(String json, String field) {
     int at = json.indexOf("\"" + field + "\":") + field.length() + 3;
     int end = at;
