@@ -115,6 +115,7 @@ final class OutputLane {
    * wake it so that it hands that over now.
    */
   void taken() {
+    assert loop.inEventLoop() : "lane freed off its event loop";
     busy = false;
     if (roomWaiting) {
       roomWaiting = false;
@@ -134,6 +135,7 @@ final class OutputLane {
 
   /** Event loop: a batch has been written; it goes back to the pool and a flush is due. */
   void batchDone(WriteBatch batch) {
+    assert loop.inEventLoop() : "batch finished off its event loop";
     spent.offer(batch);
     if (!flushScheduled) {
       flushScheduled = true;
@@ -147,6 +149,7 @@ final class OutputLane {
 
   /** Event loop, at the end of an iteration: one flush per written channel. */
   private void flush() {
+    assert loop.inEventLoop() : "flush off its event loop";
     flushScheduled = false;
     for (int i = 0; i < unflushedCount; i++) {
       Peer peer = unflushed[i];
