@@ -14,11 +14,13 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * keeps appending to the batch it is filling, and keeps its broadcast segment open, so each member
  * later gets one slice for many messages. When the loop takes the batch it frees the lane and, if
  * the room held output back, publishes a wake-up into the ring, so the room hands that over at once
- * (it runs right after the batch being written). The loop writes without flushing, and flushes each
- * channel it wrote to once at the end of its iteration, after every task of that iteration: one
- * {@code writev} per channel per iteration, however many batches or messages fed it. A quiet broker
- * hands over every batch at once (no added delay); a busy one merges whatever arrives while its
- * loop is occupied, the way Redis gathers a client's replies until {@code beforeSleep}.
+ * (it runs right after the batch being written); a second batch in the same loop iteration frees
+ * the lane only once the iteration has flushed, which bounds each iteration to two batches. The
+ * loop writes without flushing, and flushes each channel it wrote to once at the end of its
+ * iteration, after every task of that iteration: one {@code writev} per channel per iteration,
+ * however many batches or messages fed it. A quiet broker hands over every batch at once (no added
+ * delay); a busy one merges whatever arrives while its loop is occupied, the way Redis gathers a
+ * client's replies until {@code beforeSleep}.
  *
  * <p>Threads: {@link #batch}, {@link #handOver} and {@link #busyAndWillWake} run on the room
  * thread; {@link #taken}, {@link #wrote}, {@link #batchDone} and the flush run on the lane's event
@@ -55,6 +57,7 @@ final class OutputLane {
   private Peer[] unflushed = new Peer[64];
   private int unflushedCount;
   private boolean flushScheduled;
+  private boolean freeAtFlush;
 
   /**
    * @param wakeRoom called on the loop when it took a batch and the room held output back for it;
@@ -110,12 +113,23 @@ final class OutputLane {
   }
 
   /**
-   * Event loop: a batch is about to be written, so the lane is free again: the next batch may be
-   * handed over (it runs after this one, before the flush). If the room held output back meanwhile,
-   * wake it so that it hands that over now.
+   * Event loop: a batch is about to be written. The first batch of a loop iteration frees the lane
+   * at once: the next batch may be handed over and runs right after it, before the flush. A later
+   * batch of the same iteration frees it only at the flush, so that an iteration (and the flush at
+   * its end) is never held open by a room that keeps feeding it, as it could while other loops keep
+   * reading.
    */
   void taken() {
-    assert loop.inEventLoop() : "lane freed off its event loop";
+    assert loop.inEventLoop() : "lane taken off its event loop";
+    if (flushScheduled) {
+      freeAtFlush = true;
+    } else {
+      free();
+    }
+  }
+
+  /** Event loop: the room may hand over again; wake it if it held output back meanwhile. */
+  private void free() {
     busy = false;
     if (roomWaiting) {
       roomWaiting = false;
@@ -163,5 +177,9 @@ final class OutputLane {
       unflushed = new Peer[64];
     }
     unflushedCount = 0;
+    if (freeAtFlush) {
+      freeAtFlush = false;
+      free();
+    }
   }
 }
