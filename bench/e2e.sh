@@ -16,6 +16,7 @@
 # (0 to leave Redis out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/broker-port.sh
 
 BROKER_JAR=broker/target/ringchat-broker.jar
 CLIENT_JAR=client/target/ringchat-client.jar
@@ -66,15 +67,7 @@ start_broker() {
   "$java" "$@" -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --max-clients 25000 \
     --stats-interval 1s ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
   broker_pid=$!
-  port=""
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/broker.out")
-    [ -n "$port" ] && return 0
-    sleep 0.1
-  done
-  echo "e2e: broker did not start" >&2
-  cat "$work/broker.out" >&2
-  exit 1
+  port=$(broker_port "$work/broker.out")
 }
 
 # load ARGS...: one generator run against the broker; prints its JSON report.

@@ -7,6 +7,7 @@
 #   BROKER_OPTS='--wait-strategy sleeping' bench/idle-cpu.sh     # another configuration
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/broker-port.sh
 BROKER_JAR=${BROKER_JAR:-broker/target/ringchat-broker.jar}
 CLIENT_JAR=client/target/ringchat-client.jar
 SECONDS_EACH=${SECONDS_EACH:-10}
@@ -18,13 +19,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$
 java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
 broker=$!
 pids+=("$broker")
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/broker.out")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "idle-cpu: broker did not start" >&2; cat "$work/broker.out" >&2; exit 1; }
+port=$(broker_port "$work/broker.out")
 sleep 3 # let start-up compilation settle
 
 echo "## Idle broker, no connections, ${SECONDS_EACH} s"

@@ -4,6 +4,7 @@
 # (./mvnw -B package -DskipTests). Exits non-zero on any failure; cleans up what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/broker-port.sh
 
 BROKER_JAR=broker/target/ringchat-broker.jar
 CLIENT_JAR=client/target/ringchat-client.jar
@@ -22,13 +23,7 @@ trap cleanup EXIT
 
 java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 >"$work/broker.out" 2>&1 &
 pids+=($!)
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/broker.out")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "smoke: broker did not start:" >&2; cat "$work/broker.out" >&2; exit 1; }
+port=$(broker_port "$work/broker.out")
 echo "smoke: broker on port $port"
 
 # The listener reads commands from a FIFO kept open, so it stays in the room until told to leave.

@@ -34,6 +34,8 @@ final class OutputLane {
   /** A loop rarely has more than a few batches queued; more are allocated and dropped. */
   private static final int POOLED_BATCHES = 16;
 
+  private static final int INITIAL_UNFLUSHED = 64;
+
   private final EventLoop loop;
 
   /** The loop's end-of-iteration hook, or null for loops without one (embedded test loops). */
@@ -54,7 +56,7 @@ final class OutputLane {
   private WriteBatch current;
 
   // Event loop only: channels written since the last flush.
-  private Peer[] unflushed = new Peer[64];
+  private Peer[] unflushed = new Peer[INITIAL_UNFLUSHED];
   private int unflushedCount;
   private boolean flushScheduled;
   private boolean freeAtFlush;
@@ -174,7 +176,7 @@ final class OutputLane {
       }
     }
     if (unflushed.length > WriteBatch.MAX_RETAINED_ENTRIES) {
-      unflushed = new Peer[64];
+      unflushed = new Peer[INITIAL_UNFLUSHED];
     }
     unflushedCount = 0;
     if (freeAtFlush) {

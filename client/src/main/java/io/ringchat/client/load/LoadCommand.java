@@ -156,7 +156,7 @@ public final class LoadCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--senders cannot exceed --clients");
     }
-    options.port = port != null ? port : options.target == Target.REDIS ? 6379 : 7878;
+    options.port = port != null ? port : options.target.defaultPort();
     LoadReport report;
     try {
       report = new LoadRun(options, System.err).execute();

@@ -25,7 +25,6 @@ final class LoadConnection extends ByteToMessageDecoder {
   private static final byte[] MSG = "MSG ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] WELCOME = "WELCOME ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ERR = "ERR ".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] SEND = "SEND ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REDIS_MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REDIS_SUBSCRIBE = "subscribe".getBytes(StandardCharsets.US_ASCII);
 

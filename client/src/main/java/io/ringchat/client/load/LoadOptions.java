@@ -3,7 +3,10 @@ package io.ringchat.client.load;
 /** What one load run does; filled from the command line by {@link LoadCommand}. */
 final class LoadOptions {
   String host = "127.0.0.1";
-  int port = 7878;
+
+  /** Set by {@link LoadCommand}: the one given, or the target's default. */
+  int port;
+
   int clients = 100;
   int senders = 100;
   double rate;

@@ -2,6 +2,7 @@ package io.ringchat.client.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.ringchat.client.ClientConfig;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +25,16 @@ enum Target {
   /** The Redis channel that stands for the room. */
   static final String REDIS_CHANNEL = "ringchat-load";
 
+  private static final byte[] SEND = "SEND ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REDIS_PUBLISH_HEAD =
       ("*3\r\n$7\r\nPUBLISH\r\n$" + REDIS_CHANNEL.length() + "\r\n" + REDIS_CHANNEL + "\r\n$")
           .getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CRLF = {'\r', '\n'};
+
+  /** The port this kind listens on by default. */
+  int defaultPort() {
+    return this == RINGCHAT ? ClientConfig.DEFAULT_PORT : 6379;
+  }
 
   /** Whether each sender needs a connection of its own to publish on. */
   boolean separatePublisher() {
@@ -47,7 +54,7 @@ enum Target {
   /** Appends one message carrying {@code text[0, length)} to {@code out}. */
   void writeMessage(ByteBuf out, byte[] text, int length) {
     if (this == RINGCHAT) {
-      out.writeBytes(LoadConnection.SEND).writeBytes(text, 0, length).writeByte('\n');
+      out.writeBytes(SEND).writeBytes(text, 0, length).writeByte('\n');
       return;
     }
     out.writeBytes(REDIS_PUBLISH_HEAD);

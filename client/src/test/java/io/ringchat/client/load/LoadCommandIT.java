@@ -1,5 +1,6 @@
 package io.ringchat.client.load;
 
+import static io.ringchat.client.load.JsonReports.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringchat.broker.Broker;
@@ -75,14 +76,5 @@ class LoadCommandIT {
   @Test
   void shouldRefuseAnUnknownTarget() {
     assertThat(load("--target", "kafka")).isEqualTo(2);
-  }
-
-  private static long number(String json, String field) {
-    int at = json.indexOf("\"" + field + "\":") + field.length() + 3;
-    int end = at;
-    while (Character.isDigit(json.charAt(end))) {
-      end++;
-    }
-    return Long.parseLong(json.substring(at, end));
   }
 }

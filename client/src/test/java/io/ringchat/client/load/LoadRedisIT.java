@@ -1,5 +1,6 @@
 package io.ringchat.client.load;
 
+import static io.ringchat.client.load.JsonReports.number;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -123,14 +124,5 @@ class LoadRedisIT {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static long number(String json, String field) {
-    int at = json.indexOf("\"" + field + "\":") + field.length() + 3;
-    int end = at;
-    while (Character.isDigit(json.charAt(end))) {
-      end++;
-    }
-    return Long.parseLong(json.substring(at, end));
   }
 }
