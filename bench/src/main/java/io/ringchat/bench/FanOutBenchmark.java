@@ -3,14 +3,14 @@ package io.ringchat.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.ringchat.broker.net.ConnectionTable;
 import io.ringchat.broker.net.EventLoopOutbound;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.RingEvent;
-import io.ringchat.broker.room.Peer;
+import io.ringchat.broker.ring.RoomConsumer;
+import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
-import io.ringchat.broker.room.RoomObserver;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.Names;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code deliveries} counter (deliveries per second).
  *
  * <pre>
- * benchmark thread: Room.onEvent x 64 ─► EventLoopOutbound ─► WriteBatch.run ─► sink channels
- *   ("ring" and "ring_uncoalesced": the broker's own classes; the ring itself is not crossed)
+ * benchmark thread: RoomConsumer.onEvent x 64 ─► Room ─► EventLoopOutbound ─► WriteBatch.run
+ *   ─► sink channels ("ring" and "ring_uncoalesced": the broker's own classes; the ring itself
+ *   is not crossed)
  * benchmark thread: SeedDesignRoom.broadcast x 64 ─► per-user queue ─► per-user task ─► sinks
  * </pre>
  *
@@ -63,8 +64,8 @@ public class FanOutBenchmark extends BenchmarkBase {
   private final long[] bytesWritten = new long[1];
   private EmbeddedChannel[] channels;
   private EmbeddedChannel laneChannel;
-  private Peer[] peers;
-  private Room room;
+  private long[] ids;
+  private RoomConsumer room;
   private SeedDesignRoom seed;
   private final RingEvent[] events = new RingEvent[BATCH];
   private ByteBuf text;
@@ -86,21 +87,22 @@ public class FanOutBenchmark extends BenchmarkBase {
     // All peers on one lane, as with the broker's default single I/O thread. The lane's loop is a
     // channel of its own: an embedded channel runs its loop's tasks after every write to it.
     laneChannel = new EmbeddedChannel();
-    EventLoop lane = laneChannel.eventLoop();
+    ConnectionTable table = new ConnectionTable(0, laneChannel.eventLoop());
     room =
-        new Room(
-            ByteBufAllocator.DEFAULT,
-            new EventLoopOutbound(new EventLoop[] {lane}, () -> {}),
-            new BrokerCounters(),
-            RoomObserver.NONE,
-            0,
-            4096,
-            design.equals("ring") ? Room.MAX_SEGMENT_BYTES : 1);
-    peers = new Peer[members];
+        new RoomConsumer(
+            new Room(
+                ByteBufAllocator.DEFAULT,
+                new EventLoopOutbound(new ConnectionTable[] {table}, () -> {}),
+                new BrokerCounters(),
+                0,
+                4096,
+                design.equals("ring") ? Room.MAX_SEGMENT_BYTES : 1),
+            RoomObserver.NONE);
+    ids = new long[members];
     for (int i = 0; i < members; i++) {
-      peers[i] = new Peer(channels[i], 0);
+      ids[i] = table.open(channels[i]).id();
       RingEvent join = new RingEvent();
-      join.set(EventKind.JOIN, peers[i], Names.parse("member-" + i).name());
+      join.set(EventKind.JOIN, ids[i], Names.parse("member-" + i).name());
       room.onEvent(join, sequence++, true);
     }
     laneChannel.runPendingTasks();
@@ -131,7 +133,7 @@ public class FanOutBenchmark extends BenchmarkBase {
     }
     for (int i = 0; i < BATCH; i++) {
       RingEvent event = events[i];
-      event.set(EventKind.SEND, peers[i % senders], text.retainedDuplicate());
+      event.set(EventKind.SEND, ids[i % senders], text.retainedDuplicate());
       room.onEvent(event, sequence++, i == BATCH - 1);
     }
     laneChannel.runPendingTasks(); // the I/O thread's turn: write the batch, then flush

@@ -14,23 +14,24 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.ringchat.broker.net.AcceptErrorLogger;
-import io.ringchat.broker.net.BrokerChannelInitializer;
+import io.ringchat.broker.net.ConnectionLimits;
+import io.ringchat.broker.net.Connections;
 import io.ringchat.broker.net.EventLoopOutbound;
-import io.ringchat.broker.net.LoopConnections;
 import io.ringchat.broker.net.Transport;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.ring.RoomConsumer;
+import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
-import io.ringchat.broker.room.RoomObserver;
 import io.ringchat.broker.stats.BrokerCounters;
-import io.ringchat.protocol.ErrorCode;
-import io.ringchat.protocol.ServerFrames;
+import io.ringchat.protocol.Farewell;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * A running broker: wires the I/O threads, the ring and the room together, and stops them in order.
@@ -38,9 +39,10 @@ import java.util.function.Consumer;
  * shutdown hook, or a test).
  *
  * <pre>
- * socket ─► I/O thread: PeerHandler (frame, check) ──tryPublish──► ring ─► room thread: Room
- *                                                                                   │
- * socket ◄── I/O thread: WriteBatch (one task per loop while it is busy) ◄───────────┘
+ * socket ─► I/O thread: ConnectionHandler (frame, classify) ─tryPublish─► ring ─► room thread:
+ *                                                                   RoomConsumer ─► Room (ids)
+ *                                                                                      │
+ * socket ◄── I/O thread: WriteBatch (id ─► connection; one task per loop while busy) ◄──┘
  * </pre>
  */
 public final class Broker {
@@ -56,10 +58,10 @@ public final class Broker {
   private final Transport transport;
   private final MultiThreadIoEventLoopGroup acceptor;
   private final MultiThreadIoEventLoopGroup io;
-  private EventLoop[] loops;
-  private BrokerChannelInitializer connections;
+  private final EventLoop[] loops;
+  private final Connections connections;
   private final InboundRing ring;
-  private final Room room;
+  private final RoomConsumer consumer;
   private final Channel server;
   private volatile boolean stopped;
 
@@ -76,15 +78,27 @@ public final class Broker {
             new DefaultThreadFactory("ringchat-io", true),
             transport.ioHandlerFactory());
     this.loops = loops(io);
-    this.room =
+    // Built before the ring, which is built last: the connections publish through this::publish.
+    this.connections =
+        new Connections(
+            loops,
+            this::publish,
+            counters,
+            new ConnectionLimits(
+                config.maxClients(),
+                config.maxLineBytes(),
+                config.joinTimeout().toNanos(),
+                config.maxRate()),
+            SystemNanoClock.INSTANCE);
+    Room room =
         new Room(
             ByteBufAllocator.DEFAULT,
-            new EventLoopOutbound(loops, this::wakeRoom),
+            new EventLoopOutbound(connections.tables(), this::wakeRoom),
             counters,
-            observer,
             config.presenceLimit(),
             config.maxLineBytes());
-    this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), room, counters);
+    this.consumer = new RoomConsumer(room, observer);
+    this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), consumer, counters);
     ring.start();
     try {
       this.server = bind();
@@ -102,7 +116,12 @@ public final class Broker {
    * nothing.
    */
   private void wakeRoom() {
-    ring.tryPublish(EventKind.WAKE, null, null);
+    ring.tryPublish(EventKind.WAKE, 0, null);
+  }
+
+  /** I/O threads: a connection's request into the ring (connections start after the ring). */
+  private boolean publish(EventKind kind, long connection, Object detail) {
+    return ring.tryPublish(kind, connection, detail);
   }
 
   /** Starts a broker on the best transport; returns once it listens. */
@@ -118,15 +137,6 @@ public final class Broker {
 
   private Channel bind() throws InterruptedException {
     int maxPending = config.maxPendingBytes();
-    connections =
-        new BrokerChannelInitializer(
-            loops,
-            ring,
-            counters,
-            config.maxClients(),
-            config.maxLineBytes(),
-            config.joinTimeout().toNanos(),
-            config.maxRate());
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(acceptor, io)
@@ -139,7 +149,7 @@ public final class Broker {
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(maxPending / 2, maxPending))
-            .childHandler(connections);
+            .childHandler(connections.initializer());
     ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).await();
     if (!bound.isSuccess()) {
       throw new BindFailedException(config.bind(), config.port(), bound.cause());
@@ -190,13 +200,13 @@ public final class Broker {
     // Stop reading everywhere; each loop's task also finishes the read it is in first, so
     // everything already read is in the ring before the shutdown event.
     onEachLoop(channel -> channel.config().setAutoRead(false), deadline);
-    clean &= publishShutdown(deadline) && room.awaitStopped(remainingMillis(deadline));
+    clean &= publishShutdown(deadline) && consumer.awaitStopped(remainingMillis(deadline));
     // Queued on each loop behind the room's last write batch: ERR shutting_down comes last.
     List<ChannelFuture> closing =
         onEachLoop(
             channel ->
                 channel
-                    .writeAndFlush(ServerFrames.encodeErr(channel.alloc(), ErrorCode.SHUTTING_DOWN))
+                    .writeAndFlush(Farewell.SHUTTING_DOWN.encode(channel.alloc()))
                     .addListener(ChannelFutureListener.CLOSE),
             deadline);
     for (ChannelFuture future : closing) {
@@ -219,12 +229,13 @@ public final class Broker {
       throws InterruptedException {
     List<Future<List<ChannelFuture>>> done = new ArrayList<>();
     for (int i = 0; i < loops.length; i++) {
-      LoopConnections open = connections.connections(i);
+      int loop = i;
       done.add(
           loops[i].submit(
               () -> {
-                List<ChannelFuture> closes = new ArrayList<>(open.size());
-                open.forEach(
+                List<ChannelFuture> closes = new ArrayList<>();
+                connections.forEachChannel(
+                    loop,
                     channel -> {
                       action.accept(channel);
                       closes.add(channel.closeFuture());
@@ -243,7 +254,7 @@ public final class Broker {
 
   /** The shutdown thread may wait; it retries the non-blocking publish until the deadline. */
   private boolean publishShutdown(long deadline) {
-    while (!ring.tryPublish(EventKind.SHUTDOWN, null, null)) {
+    while (!ring.tryPublish(EventKind.SHUTDOWN, 0, null)) {
       if (deadline - System.nanoTime() < 0) {
         return false;
       }

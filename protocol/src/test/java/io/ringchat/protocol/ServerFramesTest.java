@@ -52,12 +52,21 @@ class ServerFramesTest {
         .isEqualTo(code);
   }
 
+  @ParameterizedTest
+  @EnumSource(Farewell.class)
+  void shouldEncodeEachFarewellAsOneValidErrLineOfItsCode(Farewell farewell) {
+    String frame = take(farewell.encode(ALLOC, "7 s"));
+
+    assertThat(frame).endsWith("\n").doesNotContain("%s");
+    ServerFrame parsed = ServerFrame.parse(frame.substring(0, frame.length() - 1));
+    assertThat(parsed.knownErrorCode()).isEqualTo(farewell.code());
+    assertThat(Text.isValid(utf8(parsed.text()))).as("the text follows the text rule").isTrue();
+  }
+
   @Test
-  void shouldMarkOnlyTheClosingCodesAsClosing() {
-    assertThat(ErrorCode.values())
-        .filteredOn(ErrorCode::closesConnection)
-        .containsExactlyInAnyOrder(
-            ErrorCode.SLOW_CONSUMER, ErrorCode.SERVER_FULL, ErrorCode.SHUTTING_DOWN);
+  void shouldPutTheTimeoutIntoTheJoinTimeoutFarewell() {
+    assertThat(take(Farewell.JOIN_TIMEOUT.encode(ALLOC, "250 ms")))
+        .isEqualTo("ERR not_joined no JOIN within 250 ms; closing\n");
   }
 
   @Test

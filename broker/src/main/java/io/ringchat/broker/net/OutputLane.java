@@ -2,7 +2,6 @@ package io.ringchat.broker.net;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.SingleThreadEventLoop;
-import io.ringchat.broker.room.Peer;
 import java.util.Arrays;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
@@ -37,6 +36,7 @@ final class OutputLane {
   private static final int INITIAL_UNFLUSHED = 64;
 
   private final EventLoop loop;
+  private final ConnectionTable table;
 
   /** The loop's end-of-iteration hook, or null for loops without one (embedded test loops). */
   private final SingleThreadEventLoop iterationLoop;
@@ -56,7 +56,7 @@ final class OutputLane {
   private WriteBatch current;
 
   // Event loop only: channels written since the last flush.
-  private Peer[] unflushed = new Peer[INITIAL_UNFLUSHED];
+  private Connection[] unflushed = new Connection[INITIAL_UNFLUSHED];
   private int unflushedCount;
   private boolean flushScheduled;
   private boolean freeAtFlush;
@@ -65,8 +65,9 @@ final class OutputLane {
    * @param wakeRoom called on the loop when it took a batch and the room held output back for it;
    *     must not block (the broker publishes a wake-up event into the ring)
    */
-  OutputLane(EventLoop loop, Runnable wakeRoom) {
-    this.loop = loop;
+  OutputLane(ConnectionTable table, Runnable wakeRoom) {
+    this.table = table;
+    this.loop = table.loop();
     this.iterationLoop = loop instanceof SingleThreadEventLoop s ? s : null;
     this.wakeRoom = wakeRoom;
   }
@@ -77,7 +78,7 @@ final class OutputLane {
     if (batch == null) {
       batch = spent.poll();
       if (batch == null) {
-        batch = new WriteBatch(this);
+        batch = new WriteBatch(this, table);
       }
       current = batch;
     }
@@ -139,13 +140,13 @@ final class OutputLane {
     }
   }
 
-  /** Event loop: {@code peer}'s channel was written to and needs a flush this iteration. */
-  void wrote(Peer peer) {
-    if (peer.markUnflushed()) {
+  /** Event loop: {@code connection} was written to and needs a flush this iteration. */
+  void wrote(Connection connection) {
+    if (connection.markUnflushed()) {
       if (unflushedCount == unflushed.length) {
         unflushed = Arrays.copyOf(unflushed, unflushedCount * 2);
       }
-      unflushed[unflushedCount++] = peer;
+      unflushed[unflushedCount++] = connection;
     }
   }
 
@@ -168,15 +169,15 @@ final class OutputLane {
     assert loop.inEventLoop() : "flush off its event loop";
     flushScheduled = false;
     for (int i = 0; i < unflushedCount; i++) {
-      Peer peer = unflushed[i];
+      Connection connection = unflushed[i];
       unflushed[i] = null;
-      peer.clearUnflushed();
-      if (!peer.isOutputClosed()) {
-        peer.channel().flush();
+      connection.clearUnflushed();
+      if (!connection.isOutputClosed()) {
+        connection.channel().flush();
       }
     }
     if (unflushed.length > WriteBatch.MAX_RETAINED_ENTRIES) {
-      unflushed = new Peer[INITIAL_UNFLUSHED];
+      unflushed = new Connection[INITIAL_UNFLUSHED];
     }
     unflushedCount = 0;
     if (freeAtFlush) {

@@ -3,7 +3,6 @@ package io.ringchat.broker.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.ringchat.broker.room.Peer;
 import java.util.Arrays;
 
 /**
@@ -19,6 +18,12 @@ final class WriteBatch implements Runnable {
   /** Entry length meaning: write the whole buffer, whose reference the batch owns. */
   private static final int WHOLE = -1;
 
+  /** What an entry does, besides writing: nothing, close after the write, or mark joined. */
+  private static final byte WRITE = 0;
+
+  private static final byte WRITE_AND_CLOSE = 1;
+  private static final byte JOINED = 2;
+
   private static final int INITIAL_ENTRIES = 64;
 
   /**
@@ -28,11 +33,12 @@ final class WriteBatch implements Runnable {
   static final int MAX_RETAINED_ENTRIES = 1024;
 
   private final OutputLane lane;
-  private Peer[] peers = new Peer[INITIAL_ENTRIES];
+  private final ConnectionTable table;
+  private long[] connections = new long[INITIAL_ENTRIES];
   private ByteBuf[] buffers = new ByteBuf[INITIAL_ENTRIES];
   private int[] offsets = new int[INITIAL_ENTRIES];
   private int[] lengths = new int[INITIAL_ENTRIES];
-  private boolean[] closeAfter = new boolean[INITIAL_ENTRIES];
+  private byte[] ops = new byte[INITIAL_ENTRIES];
   private int size;
 
   /** Shared segments this batch holds one reference to each. */
@@ -40,8 +46,9 @@ final class WriteBatch implements Runnable {
 
   private int retainedCount;
 
-  WriteBatch(OutputLane lane) {
+  WriteBatch(OutputLane lane, ConnectionTable table) {
     this.lane = lane;
+    this.table = table;
   }
 
   /** Room thread. */
@@ -50,55 +57,70 @@ final class WriteBatch implements Runnable {
   }
 
   /** Room thread: queue the whole of {@code frame}, owned by the batch from now on. */
-  void add(Peer peer, ByteBuf frame, boolean close) {
-    add(peer, frame, 0, WHOLE, close);
+  void add(long connection, ByteBuf frame, boolean close) {
+    add(connection, frame, 0, WHOLE, close ? WRITE_AND_CLOSE : WRITE);
+  }
+
+  /** Room thread: the room accepted the connection's JOIN (its join timeout stops). */
+  void addJoined(long connection) {
+    add(connection, null, 0, WHOLE, JOINED);
   }
 
   /** Room thread: queue a slice of {@code shared}, retained once per batch. */
   @SuppressWarnings("ReferenceEquality") // the same buffer object, not equal contents
-  void addSlice(Peer peer, ByteBuf shared, int offset, int length) {
+  void addSlice(long connection, ByteBuf shared, int offset, int length) {
     if (retainedCount == 0 || retained[retainedCount - 1] != shared) {
       if (retainedCount == retained.length) {
         retained = Arrays.copyOf(retained, retainedCount * 2);
       }
       retained[retainedCount++] = shared.retain();
     }
-    add(peer, shared, offset, length, false);
+    add(connection, shared, offset, length, WRITE);
   }
 
-  private void add(Peer peer, ByteBuf buf, int offset, int length, boolean close) {
-    if (size == peers.length) {
+  private void add(long connection, ByteBuf buf, int offset, int length, byte op) {
+    if (size == connections.length) {
       grow();
     }
-    peers[size] = peer;
+    connections[size] = connection;
     buffers[size] = buf;
     offsets[size] = offset;
     lengths[size] = length;
-    closeAfter[size] = close;
+    ops[size] = op;
     size++;
   }
 
-  /** The event loop of the peers: write every entry in order, then give the batch back. */
+  /**
+   * The lane's event loop: write every entry in order, then give the batch back. The room's plain
+   * writes to the arrays are visible here because the batch crossed in {@code execute} (Netty's
+   * task queue is a happens-before edge); the loop's writes are visible to the room when the batch
+   * comes back through the lane's one-to-one queue.
+   */
   // Writes use the void promise, which reports a failure to the pipeline's exceptionCaught
-  // (PeerHandler) rather than through a future: there is no future to check.
+  // (ConnectionHandler) rather than through a future: there is no future to check.
   @SuppressWarnings("FutureReturnValueIgnored")
   @Override
   public void run() {
     lane.taken();
     for (int i = 0; i < size; i++) {
-      Peer peer = peers[i];
+      // Null once the connection has closed, even if its slot was taken again meanwhile.
+      Connection connection = table.get(connections[i]);
       ByteBuf buf = buffers[i];
       int length = lengths[i];
-      if (peer.isOutputClosed()) {
-        if (length == WHOLE) {
+      if (connection == null || connection.isOutputClosed()) {
+        if (length == WHOLE && buf != null) {
           buf.release();
         }
         continue;
       }
-      Channel channel = peer.channel();
+      if (ops[i] == JOINED) {
+        connection.markJoined();
+        continue;
+      }
+      Channel channel = connection.channel();
       ByteBuf frame = length == WHOLE ? buf : buf.retainedSlice(offsets[i], length);
-      if (closeAfter[i]) {
-        peer.closeOutput();
+      if (ops[i] == WRITE_AND_CLOSE) {
+        connection.closeOutput();
         channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
         continue;
       }
@@ -108,7 +130,7 @@ final class WriteBatch implements Runnable {
         channel.flush();
       }
       channel.write(frame, channel.voidPromise());
-      lane.wrote(peer);
+      lane.wrote(connection);
     }
     reset();
     lane.batchDone(this);
@@ -120,25 +142,24 @@ final class WriteBatch implements Runnable {
       retained[i] = null;
     }
     retainedCount = 0;
-    if (peers.length > MAX_RETAINED_ENTRIES) {
-      peers = new Peer[INITIAL_ENTRIES];
+    if (connections.length > MAX_RETAINED_ENTRIES) {
+      connections = new long[INITIAL_ENTRIES];
       buffers = new ByteBuf[INITIAL_ENTRIES];
       offsets = new int[INITIAL_ENTRIES];
       lengths = new int[INITIAL_ENTRIES];
-      closeAfter = new boolean[INITIAL_ENTRIES];
+      ops = new byte[INITIAL_ENTRIES];
     } else {
-      Arrays.fill(peers, 0, size, null);
       Arrays.fill(buffers, 0, size, null);
     }
     size = 0;
   }
 
   private void grow() {
-    int capacity = peers.length * 2;
-    peers = Arrays.copyOf(peers, capacity);
+    int capacity = connections.length * 2;
+    connections = Arrays.copyOf(connections, capacity);
     buffers = Arrays.copyOf(buffers, capacity);
     offsets = Arrays.copyOf(offsets, capacity);
     lengths = Arrays.copyOf(lengths, capacity);
-    closeAfter = Arrays.copyOf(closeAfter, capacity);
+    ops = Arrays.copyOf(ops, capacity);
   }
 }

@@ -1,12 +1,10 @@
 package io.ringchat.broker.ring;
 
-import io.ringchat.broker.room.Peer;
-
 /**
  * Where the I/O side publishes requests for the room: the {@link InboundRing} in the broker, or a
  * synchronous stand-in in fuzz and model tests. Called by I/O threads; never blocks.
  */
 public interface EventSink {
   /** Publishes an event, or returns false at once if there is no room for it now. */
-  boolean tryPublish(EventKind kind, Peer peer, Object detail);
+  boolean tryPublish(EventKind kind, long connection, Object detail);
 }

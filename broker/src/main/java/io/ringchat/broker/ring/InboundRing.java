@@ -2,8 +2,7 @@ package io.ringchat.broker.ring;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.EventTranslatorThreeArg;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -11,7 +10,6 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.ringchat.broker.room.Peer;
 import io.ringchat.broker.stats.BrokerCounters;
 
 /**
@@ -22,9 +20,6 @@ import io.ringchat.broker.stats.BrokerCounters;
  * called by the thread that starts and stops the broker.
  */
 public final class InboundRing implements EventSink {
-  private static final EventTranslatorThreeArg<RingEvent, EventKind, Peer, Object> TRANSLATOR =
-      (event, sequence, kind, peer, detail) -> event.set(kind, peer, detail);
-
   /** The consumer's idle strategies, by their command-line names. */
   public enum Wait {
     /** Spin a few microseconds, then park until a publisher unparks the room (the default). */
@@ -64,8 +59,7 @@ public final class InboundRing implements EventSink {
   /**
    * @param size number of slots, a power of two
    */
-  public InboundRing(
-      int size, Wait wait, EventHandler<RingEvent> consumer, BrokerCounters counters) {
+  public InboundRing(int size, Wait wait, RoomConsumer consumer, BrokerCounters counters) {
     // A FastThreadLocalThread, so that the room's buffer allocations use a per-thread pool cache.
     DefaultThreadFactory threads = new DefaultThreadFactory("ringchat-room", true);
     this.disruptor =
@@ -86,7 +80,16 @@ public final class InboundRing implements EventSink {
 
   /** Any I/O thread: publishes an event, or returns false at once if the ring is full. */
   @Override
-  public boolean tryPublish(EventKind kind, Peer peer, Object detail) {
-    return ring.tryPublishEvent(TRANSLATOR, kind, peer, detail);
+  public boolean tryPublish(EventKind kind, long connection, Object detail) {
+    long sequence;
+    try {
+      sequence = ring.tryNext();
+    } catch (InsufficientCapacityException full) { // a shared instance: no stack trace is made
+      return false;
+    }
+    // The slot is this thread's until publish(), which makes the writes visible to the room.
+    ring.get(sequence).set(kind, connection, detail);
+    ring.publish(sequence);
+    return true;
   }
 }

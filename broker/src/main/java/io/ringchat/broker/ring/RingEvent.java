@@ -2,7 +2,6 @@ package io.ringchat.broker.ring;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
-import io.ringchat.broker.room.Peer;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Name;
 
@@ -13,13 +12,13 @@ import io.ringchat.protocol.Name;
  */
 public final class RingEvent {
   private EventKind kind;
-  private Peer peer;
+  private long connection;
   private Object detail;
 
   /** Fills the slot: the publishing I/O thread (through {@link InboundRing}), or a test. */
-  public void set(EventKind kind, Peer peer, Object detail) {
+  public void set(EventKind kind, long connection, Object detail) {
     this.kind = kind;
-    this.peer = peer;
+    this.connection = connection;
     this.detail = detail;
   }
 
@@ -27,8 +26,9 @@ public final class RingEvent {
     return kind;
   }
 
-  public Peer peer() {
-    return peer;
+  /** The connection the event is about, or 0 for the broker's own events (WAKE, SHUTDOWN). */
+  public long connection() {
+    return connection;
   }
 
   /** The text of a SEND or the token of a PING (null if none); owned by this event. */
@@ -50,13 +50,13 @@ public final class RingEvent {
   public void clear() {
     ReferenceCountUtil.release(detail);
     kind = null;
-    peer = null;
+    connection = 0;
     detail = null;
   }
 
   @Override
   public String toString() {
     String what = detail instanceof ByteBuf buf ? buf.readableBytes() + " bytes" : detail + "";
-    return "RingEvent{" + kind + ", " + peer + ", " + what + "}";
+    return "RingEvent{" + kind + ", connection " + connection + ", " + what + "}";
   }
 }

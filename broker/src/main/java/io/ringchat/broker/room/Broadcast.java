@@ -26,7 +26,7 @@ final class Broadcast {
   private int[] lineStart = new int[64];
   private int[] lineEnd = new int[64];
   private int[] nextOwnLine = new int[64];
-  private Peer[] skipped = new Peer[64];
+  private Member[] skipped = new Member[64];
 
   /**
    * @param maxSegmentBytes a segment reaching this size is closed and a new one started, so that no
@@ -38,7 +38,7 @@ final class Broadcast {
   }
 
   /** Starts a line that every member but {@code skip} (null: nobody) gets; returns its buffer. */
-  ByteBuf beginLine(Peer skip, int expectedBytes, Members members, Outbound out) {
+  ByteBuf beginLine(Member skip, int expectedBytes, Members members, Outbound out) {
     if (segment != null
         && (segment.writerIndex() + expectedBytes > maxSegmentBytes || lines == Short.MAX_VALUE)) {
       close(members, out);
@@ -59,7 +59,7 @@ final class Broadcast {
     int line = lines++;
     lineEnd[line] = segment.writerIndex();
     nextOwnLine[line] = -1;
-    Peer skip = skipped[line];
+    Member skip = skipped[line];
     if (skip != null) {
       if (skip.firstOwnLine < 0) {
         skip.firstOwnLine = (short) line;
@@ -87,7 +87,7 @@ final class Broadcast {
       }
     }
     for (int line = 0; line < lines; line++) {
-      Peer skip = skipped[line];
+      Member skip = skipped[line];
       if (skip != null) {
         skip.firstOwnLine = -1;
         skip.lastOwnLine = -1;
@@ -99,21 +99,21 @@ final class Broadcast {
     segment = null;
   }
 
-  private void deliver(Peer member, int length, Outbound out) {
+  private void deliver(Member member, int length, Outbound out) {
     int own = member.firstOwnLine;
     if (own < 0) {
-      out.write(member, segment, 0, length);
+      out.write(member.connection(), segment, 0, length);
       return;
     }
     int from = 0;
     for (; own >= 0; own = nextOwnLine[own]) {
       if (lineStart[own] > from) {
-        out.write(member, segment, from, lineStart[own] - from);
+        out.write(member.connection(), segment, from, lineStart[own] - from);
       }
       from = lineEnd[own];
     }
     if (from < length) {
-      out.write(member, segment, from, length - from);
+      out.write(member.connection(), segment, from, length - from);
     }
   }
 
@@ -126,7 +126,7 @@ final class Broadcast {
   }
 
   /** Appends {@code MSG <sender> <text>} for everyone but the sender. */
-  void appendMessage(Peer sender, ByteBuf text, Members members, Outbound out) {
+  void appendMessage(Member sender, ByteBuf text, Members members, Outbound out) {
     byte[] name = sender.nameBytes();
     ByteBuf buf =
         beginLine(sender, ServerFrames.msgLength(name.length, text.readableBytes()), members, out);

@@ -3,31 +3,39 @@ package io.ringchat.broker.room;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Where the room's frames go: the hand-off from the room thread to whatever writes to sockets.
+ * Where the room's output goes, keyed by connection id: the hand-off from the room to whatever
+ * writes to sockets (in the broker, one write batch per I/O event loop; in tests, a recorder).
  *
- * <p>All methods are called by the room thread only. Writes are queued in order per peer and handed
- * over at {@link #endOfBatch()} or later; nothing blocks.
+ * <p>All methods are called by the room thread only. Writes are queued in order per connection and
+ * handed over at {@link #endOfBatch()} or later; nothing blocks. A write to a connection that has
+ * closed meanwhile is dropped by the writer: the room learns of the close from its own input.
  */
 public interface Outbound {
-  /** Queues {@code frame} for {@code peer}; takes ownership of the buffer. */
-  void write(Peer peer, ByteBuf frame);
+  /** Queues {@code frame} for {@code connection}; takes ownership of the buffer. */
+  void write(long connection, ByteBuf frame);
 
   /**
-   * Queues bytes {@code [offset, offset + length)} of {@code shared} for {@code peer}. The caller
-   * keeps its reference to {@code shared}; the outbound retains it as long as it needs it.
+   * Queues bytes {@code [offset, offset + length)} of {@code shared} for {@code connection}. The
+   * caller keeps its reference to {@code shared}; the outbound retains it as long as it needs it.
    */
-  void write(Peer peer, ByteBuf shared, int offset, int length);
+  void write(long connection, ByteBuf shared, int offset, int length);
 
   /**
-   * Queues {@code frame} as the last thing {@code peer} will get: the connection is closed once it
-   * is flushed. Takes ownership of the buffer.
+   * Queues {@code frame} as the last thing {@code connection} will get: the connection is closed
+   * once it is flushed. Takes ownership of the buffer.
    */
-  void writeAndClose(Peer peer, ByteBuf frame);
+  void writeAndClose(long connection, ByteBuf frame);
+
+  /**
+   * {@code connection} is now a member, in order with its writes (its WELCOME follows): the writer
+   * stops counting its join timeout.
+   */
+  void joined(long connection);
 
   /**
    * Whether every writer is still busy with output handed over earlier. When true, each has been
-   * asked to wake the room (through the ring) once it is free, so the room may keep adding to what
-   * it holds, its open broadcast segment included, instead of handing it over now.
+   * asked to wake the room once it is free, so the room may keep adding to what it holds, its open
+   * broadcast segment included, instead of handing it over now.
    */
   boolean allBusy();
 

@@ -1,36 +1,38 @@
 package io.ringchat.broker.room;
 
-import com.lmax.disruptor.EventHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.ringchat.broker.ring.RingEvent;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Name;
 import io.ringchat.protocol.ServerFrames;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The room: the single consumer of the ring and the only code that reads or changes membership.
- * Decides every join, leave and delivery, builds each outbound frame once, and hands the writes of
- * each ring batch to the {@link Outbound} at the end of the batch.
+ * The room: a deterministic state machine over connection ids. It takes one typed call per client
+ * request or connection event ({@link #onJoin}, {@link #onSend}, ...), decides every join, leave
+ * and delivery, builds each outbound frame once, and emits its output to an {@link Outbound} keyed
+ * by connection id. It knows nothing of sockets, threads or rings: the same calls always give the
+ * same output, which is what lets the unit tests drive it directly and lets a replicated log drive
+ * it the same way on several machines.
  *
- * <p>Room thread only (the Disruptor's consumer thread, or the test thread in unit tests).
+ * <p>A connection's requests are handled in the order it made them; a connection that closed is
+ * forgotten at {@link #onDisconnect}. Writes to a connection that closed before the writer got to
+ * them are dropped by the writer.
+ *
+ * <p>Room thread only: every method runs on the thread that first called the room (asserted).
  */
-public final class Room implements EventHandler<RingEvent> {
+public final class Room {
   /** Segments stop growing here; 64 KiB is many lines per write yet small for a socket buffer. */
   public static final int MAX_SEGMENT_BYTES = 64 * 1024;
 
+  private final ConfinedThread thread = new ConfinedThread("the room");
   private final ByteBufAllocator alloc;
   private final Outbound out;
   private final BrokerCounters counters;
-  private final RoomObserver observer;
   private final int presenceLimit;
   private final int maxLineBytes;
   private final Members members = new Members();
   private final Broadcast broadcast;
-  private final CountDownLatch stopped = new CountDownLatch(1);
   private boolean shuttingDown;
 
   /**
@@ -42,10 +44,9 @@ public final class Room implements EventHandler<RingEvent> {
       ByteBufAllocator alloc,
       Outbound out,
       BrokerCounters counters,
-      RoomObserver observer,
       int presenceLimit,
       int maxLineBytes) {
-    this(alloc, out, counters, observer, presenceLimit, maxLineBytes, MAX_SEGMENT_BYTES);
+    this(alloc, out, counters, presenceLimit, maxLineBytes, MAX_SEGMENT_BYTES);
   }
 
   /**
@@ -56,120 +57,69 @@ public final class Room implements EventHandler<RingEvent> {
       ByteBufAllocator alloc,
       Outbound out,
       BrokerCounters counters,
-      RoomObserver observer,
       int presenceLimit,
       int maxLineBytes,
       int maxSegmentBytes) {
     this.alloc = alloc;
     this.out = out;
     this.counters = counters;
-    this.observer = observer;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
     this.broadcast = new Broadcast(alloc, maxSegmentBytes);
   }
 
-  @Override
-  public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
-    try {
-      observer.beforeEvent(event);
-      handle(event);
-    } catch (RuntimeException e) {
-      // Name the event while it is still filled in; the exception handler sees it cleared.
-      throw new RoomEventException(event.toString(), e);
-    } finally {
-      // Even when handling threw: the event's buffers are released and the batch's writes go out.
-      event.clear();
-      if (endOfBatch) {
-        endBatch();
-      }
-    }
-  }
-
-  /**
-   * End of a ring batch. If every I/O loop is still busy with earlier output, keep the broadcast
-   * segment open: messages from the next ring batches join it, and each member later gets one slice
-   * for all of them (the loop wakes the room when it is free). Otherwise close the segment and hand
-   * the writes over now, so that a quiet room adds no delay.
-   */
-  public void endBatch() {
-    if (broadcast.isOpen() && out.allBusy()) {
-      return;
-    }
-    broadcast.close(members, out);
-    out.endOfBatch();
-  }
-
-  /** Any thread: waits until the room has handled the SHUTDOWN event. */
-  public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
-    return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
-  }
-
-  /** Room thread: the number of members. */
-  public int memberCount() {
-    return members.size();
-  }
-
-  private void handle(RingEvent event) {
-    Peer peer = event.peer();
+  /** {@code JOIN name} from {@code connection}. */
+  public void onJoin(long connection, Name name) {
+    assert thread.check();
     if (shuttingDown) {
       return;
     }
-    switch (event.kind()) {
-      case JOIN -> join(peer, event.name());
-      case SEND -> send(peer, event.payload());
-      case WHO -> who(peer);
-      case PING -> reply(peer, ServerFrames.encodePong(alloc, event.payload()));
-      case LEAVE -> leave(peer);
-      case REJECT -> error(peer, event.error());
-      case DISCONNECTED -> drop(peer, false);
-      case EVICTED -> drop(peer, true);
-      case SHUTDOWN -> shutdown();
-      case WAKE -> {
-        // Nothing to do here: an I/O loop is free again, and the end of this batch hands it what
-        // the room held back.
-      }
-    }
-  }
-
-  private void join(Peer peer, Name name) {
-    if (peer.isGone() || peer.isOutputClosed()) {
-      return; // the connection died while its JOIN waited in the ring: never seat it
-    }
-    if (peer.isMember()) {
-      error(peer, ErrorCode.ALREADY_JOINED);
+    if (members.byConnection(connection) != null) {
+      error(connection, ErrorCode.ALREADY_JOINED);
       return;
     }
     if (members.contains(name)) {
-      reply(peer, ServerFrames.encodeErr(alloc, ErrorCode.NAME_TAKEN, nameTakenText(name)));
+      reply(connection, ServerFrames.encodeErr(alloc, ErrorCode.NAME_TAKEN, nameTakenText(name)));
       counters.error(ErrorCode.NAME_TAKEN);
       return;
     }
     broadcast.close(members, out);
-    members.add(peer, name);
+    Member member = members.add(connection, name);
     int count = members.size();
     counters.members(count);
-    out.write(peer, ServerFrames.encodeWelcome(alloc, peer.nameBytes(), count));
+    out.joined(connection);
+    out.write(connection, ServerFrames.encodeWelcome(alloc, member.nameBytes(), count));
     if (count <= presenceLimit) {
-      ByteBuf buf = broadcast.beginLine(peer, peer.nameBytes().length + 8, members, out);
-      ServerFrames.writeJoined(buf, peer.nameBytes());
+      ByteBuf buf = broadcast.beginLine(member, member.nameBytes().length + 8, members, out);
+      ServerFrames.writeJoined(buf, member.nameBytes());
       broadcast.endLine();
       counters.delivered(count - 1L);
     }
   }
 
-  private void send(Peer peer, ByteBuf text) {
-    if (!peer.isMember()) {
-      error(peer, ErrorCode.NOT_JOINED);
+  /** {@code SEND text} from {@code connection}; the text is borrowed for the call. */
+  public void onSend(long connection, ByteBuf text) {
+    assert thread.check();
+    if (shuttingDown) {
       return;
     }
-    broadcast.appendMessage(peer, text, members, out);
+    Member sender = members.byConnection(connection);
+    if (sender == null) {
+      error(connection, ErrorCode.NOT_JOINED);
+      return;
+    }
+    broadcast.appendMessage(sender, text, members, out);
     counters.delivered(members.size() - 1L);
   }
 
-  private void who(Peer peer) {
-    if (!peer.isMember()) {
-      error(peer, ErrorCode.NOT_JOINED);
+  /** {@code WHO} from {@code connection}. */
+  public void onWho(long connection) {
+    assert thread.check();
+    if (shuttingDown) {
+      return;
+    }
+    if (members.byConnection(connection) == null) {
+      error(connection, ErrorCode.NOT_JOINED);
       return;
     }
     int count = members.size();
@@ -178,37 +128,96 @@ public final class Room implements EventHandler<RingEvent> {
       ServerFrames.writeMember(list, members.get(i).nameBytes());
     }
     ServerFrames.writeMembers(list, count);
-    reply(peer, list);
+    reply(connection, list);
   }
 
-  private void leave(Peer peer) {
-    if (peer.isGone()) {
+  /** {@code PING} from {@code connection}, with its token (borrowed) or null. */
+  public void onPing(long connection, ByteBuf token) {
+    assert thread.check();
+    if (shuttingDown) {
       return;
     }
-    if (peer.isMember()) {
-      removeMember(peer);
-    } else {
-      peer.markGone();
-    }
-    out.writeAndClose(peer, ServerFrames.encodeBye(alloc));
+    reply(connection, ServerFrames.encodePong(alloc, token));
   }
 
-  /** The connection is gone, or is being removed as a slow consumer: forget it, tell the room. */
-  private void drop(Peer peer, boolean slowConsumer) {
-    if (peer.isMember()) {
-      removeMember(peer);
-      if (slowConsumer) {
-        counters.slowConsumerRemoved();
-      }
+  /** {@code LEAVE} from {@code connection}: it gets {@code BYE} and is closed. */
+  public void onLeave(long connection) {
+    assert thread.check();
+    if (shuttingDown) {
+      return;
     }
-    peer.markGone();
+    Member member = members.byConnection(connection);
+    if (member != null) {
+      removeMember(member);
+    }
+    out.writeAndClose(connection, ServerFrames.encodeBye(alloc));
   }
 
-  private void removeMember(Peer peer) {
+  /** A line from {@code connection} that the I/O side refused, for the reason {@code code}. */
+  public void onReject(long connection, ErrorCode code) {
+    assert thread.check();
+    if (shuttingDown) {
+      return;
+    }
+    error(connection, code);
+  }
+
+  /** {@code connection} is gone (closed by either side): forget it and tell the room. */
+  public void onDisconnect(long connection) {
+    assert thread.check();
+    Member member = shuttingDown ? null : members.byConnection(connection);
+    if (member != null) {
+      removeMember(member);
+    }
+  }
+
+  /** {@code connection} was removed as a slow consumer: forget it, tell the room, count it. */
+  public void onEvict(long connection) {
+    assert thread.check();
+    Member member = shuttingDown ? null : members.byConnection(connection);
+    if (member != null) {
+      removeMember(member);
+      counters.slowConsumerRemoved();
+    }
+  }
+
+  /**
+   * The broker is stopping: hand the last writes over now, busy writers or not (the shutdown
+   * sequence then queues {@code ERR shutting_down} behind them), and ignore everything after.
+   */
+  public void onShutdown() {
+    assert thread.check();
+    shuttingDown = true;
+    broadcast.close(members, out);
+    out.handOverAll();
+  }
+
+  /**
+   * The end of a batch of calls (a ring batch). If every writer is still busy with earlier output,
+   * keep the broadcast segment open: messages from the next batches join it, and each member later
+   * gets one slice for all of them (the writer wakes the room when it is free). Otherwise close the
+   * segment and hand the writes over now, so that a quiet room adds no delay.
+   */
+  public void endBatch() {
+    assert thread.check();
+    if (broadcast.isOpen() && out.allBusy()) {
+      return;
+    }
+    broadcast.close(members, out);
+    out.endOfBatch();
+  }
+
+  /** The number of members. */
+  public int memberCount() {
+    assert thread.check();
+    return members.size();
+  }
+
+  private void removeMember(Member member) {
     int countBefore = members.size();
     broadcast.close(members, out);
-    byte[] name = peer.nameBytes();
-    members.remove(peer);
+    byte[] name = member.nameBytes();
+    members.remove(member);
     counters.members(members.size());
     if (countBefore <= presenceLimit) {
       ByteBuf buf = broadcast.beginLine(null, name.length + 6, members, out);
@@ -218,37 +227,24 @@ public final class Room implements EventHandler<RingEvent> {
     }
   }
 
-  private void error(Peer peer, ErrorCode code) {
+  private void error(long connection, ErrorCode code) {
     counters.error(code);
     if (code == ErrorCode.TOO_LONG) {
       reply(
-          peer,
+          connection,
           ServerFrames.encodeErr(
               alloc, code, "line longer than " + maxLineBytes + " bytes; it was discarded"));
     } else {
-      reply(peer, ServerFrames.encodeErr(alloc, code));
+      reply(connection, ServerFrames.encodeErr(alloc, code));
     }
   }
 
-  /** Sends one member (or non-member) a frame of its own, after everything it was sent before. */
-  private void reply(Peer peer, ByteBuf frame) {
-    if (peer.isGone()) {
-      frame.release();
-      return;
-    }
-    if (peer.isMember() && broadcast.isOpen()) {
+  /** Sends one connection a frame of its own, after everything it was sent before. */
+  private void reply(long connection, ByteBuf frame) {
+    if (broadcast.isOpen() && members.byConnection(connection) != null) {
       broadcast.close(members, out);
     }
-    out.write(peer, frame);
-  }
-
-  private void shutdown() {
-    shuttingDown = true;
-    // Hand the last writes to the I/O threads before saying so, busy or not: the shutdown sequence
-    // then queues ERR shutting_down behind them on the same event loops.
-    broadcast.close(members, out);
-    out.handOverAll();
-    stopped.countDown();
+    out.write(connection, frame);
   }
 
   private static String nameTakenText(Name name) {

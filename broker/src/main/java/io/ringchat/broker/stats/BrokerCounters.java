@@ -60,12 +60,22 @@ public final class BrokerCounters {
     errors.get(code).increment();
   }
 
-  public void httpRefused() {
+  /** A connection's first line was an HTTP request; it was answered and closed. */
+  public void httpRequestRefused() {
     httpRefused.increment();
   }
 
+  public long httpRequestsRefused() {
+    return httpRefused.sum();
+  }
+
+  /** A connection did not join within --join-timeout and was closed. */
   public void joinTimeout() {
     joinTimeouts.increment();
+  }
+
+  public long joinTimeouts() {
+    return joinTimeouts.sum();
   }
 
   /** A connection went over --max-rate and stopped being read for a while. */

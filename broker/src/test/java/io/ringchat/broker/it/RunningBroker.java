@@ -3,7 +3,7 @@ package io.ringchat.broker.it;
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
 import io.ringchat.broker.net.Transport;
-import io.ringchat.broker.room.RoomObserver;
+import io.ringchat.broker.ring.RoomObserver;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 

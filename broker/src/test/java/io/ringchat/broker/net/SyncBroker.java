@@ -8,12 +8,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.ring.RingEvent;
+import io.ringchat.broker.ring.RoomConsumer;
+import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
-import io.ringchat.broker.room.RoomObserver;
 import io.ringchat.broker.stats.BrokerCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.agrona.concurrent.CachedNanoClock;
 
 /**
  * The broker's own I/O handlers and room, wired on {@link EmbeddedChannel}s and driven on the test
@@ -25,10 +27,27 @@ final class SyncBroker implements AutoCloseable {
   private final SlowableChannel[] channels;
   private final List<List<String>> received = new ArrayList<>();
   private final StringBuilder[] partial;
-  private final Room room;
+  private RoomConsumer room;
   private long sequence;
 
+  /** The broker's clock: moved only by the test ({@link #advance}). */
+  final CachedNanoClock clock = new CachedNanoClock();
+
+  private final Connections net;
+
   SyncBroker(int connections, int maxLineBytes, int presenceLimit) {
+    this(connections, maxLineBytes, presenceLimit, 60_000_000_000L);
+  }
+
+  SyncBroker(int connections, int maxLineBytes, int presenceLimit, long joinTimeoutNanos) {
+    this(connections, maxLineBytes, presenceLimit, joinTimeoutNanos, connections);
+  }
+
+  /**
+   * @param maxClients the connection limit; connections past it are refused at the door
+   */
+  SyncBroker(
+      int connections, int maxLineBytes, int presenceLimit, long joinTimeoutNanos, int maxClients) {
     channels = new SlowableChannel[connections];
     partial = new StringBuilder[connections];
     EventLoop[] loops = new EventLoop[connections];
@@ -38,43 +57,50 @@ final class SyncBroker implements AutoCloseable {
       received.add(new ArrayList<>());
       partial[i] = new StringBuilder();
     }
-    room =
-        new Room(
-            ByteBufAllocator.DEFAULT,
-            new EventLoopOutbound(loops, this::wakeRoom),
-            counters,
-            RoomObserver.NONE,
-            presenceLimit,
-            maxLineBytes);
     EventSink sink =
-        (kind, peer, detail) -> {
+        (kind, connection, detail) -> {
           RingEvent event = new RingEvent();
-          event.set(kind, peer, detail);
+          event.set(kind, connection, detail);
           room.onEvent(event, sequence++, true);
           return true;
         };
-    ConnectionLimit limit = new ConnectionLimit(connections);
+    net =
+        new Connections(
+            loops,
+            sink,
+            counters,
+            new ConnectionLimits(maxClients, maxLineBytes, joinTimeoutNanos, 0),
+            clock);
+    room =
+        new RoomConsumer(
+            new Room(
+                ByteBufAllocator.DEFAULT,
+                new EventLoopOutbound(net.tables(), this::wakeRoom),
+                counters,
+                presenceLimit,
+                maxLineBytes),
+            RoomObserver.NONE);
     for (int i = 0; i < connections; i++) {
-      PeerHandler.Shared shared =
-          new PeerHandler.Shared(
-              sink,
-              counters,
-              limit,
-              new JoinDeadlines(60_000_000_000L),
-              new LoopConnections(),
-              i,
-              maxLineBytes,
-              0);
-      channels[i].pipeline().addLast(new PeerHandler(shared));
+      channels[i].pipeline().addLast(net.initializer());
       channels[i].pipeline().fireChannelActive(); // the handlers came after registration
     }
+    pump(); // what the broker said on connect (a refusal)
   }
 
   /** A loop flushed and the room held output back: the wake-up the ring would carry, at once. */
   private void wakeRoom() {
     RingEvent wake = new RingEvent();
-    wake.set(EventKind.WAKE, null, null);
+    wake.set(EventKind.WAKE, 0, null);
     room.onEvent(wake, sequence++, true);
+  }
+
+  /** Moves the broker's clock on and runs each loop's join-deadline sweep, as its timer would. */
+  void advance(long nanos) {
+    clock.advance(nanos);
+    for (SlowableChannel channel : channels) {
+      net.ioLoop(channel.eventLoop()).joinDeadlines().sweep();
+    }
+    pump();
   }
 
   boolean isOpen(int connection) {

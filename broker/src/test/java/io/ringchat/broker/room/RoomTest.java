@@ -1,25 +1,18 @@
 package io.ringchat.broker.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ringchat.broker.ring.EventKind;
 import io.ringchat.protocol.ErrorCode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The room's rules, driven through its typed calls with no Netty channel, ring or thread. */
 class RoomTest {
-  private RoomHarness room = new RoomHarness(4, 1000);
-
-  @AfterEach
-  void close() {
-    room.close();
-  }
+  private RoomHarness room = new RoomHarness(1000);
 
   @Test
   void shouldWelcomeJoinerWithCountAndAnnounceItToOthers() {
-    room.join(0, "alice").deliverBatch();
-    room.join(1, "Bob").deliverBatch();
+    room.join(0, "alice").endBatch();
+    room.join(1, "Bob").endBatch();
 
     assertThat(room.received(0)).containsExactly("WELCOME alice 1", "JOINED Bob");
     assertThat(room.received(1)).containsExactly("WELCOME Bob 2");
@@ -27,7 +20,7 @@ class RoomTest {
 
   @Test
   void shouldRefuseDuplicateNameIgnoringCaseAndComposition() {
-    room.join(0, "Zo\u00EB").join(1, "zoe\u0308").join(2, "ZOË").deliverBatch();
+    room.join(0, "Zo\u00EB").join(1, "zoe\u0308").join(2, "ZOË").endBatch();
 
     assertThat(room.received(1)).singleElement().asString().startsWith("ERR name_taken ");
     assertThat(room.received(2)).singleElement().asString().startsWith("ERR name_taken ");
@@ -36,10 +29,10 @@ class RoomTest {
 
   @Test
   void shouldSendMessagesToEveryMemberButTheSender() {
-    room.join(0, "a").join(1, "b").join(2, "c").deliverBatch();
+    room.join(0, "a").join(1, "b").join(2, "c").endBatch();
     drainAll();
 
-    room.send(0, "hello").deliverBatch();
+    room.send(0, "hello").endBatch();
 
     assertThat(room.received(0)).isEmpty();
     assertThat(room.received(1)).containsExactly("MSG a hello");
@@ -49,16 +42,10 @@ class RoomTest {
 
   @Test
   void shouldKeepRoomOrderAndSkipOwnLinesInsideOneCoalescedSegment() {
-    room.join(0, "a").join(1, "b").join(2, "c").deliverBatch();
+    room.join(0, "a").join(1, "b").join(2, "c").endBatch();
     drainAll();
 
-    room.send(0, "1")
-        .send(1, "2")
-        .send(0, "3")
-        .send(0, "4")
-        .send(2, "5")
-        .send(1, "6")
-        .deliverBatch();
+    room.send(0, "1").send(1, "2").send(0, "3").send(0, "4").send(2, "5").send(1, "6").endBatch();
 
     assertThat(room.received(0)).containsExactly("MSG b 2", "MSG c 5", "MSG b 6");
     assertThat(room.received(1)).containsExactly("MSG a 1", "MSG a 3", "MSG a 4", "MSG c 5");
@@ -68,61 +55,88 @@ class RoomTest {
 
   @Test
   void shouldCoalesceABatchIntoOneWritePerMemberThatSentNothing() {
-    room.join(0, "a").join(1, "b").deliverBatch();
+    room.join(0, "a").join(1, "b").endBatch();
     drainAll();
 
     for (int i = 0; i < 100; i++) {
       room.send(0, "m" + i);
     }
-    room.deliverBatch();
+    room.endBatch();
 
     assertThat(room.writesTo(1)).isEqualTo(1);
   }
 
   @Test
-  void shouldMergeRingBatchesIntoOneSliceWhileTheLoopHasNotTakenItsBatch() {
-    try (RoomHarness oneLoop = new RoomHarness(3, 1000, RoomObserver.NONE, true)) {
-      oneLoop.join(0, "a").join(1, "b").join(2, "c").deliverBatch();
-      oneLoop.runLoop();
-      oneLoop.drainAll();
+  void shouldKeepTheSegmentOpenAcrossBatchesWhileEveryWriterIsBusy() {
+    room.join(0, "a").join(1, "b").join(2, "c").endBatch();
+    drainAll();
 
-      oneLoop.send(0, "1").deliverBatch(); // the loop is free: handed over at once
-      oneLoop.send(0, "2").deliverBatch(); // the loop has not taken "1" yet: held back ...
-      oneLoop.send(2, "3").deliverBatch(); // ... and merged into the same open segment
-      oneLoop.runLoop(); // the loop takes "1", wakes the room, which hands over "2" and "3"
+    room.out.busy = true;
+    room.send(0, "1").endBatch();
+    room.send(0, "2").endBatch();
+    room.send(2, "3").endBatch();
+    assertThat(room.writesTo(1)).as("held back while busy").isZero();
 
-      assertThat(oneLoop.writesTo(1)).as("one slice for 1, one for 2 and 3").isEqualTo(2);
-      oneLoop.send(0, "4").deliverBatch();
-      oneLoop.runLoop();
-      assertThat(oneLoop.received(2)).containsExactly("MSG a 1", "MSG a 2", "MSG a 4");
-    }
+    room.out.busy = false;
+    room.endBatch(); // the writer woke the room: an empty ring batch ends
+
+    assertThat(room.received(1)).containsExactly("MSG a 1", "MSG a 2", "MSG c 3");
+    room.send(0, "4").endBatch();
+    assertThat(room.received(2)).containsExactly("MSG a 1", "MSG a 2", "MSG a 4");
   }
 
   @Test
-  void shouldHandEverythingOverOnShutdownEvenWhileTheLoopIsBusy() {
-    try (RoomHarness oneLoop = new RoomHarness(2, 1000, RoomObserver.NONE, true)) {
-      oneLoop.join(0, "a").join(1, "b").deliverBatch();
-      oneLoop.send(0, "1").deliverBatch(); // the loop is busy from here on
-      oneLoop.send(0, "2").add(EventKind.SHUTDOWN, 0, null).deliverBatch();
-      oneLoop.runLoop();
+  void shouldMergeHeldBackBatchesIntoOneWritePerMember() {
+    room.join(0, "a").join(1, "b").join(2, "c").endBatch();
+    drainAll();
 
-      assertThat(oneLoop.received(1)).containsExactly("WELCOME b 2", "MSG a 1", "MSG a 2");
-    }
+    room.out.busy = true;
+    room.send(0, "1").endBatch();
+    room.send(2, "2").endBatch();
+    room.out.busy = false;
+    room.endBatch();
+
+    assertThat(room.writesTo(1)).as("one slice for both batches").isEqualTo(1);
+  }
+
+  @Test
+  void shouldHandEverythingOverOnShutdownEvenWhileWritersAreBusy() {
+    room.join(0, "a").join(1, "b").endBatch();
+    drainAll();
+    room.out.busy = true;
+    room.send(0, "1").endBatch();
+
+    room.room.onShutdown();
+
+    assertThat(room.received(1)).containsExactly("MSG a 1");
+    room.out.busy = false;
+    room.send(0, "after").join(2, "late").endBatch();
+    assertThat(room.received(1)).as("nothing after shutdown").isEmpty();
+    assertThat(room.received(2)).isEmpty();
+  }
+
+  @Test
+  void shouldTellTheWriterWhoJoinedBeforeTheirWelcome() {
+    room.join(0, "a").join(1, "a").endBatch();
+
+    assertThat(room.out.joined).containsExactly(RoomHarness.id(0));
+    assertThat(room.out.log.subList(0, 2))
+        .containsExactly(RoomHarness.id(0) + " joined", RoomHarness.id(0) + " <- WELCOME a 1\n");
   }
 
   @Test
   void shouldPreserveTextVerbatim() {
-    room.join(0, "a").join(1, "b").deliverBatch();
+    room.join(0, "a").join(1, "b").endBatch();
     drainAll();
 
-    room.send(0, "  spaced\tout  ").deliverBatch();
+    room.send(0, "  spaced\tout  ").endBatch();
 
     assertThat(room.received(1)).containsExactly("MSG a   spaced\tout  ");
   }
 
   @Test
   void shouldListMembersForWhoAndRefuseWhoBeforeJoin() {
-    room.who(0).join(0, "a").join(1, "b").who(0).deliverBatch();
+    room.who(0).join(0, "a").join(1, "b").who(0).endBatch();
 
     assertThat(room.received(0))
         .containsExactly(
@@ -136,7 +150,7 @@ class RoomTest {
 
   @Test
   void shouldRefuseSendBeforeJoinAndSecondJoin() {
-    room.send(0, "x").join(0, "a").join(0, "b").deliverBatch();
+    room.send(0, "x").join(0, "a").join(0, "b").endBatch();
 
     assertThat(room.received(0))
         .containsExactly(
@@ -147,32 +161,32 @@ class RoomTest {
 
   @Test
   void shouldAnswerPingWithTokenJoinedOrNot() {
-    room.ping(0, null).ping(0, " tok ").deliverBatch();
+    room.ping(0, null).ping(0, " tok ").endBatch();
 
     assertThat(room.received(0)).containsExactly("PONG", "PONG  tok ");
   }
 
   @Test
   void shouldSayByeCloseAndAnnounceLeaveThenFreeTheName() {
-    room.join(0, "a").join(1, "b").deliverBatch();
+    room.join(0, "a").join(1, "b").endBatch();
     drainAll();
 
-    room.leave(0).deliverBatch();
+    room.leave(0).endBatch();
 
     assertThat(room.received(0)).containsExactly("BYE");
-    assertThat(room.isOpen(0)).isFalse();
+    assertThat(room.isClosed(0)).isTrue();
     assertThat(room.received(1)).containsExactly("LEFT a");
 
-    room.join(2, "A").deliverBatch();
+    room.join(2, "A").endBatch();
     assertThat(room.received(2)).containsExactly("WELCOME A 2");
   }
 
   @Test
   void shouldForgetDisconnectedMemberAndAnnounceIt() {
-    room.join(0, "a").join(1, "b").deliverBatch();
+    room.join(0, "a").join(1, "b").endBatch();
     drainAll();
 
-    room.disconnect(0).send(1, "anyone?").deliverBatch();
+    room.disconnect(0).send(1, "anyone?").endBatch();
 
     assertThat(room.received(1)).containsExactly("LEFT a");
     assertThat(room.received(0)).isEmpty();
@@ -180,21 +194,23 @@ class RoomTest {
   }
 
   @Test
-  void shouldNeverSeatAConnectionThatDiedWhileItsJoinWasInTheRing() {
-    room.join(0, "ghost").disconnect(0);
-    room.peer(0).closeOutput();
-    room.deliverBatch();
-    room.join(1, "ghost").deliverBatch();
+  void shouldFreeTheNameOfAConnectionThatDiedRightAfterItsJoin() {
+    room.join(2, "watcher").endBatch();
+    drainAll();
 
-    assertThat(room.received(1)).containsExactly("WELCOME ghost 1");
+    room.join(0, "ghost").disconnect(0).endBatch();
+    room.join(1, "ghost").endBatch();
+
+    assertThat(room.received(1)).containsExactly("WELCOME ghost 2");
+    assertThat(room.received(2)).containsExactly("JOINED ghost", "LEFT ghost", "JOINED ghost");
   }
 
   @Test
   void shouldRemoveSlowConsumerAndCountIt() {
-    room.join(0, "slow").join(1, "b").deliverBatch();
+    room.join(0, "slow").join(1, "b").endBatch();
     drainAll();
 
-    room.evict(0).deliverBatch();
+    room.evict(0).endBatch();
 
     assertThat(room.received(1)).containsExactly("LEFT slow");
     assertThat(room.counters.slowConsumers()).isEqualTo(1);
@@ -203,31 +219,29 @@ class RoomTest {
 
   @Test
   void shouldStopPresenceNoticesAboveThePresenceLimit() {
-    room.close();
-    room = new RoomHarness(4, 2);
-    room.join(0, "a").join(1, "b").join(2, "c").deliverBatch();
+    room = new RoomHarness(2);
+    room.join(0, "a").join(1, "b").join(2, "c").endBatch();
 
     assertThat(room.received(0)).containsExactly("WELCOME a 1", "JOINED b");
     assertThat(room.received(2)).containsExactly("WELCOME c 3");
 
-    room.leave(2).deliverBatch();
+    room.leave(2).endBatch();
     assertThat(room.received(0)).as("3 members before the leave: above the limit").isEmpty();
-    room.leave(1).deliverBatch();
+    room.leave(1).endBatch();
     assertThat(room.received(0)).containsExactly("LEFT b");
   }
 
   @Test
   void shouldTurnPresenceOffWithZeroLimit() {
-    room.close();
-    room = new RoomHarness(2, 0);
-    room.join(0, "a").join(1, "b").deliverBatch();
+    room = new RoomHarness(0);
+    room.join(0, "a").join(1, "b").endBatch();
 
     assertThat(room.received(0)).containsExactly("WELCOME a 1");
   }
 
   @Test
   void shouldReportRejectedLinesInOrder() {
-    room.reject(0, ErrorCode.TOO_LONG).reject(0, ErrorCode.BAD_TEXT).deliverBatch();
+    room.reject(0, ErrorCode.TOO_LONG).reject(0, ErrorCode.BAD_TEXT).endBatch();
 
     assertThat(room.received(0))
         .containsExactly(
@@ -235,28 +249,7 @@ class RoomTest {
             "ERR bad_text text must be valid UTF-8 with no control characters but TAB");
   }
 
-  @Test
-  void shouldReleaseEventAndFlushBatchEvenWhenHandlingThrows() {
-    room.close();
-    room =
-        new RoomHarness(
-            2,
-            1000,
-            event -> {
-              if (event.kind() == EventKind.WHO) {
-                throw new IllegalStateException("injected");
-              }
-            });
-    room.join(0, "a").join(1, "b").deliverBatch();
-    drainAll();
-
-    room.send(0, "before");
-    assertThatThrownBy(() -> room.who(1).deliverBatch()).hasRootCauseMessage("injected");
-
-    assertThat(room.received(1)).containsExactly("MSG a before");
-  }
-
   private void drainAll() {
-    room.drainAll();
+    room.drain(4);
   }
 }

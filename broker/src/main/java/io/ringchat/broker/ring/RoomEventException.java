@@ -1,4 +1,4 @@
-package io.ringchat.broker.room;
+package io.ringchat.broker.ring;
 
 /** Wraps a failure of the room with the event that caused it, for the one log line it gets. */
 final class RoomEventException extends RuntimeException {

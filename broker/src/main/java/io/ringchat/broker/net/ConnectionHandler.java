@@ -1,0 +1,273 @@
+package io.ringchat.broker.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.ringchat.broker.ring.EventKind;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.Farewell;
+import io.ringchat.protocol.LineClassifier;
+import io.ringchat.protocol.LineFramer;
+import io.ringchat.protocol.Name;
+import io.ringchat.protocol.Requests;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One admitted connection, for its whole life: frames its bytes into lines ({@link LineFramer}),
+ * classifies each ({@link LineClassifier}) and publishes the request into the ring ({@link
+ * RingPublisher}); tells the room when the connection closes or is removed as a slow consumer;
+ * applies {@code --max-rate} and the join timeout. Each of those rules lives in its own class; this
+ * one ties them to the channel's events. Framing here rather than in a decoder of its own saves a
+ * second handler context per connection (about 80 bytes, at tens of thousands of idle members).
+ *
+ * <p>Validation happens here, in parallel on the I/O threads: the room only sees well-formed
+ * requests and the errors to report, in the order the lines arrived.
+ *
+ * <p>Its connection's event loop only (Netty's guarantee), so its state needs no synchronisation.
+ */
+// Closes and timers here are fire-and-forget: a failed close still ends in channelInactive, and a
+// timer's only result is its side effect, so their futures carry nothing to act on.
+@SuppressWarnings("FutureReturnValueIgnored")
+final class ConnectionHandler extends ChannelInboundHandlerAdapter
+    implements LineFramer.Sink, Requests {
+  /** How long a slow consumer's connection may take to flush its ERR before it is cut. */
+  private static final long SLOW_CONSUMER_GRACE_MILLIS = 1_000;
+
+  private final IoLoop loop;
+  private Connection connection;
+  private ChannelHandlerContext ctx;
+
+  /** The framing state between reads ({@link LineFramer}): one int, no framer object. */
+  private int framing = LineFramer.START;
+
+  /** Bytes read but not yet framed: the start of a line whose LF has not arrived. */
+  private ByteBuf partial;
+
+  /** Set once the connection asked to leave, timed out or was evicted: its input is ignored. */
+  private boolean inputDone;
+
+  /** Events waiting for room in the ring; null unless the ring was full ({@link RingPublisher}). */
+  ArrayDeque<RingPublisher.Pending> backlog;
+
+  /** Flood control; null unless --max-rate is set. */
+  private LineRate rate;
+
+  private boolean ratePaused;
+
+  ConnectionHandler(IoLoop loop) {
+    this.loop = loop;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    connection = loop.table().open(ctx.channel());
+    loop.counters().connectionOpened();
+    loop.joinDeadlines().start(this);
+    int maxRate = loop.limits().maxLinesPerSecond();
+    if (maxRate > 0) {
+      rate = new LineRate(maxRate, loop.clock().nanoTime());
+    }
+  }
+
+  /** The id the room knows this connection by. */
+  long id() {
+    return connection.id();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    if (inputDone) {
+      in.release();
+      return;
+    }
+    if (partial != null) {
+      in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), partial, in);
+      partial = null;
+    }
+    try {
+      framing = LineFramer.frame(in, framing, loop.limits().maxLineBytes(), this);
+    } finally {
+      keepPartial(ctx, in);
+    }
+  }
+
+  /**
+   * Keeps what is left of {@code in} (an unfinished line) for the next read, in a buffer of its own
+   * size: an idle connection must not pin a whole read buffer for a few bytes.
+   */
+  private void keepPartial(ChannelHandlerContext ctx, ByteBuf in) {
+    int left = in.readableBytes();
+    if (left == 0 || inputDone) {
+      in.release();
+    } else if (in.capacity() > 2 * left + 64) {
+      partial = ctx.alloc().buffer(left).writeBytes(in);
+      in.release();
+    } else {
+      partial = in;
+    }
+  }
+
+  /** One framed line, owned from here on. */
+  @Override
+  public void line(ByteBuf line) {
+    if (inputDone) {
+      line.release();
+      return;
+    }
+    loop.counters().frameIn();
+    checkRate();
+    LineClassifier.classify(line, this);
+  }
+
+  /** A line over --max-line, already discarded. */
+  @Override
+  public void tooLong() {
+    if (inputDone) {
+      return;
+    }
+    loop.counters().frameIn();
+    checkRate();
+    publish(EventKind.REJECT, ErrorCode.TOO_LONG);
+  }
+
+  // The requests of this connection's lines, as LineClassifier hands them over.
+
+  @Override
+  public void join(Name name) {
+    publish(EventKind.JOIN, name);
+  }
+
+  @Override
+  public void send(ByteBuf text) {
+    publish(EventKind.SEND, text);
+  }
+
+  @Override
+  public void ping(ByteBuf token) {
+    publish(EventKind.PING, token);
+  }
+
+  @Override
+  public void who() {
+    publish(EventKind.WHO, null);
+  }
+
+  @Override
+  public void leave() {
+    stopReading();
+    publish(EventKind.LEAVE, null);
+  }
+
+  @Override
+  public void refuse(ErrorCode code) {
+    publish(EventKind.REJECT, code);
+  }
+
+  private void publish(EventKind kind, Object detail) {
+    loop.publisher().publish(this, kind, detail);
+  }
+
+  private void checkRate() {
+    if (rate != null && !rate.take(loop.clock().nanoTime()) && !ratePaused) {
+      pauseForRate();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (partial != null) {
+      partial.release();
+      partial = null;
+    }
+    loop.admission().release();
+    loop.counters().connectionClosed();
+    loop.table().close(connection);
+    connection.closeOutput();
+    inputDone = true;
+    publish(EventKind.DISCONNECTED, null);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // Unwritable means more than --max-pending bytes wait for this connection: the room never
+    // waits for a slow member, it removes it.
+    if (!ctx.channel().isWritable() && !connection.isOutputClosed()) {
+      connection.closeOutput();
+      stopReading();
+      loop.counters().error(ErrorCode.SLOW_CONSUMER);
+      publish(EventKind.EVICTED, null);
+      Channel channel = ctx.channel();
+      closeWith(Farewell.SLOW_CONSUMER.encode(ctx.alloc()));
+      ctx.executor()
+          .schedule(() -> channel.close(), SLOW_CONSUMER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A reset or other I/O error ends this connection alone; channelInactive tells the room.
+    if (!(cause instanceof IOException)) {
+      System.err.println("ringchat: closing " + ctx.channel() + " after " + cause);
+    }
+    ctx.close();
+  }
+
+  /** Over --max-rate: this line is handled, but nothing more is read until the debt is paid. */
+  private void pauseForRate() {
+    ratePaused = true;
+    loop.counters().rateLimitPause();
+    ctx.channel().config().setAutoRead(false);
+    ctx.executor()
+        .schedule(
+            () -> {
+              ratePaused = false;
+              resumeReadingIfAllowed();
+            },
+            Math.max(1, rate.nanosUntilClear(loop.clock().nanoTime())),
+            TimeUnit.NANOSECONDS);
+  }
+
+  /** The ring is full: read nothing more until the backlog is in ({@link RingPublisher}). */
+  void pauseReading() {
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  /** Reads again unless something still holds it back: leaving, flood control or a full ring. */
+  void resumeReadingIfAllowed() {
+    if (!inputDone && !ratePaused && !RingPublisher.isWaiting(this)) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void stopReading() {
+    inputDone = true;
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  /** Whether the join timeout no longer concerns this connection. */
+  boolean isJoinedOrDone() {
+    return connection.isJoined() || inputDone || !ctx.channel().isActive();
+  }
+
+  /** Called by {@link JoinDeadlines} when the deadline passed without a JOIN. */
+  void joinTimedOut() {
+    stopReading();
+    loop.counters().joinTimeout();
+    loop.counters().error(ErrorCode.NOT_JOINED);
+    long millis = TimeUnit.NANOSECONDS.toMillis(loop.limits().joinTimeoutNanos());
+    String timeout = millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    closeWith(Farewell.JOIN_TIMEOUT.encode(ctx.alloc(), timeout));
+  }
+
+  /** Writes {@code frame}, then closes the connection once it is flushed. */
+  private void closeWith(ByteBuf frame) {
+    ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+  }
+}

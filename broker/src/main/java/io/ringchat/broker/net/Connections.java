@@ -1,0 +1,105 @@
+package io.ringchat.broker.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.ringchat.broker.ring.EventSink;
+import io.ringchat.broker.stats.BrokerCounters;
+import java.util.function.Consumer;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The broker's connections, across every listener: the {@code --max-clients} budget they share, and
+ * per I/O event loop the table of their ids, their join deadlines and their ring publisher. Built
+ * once by the broker; each listener gets its {@link #initializer()} from here, so that a second
+ * listener counts against the same budget and is reached by the same shutdown.
+ *
+ * <p>Built and read by the thread that starts the broker; each loop's parts run on that loop.
+ */
+public final class Connections {
+  private final ConnectionLimits limits;
+  private final ConnectionLimit admission;
+  private final EventSink ring;
+  private final BrokerCounters counters;
+  private final NanoClock clock;
+  private final EventLoop[] loops;
+  private final IoLoop[] ioLoops;
+
+  /**
+   * @param ring where the connections' requests go; called on the I/O threads, never blocks
+   * @param clock the time for join deadlines and rate limits ({@code SystemNanoClock} but in tests)
+   */
+  public Connections(
+      EventLoop[] loops,
+      EventSink ring,
+      BrokerCounters counters,
+      ConnectionLimits limits,
+      NanoClock clock) {
+    this.limits = limits;
+    this.admission = new ConnectionLimit(limits.maxClients());
+    this.ring = ring;
+    this.counters = counters;
+    this.clock = clock;
+    this.loops = loops.clone();
+    this.ioLoops = new IoLoop[loops.length];
+    for (int i = 0; i < loops.length; i++) {
+      ioLoops[i] = new IoLoop(this, i, loops[i]);
+    }
+  }
+
+  /** A pipeline builder for one more listener; every listener's connections are counted here. */
+  public ChatChannelInitializer initializer() {
+    return new ChatChannelInitializer(this);
+  }
+
+  /** Each loop's connection table, in loop order: where the room's writes find their channels. */
+  public ConnectionTable[] tables() {
+    ConnectionTable[] tables = new ConnectionTable[ioLoops.length];
+    for (int i = 0; i < ioLoops.length; i++) {
+      tables[i] = ioLoops[i].table();
+    }
+    return tables;
+  }
+
+  public int loopCount() {
+    return loops.length;
+  }
+
+  public EventLoop loop(int index) {
+    return loops[index];
+  }
+
+  /** Loop {@code index} only: applies {@code action} to each of its open connections' channels. */
+  public void forEachChannel(int index, Consumer<Channel> action) {
+    ioLoops[index].table().forEach(connection -> action.accept(connection.channel()));
+  }
+
+  /** The loop state for a channel registered on {@code loop}. */
+  IoLoop ioLoop(EventLoop loop) {
+    for (int i = 0; i < loops.length; i++) {
+      if (loops[i] == loop) {
+        return ioLoops[i];
+      }
+    }
+    throw new IllegalStateException("channel registered on a foreign event loop: " + loop);
+  }
+
+  ConnectionLimits limits() {
+    return limits;
+  }
+
+  ConnectionLimit admission() {
+    return admission;
+  }
+
+  EventSink ring() {
+    return ring;
+  }
+
+  BrokerCounters counters() {
+    return counters;
+  }
+
+  NanoClock clock() {
+    return clock;
+  }
+}
