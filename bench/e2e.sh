@@ -13,12 +13,13 @@
 # Sections: throughput latency memory (default: all three). Environment: DURATION (s, default 5),
 # WARMUP (s, default 5), JDKS (java homes for the memory section, default: the java on PATH and
 # /usr/lib/jvm/temurin-25-jdk-amd64 if present), MAX_IDLE (default 19000), BROKER_OPTS, REDIS
-# (0 to leave Redis out).
+# (0 to leave Redis out), BROKER_JAR (another broker build, e.g. the code before a change, driven
+# by this build's generator).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/broker-port.sh
 
-BROKER_JAR=broker/target/ringchat-broker.jar
+BROKER_JAR=${BROKER_JAR:-broker/target/ringchat-broker.jar}
 CLIENT_JAR=client/target/ringchat-client.jar
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-5}

@@ -14,16 +14,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.ringchat.broker.net.AcceptErrorLogger;
-import io.ringchat.broker.net.ConnectionLimits;
 import io.ringchat.broker.net.Connections;
 import io.ringchat.broker.net.EventLoopOutbound;
-import io.ringchat.broker.net.Transport;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.InboundRing;
 import io.ringchat.broker.ring.RoomConsumer;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.cli.Transport;
 import io.ringchat.protocol.Farewell;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -81,15 +80,7 @@ public final class Broker {
     // Built before the ring, which is built last: the connections publish through this::publish.
     this.connections =
         new Connections(
-            loops,
-            this::publish,
-            counters,
-            new ConnectionLimits(
-                config.maxClients(),
-                config.maxLineBytes(),
-                config.joinTimeout().toNanos(),
-                config.maxRate()),
-            SystemNanoClock.INSTANCE);
+            loops, this::publish, counters, config.connectionLimits(), SystemNanoClock.INSTANCE);
     Room room =
         new Room(
             ByteBufAllocator.DEFAULT,

@@ -1,208 +1,240 @@
 package io.ringchat.broker;
 
+import io.ringchat.broker.net.ConnectionLimits;
 import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.cli.DurationConverter;
+import io.ringchat.cli.EnumOption;
+import io.ringchat.protocol.Protocol;
 import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
- * Everything the broker can be told, with the defaults the README lists. Immutable; built by {@link
- * BrokerMain} from the command line, or by tests with {@link #builder()}.
+ * Everything the broker can be told. Each option is declared once, here: its name, its default (the
+ * one picocli parses, shown in {@code --help} as {@code ${DEFAULT-VALUE}}), its help text, and
+ * below in {@link #validate()} its limits. The command line fills it as a mixin of {@link
+ * BrokerMain}; tests and benchmarks build one with {@link #parse}, from the same flags a user
+ * types.
  *
- * @param bind address to listen on
- * @param port TCP port; 0 picks a free one
- * @param maxLineBytes longest client line, LF excluded
- * @param maxPendingBytes unsent bytes held for one connection before it is a slow consumer
- * @param maxClients connections open at once
- * @param joinTimeout time a connection has to send a JOIN
- * @param presenceLimit JOINED/LEFT sent only while the room has at most this many members
- * @param ringSize ring slots, a power of two
- * @param waitStrategy how the room thread waits for work
- * @param ioThreads Netty I/O threads
- * @param shutdownTimeout bound on a graceful stop
- * @param statsInterval period of the stats line, or zero for none
- * @param maxRate lines per second one connection may send before it stops being read; 0 for no
- *     limit
+ * <p>Filled and validated once on the starting thread, then only read.
  */
-public record BrokerConfig(
-    String bind,
-    int port,
-    int maxLineBytes,
-    int maxPendingBytes,
-    int maxClients,
-    Duration joinTimeout,
-    int presenceLimit,
-    int ringSize,
-    InboundRing.Wait waitStrategy,
-    int ioThreads,
-    Duration shutdownTimeout,
-    Duration statsInterval,
-    int maxRate) {
+public final class BrokerConfig {
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "${env:CHAT_BIND:-0.0.0.0}",
+      description = "Address to listen on (env CHAT_BIND). Default: ${DEFAULT-VALUE}.")
+  private String bind;
 
-  public static final String DEFAULT_BIND = "0.0.0.0";
-  public static final int DEFAULT_PORT = 7878;
-  public static final int DEFAULT_MAX_LINE = 4096;
-  public static final int DEFAULT_MAX_PENDING = 4 * 1024 * 1024;
-  public static final int DEFAULT_MAX_CLIENTS = 10_000;
-  public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(60);
-  public static final int DEFAULT_PRESENCE_LIMIT = 1000;
-  public static final int DEFAULT_RING_SIZE = 65_536;
+  @Option(
+      names = "--port",
+      defaultValue = "${env:CHAT_PORT:-" + Protocol.DEFAULT_PORT + "}",
+      description = "TCP port; 0 picks a free one (env CHAT_PORT). Default: ${DEFAULT-VALUE}.")
+  private int port;
+
+  @Option(
+      names = "--max-line",
+      paramLabel = "BYTES",
+      defaultValue = "4096",
+      description =
+          "Longest client line, LF excluded; longer lines get ERR too_long. Default: ${DEFAULT-VALUE}.")
+  private int maxLineBytes;
+
+  @Option(
+      names = "--max-pending",
+      paramLabel = "BYTES",
+      defaultValue = "4194304",
+      description =
+          "Unsent bytes held per connection (at least 1024); over it: ERR slow_consumer and close."
+              + " Default: ${DEFAULT-VALUE} (4 MiB).")
+  private int maxPendingBytes;
+
+  @Option(
+      names = "--max-clients",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "Connections open at once; the next gets ERR server_full. Default: ${DEFAULT-VALUE}.")
+  private int maxClients;
+
+  @Option(
+      names = "--join-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Time a connection has to JOIN before it is closed (e.g. 60s, 500ms, 2m). Default: ${DEFAULT-VALUE}.")
+  private Duration joinTimeout;
+
+  @Option(
+      names = "--presence-limit",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "JOINED/LEFT are sent only while the room has at most N members; 0 turns them off. Default: ${DEFAULT-VALUE}.")
+  private int presenceLimit;
+
+  @Option(
+      names = "--ring-size",
+      paramLabel = "SLOTS",
+      defaultValue = "65536",
+      description =
+          "Ring slots between the I/O threads and the room, a power of two. Default: ${DEFAULT-VALUE}.")
+  private int ringSize;
+
+  @Option(
+      names = "--wait-strategy",
+      paramLabel = "STRATEGY",
+      defaultValue = "park",
+      converter = WaitOption.class,
+      description =
+          "How the room waits for work: park (spin 5 µs, then sleep until woken: no CPU when idle),"
+              + " blocking, sleeping, yielding, busy-spin. Default: ${DEFAULT-VALUE}.")
+  private InboundRing.Wait waitStrategy;
+
+  @Option(
+      names = "--io-threads",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Netty I/O threads (1 to 256); one beat two on 2 cores, where the room needs the other."
+              + " Default: ${DEFAULT-VALUE}.")
+  private int ioThreads;
+
+  @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "Bound on a graceful stop (SIGTERM, Ctrl-C). Default: ${DEFAULT-VALUE}.")
+  private Duration shutdownTimeout;
+
+  @Option(
+      names = "--stats-interval",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description =
+          "Print a stats line this often; 0s: only at shutdown. Default: ${DEFAULT-VALUE}.")
+  private Duration statsInterval;
+
+  @Option(
+      names = "--max-rate",
+      paramLabel = "LINES",
+      defaultValue = "0",
+      description =
+          "Flood control: lines per second per connection (burst: a tenth of a second's worth, at"
+              + " least 8); over it the connection is not read for a while, never dropped. 0: off."
+              + " Default: ${DEFAULT-VALUE}.")
+  private int maxRate;
+
+  /** Picocli's, and {@link #parse}'s: the fields are filled by parsing. */
+  BrokerConfig() {}
 
   /**
-   * Spin briefly, then park: the room costs no CPU while the room is silent, and under load it
-   * never parks, so ring batches still grow (the README's "Measured" section compares the
-   * strategies).
+   * A config from command-line flags, the rest at their defaults, as {@code ringchat-broker} would
+   * read them; throws {@link IllegalArgumentException} with the one-line message a user would see.
    */
-  public static final InboundRing.Wait DEFAULT_WAIT = InboundRing.Wait.PARK;
+  public static BrokerConfig parse(String... args) {
+    BrokerConfig config = new BrokerConfig();
+    CommandLine cli = new CommandLine(new Options(config));
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    config.validate();
+    return config;
+  }
 
-  /** One I/O thread beat two on a 2-core machine (DESIGN.md): the room thread needs the other. */
-  public static final int DEFAULT_IO_THREADS = 1;
+  /** {@link #parse}'s command: the config as a mixin, as in {@link BrokerMain}. */
+  @CommandLine.Command(name = "ringchat-broker")
+  private static final class Options {
+    @SuppressWarnings("UnusedVariable") // picocli reads it, to fill the config it holds
+    @CommandLine.Mixin
+    BrokerConfig config;
 
-  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
-
-  public BrokerConfig {
-    if (maxLineBytes < 1) {
-      throw new IllegalArgumentException("--max-line must be at least 1, got " + maxLineBytes);
-    }
-    if (maxPendingBytes < 1024) {
-      throw new IllegalArgumentException(
-          "--max-pending must be at least 1024 bytes, got " + maxPendingBytes);
-    }
-    if (maxClients < 1) {
-      throw new IllegalArgumentException("--max-clients must be at least 1, got " + maxClients);
-    }
-    if (joinTimeout.isNegative() || joinTimeout.isZero()) {
-      throw new IllegalArgumentException("--join-timeout must be positive, got " + joinTimeout);
-    }
-    if (presenceLimit < 0) {
-      throw new IllegalArgumentException(
-          "--presence-limit must be 0 or more, got " + presenceLimit);
-    }
-    if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
-      throw new IllegalArgumentException(
-          "--ring-size must be a power of two of at least 2, got " + ringSize);
-    }
-    if (ioThreads < 1) {
-      throw new IllegalArgumentException("--io-threads must be at least 1, got " + ioThreads);
-    }
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
-    }
-    if (shutdownTimeout.isNegative()) {
-      throw new IllegalArgumentException("--shutdown-timeout must not be negative");
-    }
-    if (maxRate < 0) {
-      throw new IllegalArgumentException("--max-rate must be 0 (off) or more, got " + maxRate);
-    }
-    if (statsInterval.isNegative()) {
-      throw new IllegalArgumentException("--stats-interval must not be negative");
+    Options(BrokerConfig config) {
+      this.config = config;
     }
   }
 
-  public static BrokerConfig defaults() {
-    return builder().build();
+  /** Checks every option's limits; throws with a one-line message naming the option. */
+  void validate() {
+    check(port >= 0 && port <= 65_535, "--port must be 0 to 65535, got " + port);
+    check(maxLineBytes >= 1, "--max-line must be at least 1, got " + maxLineBytes);
+    check(
+        maxPendingBytes >= 1024,
+        "--max-pending must be at least 1024 bytes, got " + maxPendingBytes);
+    check(maxClients >= 1, "--max-clients must be at least 1, got " + maxClients);
+    check(
+        !joinTimeout.isNegative() && !joinTimeout.isZero(),
+        "--join-timeout must be positive, got " + joinTimeout.toMillis() + " ms");
+    check(presenceLimit >= 0, "--presence-limit must be 0 or more, got " + presenceLimit);
+    check(
+        ringSize >= 2 && Integer.bitCount(ringSize) == 1,
+        "--ring-size must be a power of two of at least 2, got " + ringSize);
+    check(ioThreads >= 1 && ioThreads <= 256, "--io-threads must be 1 to 256, got " + ioThreads);
+    check(!shutdownTimeout.isNegative(), "--shutdown-timeout must not be negative");
+    check(!statsInterval.isNegative(), "--stats-interval must not be negative");
+    check(maxRate >= 0, "--max-rate must be 0 (off) or more, got " + maxRate);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
   }
 
-  /** Builds a config from the defaults, changing only what is set. */
-  public static final class Builder {
-    private String bind = DEFAULT_BIND;
-    private int port = DEFAULT_PORT;
-    private int maxLineBytes = DEFAULT_MAX_LINE;
-    private int maxPendingBytes = DEFAULT_MAX_PENDING;
-    private int maxClients = DEFAULT_MAX_CLIENTS;
-    private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
-    private int presenceLimit = DEFAULT_PRESENCE_LIMIT;
-    private int ringSize = DEFAULT_RING_SIZE;
-    private InboundRing.Wait waitStrategy = DEFAULT_WAIT;
-    private int ioThreads = DEFAULT_IO_THREADS;
-    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-    private Duration statsInterval = Duration.ZERO;
-    private int maxRate;
-
-    private Builder() {}
-
-    public Builder bind(String value) {
-      bind = value;
-      return this;
+  /** Parses {@code --wait-strategy}. */
+  static final class WaitOption extends EnumOption<InboundRing.Wait> {
+    WaitOption() {
+      super(InboundRing.Wait.class, "a wait strategy");
     }
+  }
 
-    public Builder port(int value) {
-      port = value;
-      return this;
-    }
+  /** The limits every connection lives under, as the I/O side takes them. */
+  ConnectionLimits connectionLimits() {
+    return new ConnectionLimits(maxClients, maxLineBytes, joinTimeout.toNanos(), maxRate);
+  }
 
-    public Builder maxLineBytes(int value) {
-      maxLineBytes = value;
-      return this;
-    }
+  public String bind() {
+    return bind;
+  }
 
-    public Builder maxPendingBytes(int value) {
-      maxPendingBytes = value;
-      return this;
-    }
+  public int port() {
+    return port;
+  }
 
-    public Builder maxClients(int value) {
-      maxClients = value;
-      return this;
-    }
+  public int maxLineBytes() {
+    return maxLineBytes;
+  }
 
-    public Builder joinTimeout(Duration value) {
-      joinTimeout = value;
-      return this;
-    }
+  public int maxPendingBytes() {
+    return maxPendingBytes;
+  }
 
-    public Builder presenceLimit(int value) {
-      presenceLimit = value;
-      return this;
-    }
+  public int presenceLimit() {
+    return presenceLimit;
+  }
 
-    public Builder ringSize(int value) {
-      ringSize = value;
-      return this;
-    }
+  public int ringSize() {
+    return ringSize;
+  }
 
-    public Builder waitStrategy(InboundRing.Wait value) {
-      waitStrategy = value;
-      return this;
-    }
+  public InboundRing.Wait waitStrategy() {
+    return waitStrategy;
+  }
 
-    public Builder ioThreads(int value) {
-      ioThreads = value;
-      return this;
-    }
+  public int ioThreads() {
+    return ioThreads;
+  }
 
-    public Builder shutdownTimeout(Duration value) {
-      shutdownTimeout = value;
-      return this;
-    }
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
 
-    public Builder statsInterval(Duration value) {
-      statsInterval = value;
-      return this;
-    }
-
-    public Builder maxRate(int value) {
-      maxRate = value;
-      return this;
-    }
-
-    public BrokerConfig build() {
-      return new BrokerConfig(
-          bind,
-          port,
-          maxLineBytes,
-          maxPendingBytes,
-          maxClients,
-          joinTimeout,
-          presenceLimit,
-          ringSize,
-          waitStrategy,
-          ioThreads,
-          shutdownTimeout,
-          statsInterval,
-          maxRate);
-    }
+  public Duration statsInterval() {
+    return statsInterval;
   }
 }

@@ -2,6 +2,7 @@ package io.ringchat.client;
 
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
+import io.ringchat.protocol.Protocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,7 +17,6 @@ import java.util.Map;
  */
 public record ClientConfig(String host, int port, String username) {
   public static final String DEFAULT_HOST = "localhost";
-  public static final int DEFAULT_PORT = 7878;
 
   /**
    * Resolves the configuration.
@@ -46,7 +46,7 @@ public record ClientConfig(String host, int port, String username) {
     } else if (present(file.get("CHAT_PORT"))) {
       port = parsePort(file.get("CHAT_PORT"), "CHAT_PORT in " + envFile);
     } else {
-      port = DEFAULT_PORT;
+      port = Protocol.DEFAULT_PORT;
     }
     return new ClientConfig(host, port, username);
   }

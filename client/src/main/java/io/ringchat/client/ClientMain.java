@@ -1,6 +1,9 @@
 package io.ringchat.client;
 
+import io.ringchat.cli.CommandLines;
+import io.ringchat.cli.VersionFromManifest;
 import io.ringchat.client.load.LoadCommand;
+import io.ringchat.protocol.Protocol;
 import io.ringchat.protocol.ServerFrame;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ringchat-client",
     mixinStandardHelpOptions = true,
-    versionProvider = ClientMain.Version.class,
+    versionProvider = VersionFromManifest.class,
     subcommands = LoadCommand.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
@@ -46,7 +49,7 @@ public final class ClientMain implements Callable<Integer> {
 
   @Option(
       names = {"-p", "--port"},
-      description = "Broker port (env CHAT_PORT, .env). Default: " + ClientConfig.DEFAULT_PORT)
+      description = "Broker port (env CHAT_PORT, .env). Default: " + Protocol.DEFAULT_PORT)
   private Integer port;
 
   @Option(
@@ -76,14 +79,7 @@ public final class ClientMain implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new ClientMain());
-    cli.setParameterExceptionHandler(
-        (e, args) -> {
-          e.getCommandLine().getErr().println("ringchat-client: " + e.getMessage());
-          e.getCommandLine().getErr().println("Try 'ringchat-client --help' for the options.");
-          return CommandLine.ExitCode.USAGE;
-        });
-    return cli;
+    return CommandLines.of(new ClientMain());
   }
 
   @Override
@@ -176,16 +172,5 @@ public final class ClientMain implements Callable<Integer> {
 
   private static BufferedReader stdin() {
     return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-  }
-
-  /** The version from the jar's manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String version = ClientMain.class.getPackage().getImplementationVersion();
-      return new String[] {
-        "ringchat-client " + (version == null ? "(development build)" : version)
-      };
-    }
   }
 }

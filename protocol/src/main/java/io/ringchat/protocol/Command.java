@@ -20,6 +20,11 @@ public enum Command {
     return name();
   }
 
+  /** The word and the space after it, in ASCII: how a line with an argument starts. */
+  public byte[] wordAndSpace() {
+    return (name() + " ").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   /**
    * The command that {@code line} starts with, or {@code null} if its command word is none of
    * these. Reads bytes {@code [readerIndex, readerIndex + wordLength)} only; never allocates.

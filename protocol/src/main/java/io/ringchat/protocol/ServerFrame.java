@@ -1,5 +1,7 @@
 package io.ringchat.protocol;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * One server-to-client line, parsed. Which fields are set depends on the {@link Type}: {@code name}
  * for WELCOME, JOINED, LEFT, MSG and MEMBER; {@code count} for WELCOME and MEMBERS; {@code text}
@@ -8,7 +10,10 @@ package io.ringchat.protocol;
  */
 public record ServerFrame(Type type, String name, String text, int count, String errorCode) {
 
-  /** The kinds of server line, plus {@code UNKNOWN} for a line that matches none of them. */
+  /**
+   * The kinds of server line, plus {@code UNKNOWN} for a line that matches none of them. The
+   * constant's name is the line's first word on the wire: the one place the words are spelled.
+   */
   public enum Type {
     WELCOME,
     JOINED,
@@ -19,7 +24,29 @@ public record ServerFrame(Type type, String name, String text, int count, String
     PONG,
     BYE,
     ERR,
-    UNKNOWN
+    UNKNOWN;
+
+    private static final Type[] VALUES = values();
+
+    /** The word that starts the line, e.g. {@code MSG}. */
+    public String word() {
+      return name();
+    }
+
+    /** The word and the space after it, in ASCII: how a line with arguments starts. */
+    public byte[] wordAndSpace() {
+      return (name() + " ").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The type whose word is {@code word}, or {@code UNKNOWN}. */
+    public static Type ofWord(String word) {
+      for (Type type : VALUES) {
+        if (type != UNKNOWN && type.name().equals(word)) {
+          return type;
+        }
+      }
+      return UNKNOWN;
+    }
   }
 
   /** The error code as an enum constant, or {@code null} if not an ERR or an unknown code. */
@@ -32,20 +59,20 @@ public record ServerFrame(Type type, String name, String text, int count, String
     int space = line.indexOf(' ');
     String word = space < 0 ? line : line.substring(0, space);
     String rest = space < 0 ? "" : line.substring(space + 1);
-    return switch (word) {
-      case "WELCOME" -> welcome(line, rest);
-      case "JOINED" -> named(Type.JOINED, line, rest);
-      case "LEFT" -> named(Type.LEFT, line, rest);
-      case "MEMBER" -> named(Type.MEMBER, line, rest);
-      case "MSG" -> msg(line, rest);
-      case "MEMBERS" -> {
+    return switch (Type.ofWord(word)) {
+      case WELCOME -> welcome(line, rest);
+      case JOINED -> named(Type.JOINED, line, rest);
+      case LEFT -> named(Type.LEFT, line, rest);
+      case MEMBER -> named(Type.MEMBER, line, rest);
+      case MSG -> msg(line, rest);
+      case MEMBERS -> {
         int count = parseCount(rest);
         yield count < 0 ? unknown(line) : new ServerFrame(Type.MEMBERS, null, null, count, null);
       }
-      case "PONG" -> new ServerFrame(Type.PONG, null, rest, 0, null);
-      case "BYE" -> space < 0 ? new ServerFrame(Type.BYE, null, null, 0, null) : unknown(line);
-      case "ERR" -> err(line, rest);
-      default -> unknown(line);
+      case PONG -> new ServerFrame(Type.PONG, null, rest, 0, null);
+      case BYE -> space < 0 ? new ServerFrame(Type.BYE, null, null, 0, null) : unknown(line);
+      case ERR -> err(line, rest);
+      case UNKNOWN -> unknown(line);
     };
   }
 

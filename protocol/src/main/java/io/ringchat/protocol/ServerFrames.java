@@ -16,15 +16,15 @@ import java.nio.charset.StandardCharsets;
 public final class ServerFrames {
   private static final byte SP = ' ';
   private static final byte LF = '\n';
-  private static final byte[] WELCOME = ascii("WELCOME ");
-  private static final byte[] JOINED = ascii("JOINED ");
-  private static final byte[] LEFT = ascii("LEFT ");
-  private static final byte[] MSG = ascii("MSG ");
-  private static final byte[] MEMBER = ascii("MEMBER ");
-  private static final byte[] MEMBERS = ascii("MEMBERS ");
-  private static final byte[] PONG = ascii("PONG");
-  private static final byte[] BYE = ascii("BYE\n");
-  private static final byte[] ERR = ascii("ERR ");
+  private static final byte[] WELCOME = ServerFrame.Type.WELCOME.wordAndSpace();
+  private static final byte[] JOINED = ServerFrame.Type.JOINED.wordAndSpace();
+  private static final byte[] LEFT = ServerFrame.Type.LEFT.wordAndSpace();
+  private static final byte[] MSG = ServerFrame.Type.MSG.wordAndSpace();
+  private static final byte[] MEMBER = ServerFrame.Type.MEMBER.wordAndSpace();
+  private static final byte[] MEMBERS = ServerFrame.Type.MEMBERS.wordAndSpace();
+  private static final byte[] PONG = ascii(ServerFrame.Type.PONG.word());
+  private static final byte[] BYE = ascii(ServerFrame.Type.BYE.word() + "\n");
+  private static final byte[] ERR = ServerFrame.Type.ERR.wordAndSpace();
 
   private ServerFrames() {}
 

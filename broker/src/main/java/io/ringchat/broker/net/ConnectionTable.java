@@ -26,7 +26,6 @@ public final class ConnectionTable {
   private int[] free = new int[INITIAL_SLOTS];
   private int freeCount;
   private int highWater;
-  private int size;
 
   /**
    * @param loopIndex the loop's place among the broker's I/O loops, part of every id it hands out
@@ -67,7 +66,6 @@ public final class ConnectionTable {
     generations[slot] = generation;
     Connection connection = new Connection(channel, ConnectionId.of(loopIndex, slot, generation));
     slots[slot] = connection;
-    size++;
     return connection;
   }
 
@@ -80,7 +78,6 @@ public final class ConnectionTable {
     }
     slots[slot] = null;
     free[freeCount++] = slot;
-    size--;
   }
 
   /** The open connection with this id, or null if it has closed. */
@@ -100,10 +97,5 @@ public final class ConnectionTable {
         action.accept(connection);
       }
     }
-  }
-
-  /** How many connections are open. */
-  public int size() {
-    return size;
   }
 }

@@ -60,14 +60,6 @@ public final class Connections {
     return tables;
   }
 
-  public int loopCount() {
-    return loops.length;
-  }
-
-  public EventLoop loop(int index) {
-    return loops[index];
-  }
-
   /** Loop {@code index} only: applies {@code action} to each of its open connections' channels. */
   public void forEachChannel(int index, Consumer<Channel> action) {
     ioLoops[index].table().forEach(connection -> action.accept(connection.channel()));

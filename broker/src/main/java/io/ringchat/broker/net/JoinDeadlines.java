@@ -39,15 +39,6 @@ final class JoinDeadlines {
             Math.min(TimeUnit.SECONDS.toNanos(1), timeoutNanos / 4));
   }
 
-  long timeoutNanos() {
-    return timeoutNanos;
-  }
-
-  /** How many connections are still waiting to join (or have not been swept since they did). */
-  int waiting() {
-    return size;
-  }
-
   /** Starts the clock for a new connection. */
   void start(ConnectionHandler handler) {
     assert loop.inEventLoop() : "join deadlines used off their event loop";

@@ -76,6 +76,8 @@ final class OutputLane {
   WriteBatch batch() {
     WriteBatch batch = current;
     if (batch == null) {
+      // A batch from the spent queue is safe to refill: the queue's ordered offer and poll make
+      // the loop's last writes to it (its reset) visible here.
       batch = spent.poll();
       if (batch == null) {
         batch = new WriteBatch(this, table);
@@ -100,6 +102,7 @@ final class OutputLane {
     }
     busy = true;
     current = null;
+    // Netty's task queue is a happens-before edge: the loop sees every plain write to the batch.
     loop.execute(batch);
   }
 

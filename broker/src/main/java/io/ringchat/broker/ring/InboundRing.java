@@ -38,11 +38,6 @@ public final class InboundRing implements EventSink {
         case BUSY_SPIN -> new BusySpinWaitStrategy();
       };
     }
-
-    /** The name used on the command line, e.g. {@code busy-spin}. */
-    public String optionName() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    }
   }
 
   /**

@@ -46,7 +46,11 @@ public final class RingEvent {
     return (ErrorCode) detail;
   }
 
-  /** Releases what the event owns and forgets its references, so the slot pins nothing. */
+  /**
+   * Room thread: releases what the event owns and forgets its references, so the slot pins nothing.
+   * The buffer was allocated on an I/O thread; releasing it here is safe because the ring's
+   * publication made it visible, and Netty's pooled allocator takes buffers back from any thread.
+   */
   public void clear() {
     ReferenceCountUtil.release(detail);
     kind = null;

@@ -120,14 +120,6 @@ public final class BrokerCounters {
     return members.get();
   }
 
-  public long deliveries() {
-    return deliveries.get();
-  }
-
-  public long framesIn() {
-    return framesIn.sum();
-  }
-
   public long ringFullPauses() {
     return ringFullPauses.sum();
   }

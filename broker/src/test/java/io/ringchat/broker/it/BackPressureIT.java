@@ -3,7 +3,6 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ringchat.broker.BrokerConfig;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.protocol.ErrorCode;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,7 @@ class BackPressureIT {
 
   @Test
   void shouldRemoveMemberThatNeverReadsWhileOthersLoseNothing() throws Exception {
-    try (RunningBroker broker =
-        RunningBroker.start(BrokerConfig.builder().maxPendingBytes(64 * 1024))) {
+    try (RunningBroker broker = RunningBroker.start("--max-pending=65536")) {
       LineClient sleeper = LineClient.joined(broker.address(), "sleeper");
       sleeper.socket.setReceiveBufferSize(4096);
       try (LineClient reader = LineClient.joined(broker.address(), "reader");
@@ -71,7 +69,6 @@ class BackPressureIT {
     CountDownLatch release = new CountDownLatch(1);
     try (RunningBroker broker =
         RunningBroker.start(
-            BrokerConfig.builder().ringSize(8),
             event -> {
               if (event.kind() == EventKind.SEND && release.getCount() > 0) {
                 try {
@@ -80,7 +77,8 @@ class BackPressureIT {
                   Thread.currentThread().interrupt();
                 }
               }
-            })) {
+            },
+            "--ring-size=8")) {
       try (LineClient bob = LineClient.joined(broker.address(), "bob");
           LineClient alice = LineClient.joined(broker.address(), "alice")) {
         bob.readLine();
@@ -100,7 +98,7 @@ class BackPressureIT {
 
   @Test
   void shouldPaceAFlooderOverMaxRateWithoutDroppingOrDisconnecting() throws Exception {
-    try (RunningBroker broker = RunningBroker.start(BrokerConfig.builder().maxRate(200))) {
+    try (RunningBroker broker = RunningBroker.start("--max-rate=200")) {
       try (LineClient bob = LineClient.joined(broker.address(), "bob");
           LineClient flooder = LineClient.joined(broker.address(), "flooder")) {
         bob.readLine();
@@ -120,7 +118,6 @@ class BackPressureIT {
   void shouldKeepTheRoomRunningAfterAnExceptionInTheRoomHandler() throws Exception {
     try (RunningBroker broker =
         RunningBroker.start(
-            BrokerConfig.builder(),
             event -> {
               if (event.kind() == EventKind.SEND
                   && event.payload().toString(StandardCharsets.UTF_8).equals("boom")) {

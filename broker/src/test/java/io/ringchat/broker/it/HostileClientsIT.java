@@ -2,9 +2,7 @@ package io.ringchat.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ringchat.broker.BrokerConfig;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +15,7 @@ class HostileClientsIT {
 
   @BeforeEach
   void start() throws InterruptedException {
-    broker = RunningBroker.start(BrokerConfig.builder().joinTimeout(Duration.ofSeconds(2)));
+    broker = RunningBroker.start("--join-timeout=2s");
   }
 
   @AfterEach

@@ -3,7 +3,6 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ringchat.broker.BrokerConfig;
 import io.ringchat.protocol.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,12 +18,7 @@ class ProtocolErrorsIT {
 
   @BeforeEach
   void start() throws InterruptedException {
-    broker =
-        RunningBroker.start(
-            BrokerConfig.builder()
-                .maxLineBytes(64)
-                .maxClients(3)
-                .joinTimeout(Duration.ofSeconds(2)));
+    broker = RunningBroker.start("--max-line=64", "--max-clients=3", "--join-timeout=2s");
   }
 
   @AfterEach

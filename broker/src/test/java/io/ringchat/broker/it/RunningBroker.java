@@ -2,10 +2,9 @@ package io.ringchat.broker.it;
 
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
-import io.ringchat.broker.net.Transport;
 import io.ringchat.broker.ring.RoomObserver;
+import io.ringchat.cli.Transport;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 
 /** Starts a real broker on 127.0.0.1, on a free port, and stops it. */
 final class RunningBroker implements AutoCloseable {
@@ -15,19 +14,18 @@ final class RunningBroker implements AutoCloseable {
     this.broker = broker;
   }
 
-  static RunningBroker start(BrokerConfig.Builder config) throws InterruptedException {
-    return start(config, RoomObserver.NONE);
+  /** A broker with these command-line flags (on 127.0.0.1 and a free port). */
+  static RunningBroker start(String... flags) throws InterruptedException {
+    return start(RoomObserver.NONE, flags);
   }
 
-  static RunningBroker start(BrokerConfig.Builder config, RoomObserver observer)
-      throws InterruptedException {
-    BrokerConfig built =
-        config.bind("127.0.0.1").port(0).shutdownTimeout(Duration.ofSeconds(5)).build();
-    return new RunningBroker(Broker.start(built, Transport.best(), observer));
-  }
-
-  static RunningBroker start() throws InterruptedException {
-    return start(BrokerConfig.builder());
+  /** As above, with a hook into the room thread. */
+  static RunningBroker start(RoomObserver observer, String... flags) throws InterruptedException {
+    String[] args = new String[flags.length + 2];
+    args[0] = "--bind=127.0.0.1";
+    args[1] = "--port=0";
+    System.arraycopy(flags, 0, args, 2, flags.length);
+    return new RunningBroker(Broker.start(BrokerConfig.parse(args), Transport.best(), observer));
   }
 
   InetSocketAddress address() {

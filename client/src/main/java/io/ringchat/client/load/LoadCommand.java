@@ -1,5 +1,7 @@
 package io.ringchat.client.load;
 
+import io.ringchat.cli.EnumOption;
+import io.ringchat.protocol.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +27,19 @@ public final class LoadCommand implements Callable<Integer> {
   private final LoadOptions options = new LoadOptions();
 
   @Option(
+      order = 1,
       names = {"-H", "--host"},
-      description = "Broker host. Default: 127.0.0.1")
+      defaultValue = "127.0.0.1",
+      description = "Broker host. Default: ${DEFAULT-VALUE}")
   void host(String value) {
     options.host = value;
   }
 
   @Option(
+      order = 2,
       names = {"-p", "--port"},
-      description = "Broker port. Default: 7878 (6379 with --target redis)")
+      description =
+          "Broker port. Default: " + Protocol.DEFAULT_PORT + " (6379 with --target redis)")
   void port(int value) {
     port = value;
   }
@@ -41,107 +47,143 @@ public final class LoadCommand implements Callable<Integer> {
   private Integer port;
 
   @Option(
+      order = 3,
       names = "--target",
       paramLabel = "KIND",
+      defaultValue = "ringchat",
+      converter = TargetOption.class,
       description =
           "What to load: ringchat, or redis (Redis pub/sub on one channel, measured the same way,"
-              + " for a side-by-side figure). Default: ringchat")
-  void target(String value) {
-    for (Target t : Target.values()) {
-      if (t.optionName().equals(value.toLowerCase(java.util.Locale.ROOT))) {
-        options.target = t;
-        return;
-      }
-    }
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "--target must be ringchat or redis, got '" + value + "'");
+              + " for a side-by-side figure). Default: ${DEFAULT-VALUE}")
+  void target(Target value) {
+    options.target = value;
   }
 
-  @Option(names = "--clients", paramLabel = "N", description = "Members in the room. Default: 100")
+  /** Parses {@code --target}. */
+  static final class TargetOption extends EnumOption<Target> {
+    TargetOption() {
+      super(Target.class, "a load target");
+    }
+  }
+
+  @Option(
+      order = 4,
+      names = "--clients",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Members in the room. Default: ${DEFAULT-VALUE}")
   void clients(int value) {
     require(value >= 1, "--clients must be at least 1");
     options.clients = value;
   }
 
   @Option(
+      order = 5,
       names = "--senders",
       paramLabel = "S",
-      description = "How many of them send. Default: 100")
+      defaultValue = "100",
+      description = "How many of them send. Default: ${DEFAULT-VALUE}")
   void senders(int value) {
     require(value >= 0, "--senders must be 0 or more");
     options.senders = value;
   }
 
   @Option(
+      order = 6,
       names = "--rate",
       paramLabel = "R",
-      description = "Messages/s per sender; 0: as fast as the window allows. Default: 0")
+      defaultValue = "0",
+      description =
+          "Messages/s per sender; 0: as fast as the window allows. Default: ${DEFAULT-VALUE}")
   void rate(double value) {
     require(value >= 0, "--rate must be 0 or more");
     options.rate = value;
   }
 
   @Option(
+      order = 7,
       names = "--window",
       paramLabel = "W",
+      defaultValue = "64",
       description =
           "At rate 0, messages per sender in flight: sent but not yet received by the sender's"
-              + " observer (the next member). Default: 64")
+              + " observer (the next member). Default: ${DEFAULT-VALUE}")
   void window(int value) {
     require(value >= 1, "--window must be at least 1");
     options.window = value;
   }
 
   @Option(
+      order = 8,
       names = "--size",
       paramLabel = "BYTES",
-      description = "Message text bytes (at least 32). Default: 64")
+      defaultValue = "64",
+      description = "Message text bytes (32 to 4096). Default: ${DEFAULT-VALUE}")
   void size(int value) {
     require(value >= 32 && value <= 4096, "--size must be 32 to 4096");
     options.size = value;
   }
 
   @Option(
+      order = 9,
       names = "--warmup",
       paramLabel = "SECONDS",
-      description = "Warm-up, not measured. Default: 2")
+      defaultValue = "2",
+      description = "Warm-up, not measured. Default: ${DEFAULT-VALUE}")
   void warmup(double value) {
     require(value >= 0, "--warmup must be 0 or more");
     options.warmupSeconds = value;
   }
 
-  @Option(names = "--duration", paramLabel = "SECONDS", description = "Measured time. Default: 5")
+  @Option(
+      order = 10,
+      names = "--duration",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description = "Measured time. Default: ${DEFAULT-VALUE}")
   void duration(double value) {
     require(value > 0, "--duration must be positive");
     options.durationSeconds = value;
   }
 
   @Option(
+      order = 11,
       names = "--threads",
       paramLabel = "N",
-      description = "Event loops for all connections. Default: 1")
+      defaultValue = "1",
+      description = "Event loops for all connections. Default: ${DEFAULT-VALUE}")
   void threads(int value) {
     require(value >= 1, "--threads must be at least 1");
     options.threads = value;
   }
 
-  @Option(names = "--prefix", description = "Member names are PREFIX<i>. Default: load-")
+  @Option(
+      order = 12,
+      names = "--prefix",
+      defaultValue = "load-",
+      description = "Member names are PREFIX<i>. Default: ${DEFAULT-VALUE}")
   void prefix(String value) {
     options.prefix = value;
   }
 
   @Option(
+      order = 13,
       names = "--source-addresses",
       paramLabel = "N",
+      defaultValue = "1",
       description =
           "Spread connections over N source addresses 127.0.x.y, for more connections than one"
-              + " address has ports (loopback only). Default: 1")
+              + " address has ports (loopback only). Default: ${DEFAULT-VALUE}")
   void sourceAddresses(int value) {
     require(value >= 1 && value <= 60_000, "--source-addresses must be 1 to 60000");
     options.sourceAddresses = value;
   }
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON")
+  @Option(
+      order = 14,
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write the report as JSON")
   private Path json;
 
   private void require(boolean ok, String message) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.ringchat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -22,9 +23,9 @@ import java.util.concurrent.CountDownLatch;
 // Writes use the void promise (a failure reaches the pipeline), and closes are fire-and-forget.
 @SuppressWarnings("FutureReturnValueIgnored")
 final class LoadConnection extends ByteToMessageDecoder {
-  private static final byte[] MSG = "MSG ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] WELCOME = "WELCOME ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ERR = "ERR ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MSG = ServerFrame.Type.MSG.wordAndSpace();
+  private static final byte[] WELCOME = ServerFrame.Type.WELCOME.wordAndSpace();
+  private static final byte[] ERR = ServerFrame.Type.ERR.wordAndSpace();
   private static final byte[] REDIS_MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REDIS_SUBSCRIBE = "subscribe".getBytes(StandardCharsets.US_ASCII);
 

@@ -1,21 +1,24 @@
 package io.ringchat.client.load;
 
-/** What one load run does; filled from the command line by {@link LoadCommand}. */
+/**
+ * What one load run does; filled from the command line by {@link LoadCommand}, where each option's
+ * default is declared (picocli sets every field, defaults included).
+ */
 final class LoadOptions {
-  String host = "127.0.0.1";
+  String host;
 
   /** Set by {@link LoadCommand}: the one given, or the target's default. */
   int port;
 
-  int clients = 100;
-  int senders = 100;
+  int clients;
+  int senders;
   double rate;
-  int window = 64;
-  int size = 64;
-  double warmupSeconds = 2;
-  double durationSeconds = 5;
-  int threads = 1;
-  String prefix = "load-";
-  int sourceAddresses = 1;
-  Target target = Target.RINGCHAT;
+  int window;
+  int size;
+  double warmupSeconds;
+  double durationSeconds;
+  int threads;
+  String prefix;
+  int sourceAddresses;
+  Target target;
 }

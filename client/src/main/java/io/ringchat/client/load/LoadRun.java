@@ -6,17 +6,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.ringchat.cli.Transport;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -44,15 +39,14 @@ final class LoadRun {
   }
 
   LoadReport execute() throws Exception {
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends SocketChannel> channelType =
-        epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    Transport transport = Transport.best();
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
-            options.threads, new DefaultThreadFactory("ringchat-load", true), io);
+            options.threads,
+            new DefaultThreadFactory("ringchat-load", true),
+            transport.ioHandlerFactory());
     try {
-      return execute(group, channelType);
+      return execute(group, transport.socketChannel());
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
     }

@@ -2,11 +2,10 @@ package io.ringchat.client.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.ringchat.client.ClientConfig;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
+import io.ringchat.protocol.Protocol;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * What the load generator talks to: a ringchat broker, or Redis pub/sub measured the same way (the
@@ -25,7 +24,7 @@ enum Target {
   /** The Redis channel that stands for the room. */
   static final String REDIS_CHANNEL = "ringchat-load";
 
-  private static final byte[] SEND = "SEND ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SEND = Command.SEND.wordAndSpace();
   private static final byte[] REDIS_PUBLISH_HEAD =
       ("*3\r\n$7\r\nPUBLISH\r\n$" + REDIS_CHANNEL.length() + "\r\n" + REDIS_CHANNEL + "\r\n$")
           .getBytes(StandardCharsets.US_ASCII);
@@ -33,7 +32,7 @@ enum Target {
 
   /** The port this kind listens on by default. */
   int defaultPort() {
-    return this == RINGCHAT ? ClientConfig.DEFAULT_PORT : 6379;
+    return this == RINGCHAT ? Protocol.DEFAULT_PORT : 6379;
   }
 
   /** Whether each sender needs a connection of its own to publish on. */
@@ -60,10 +59,5 @@ enum Target {
     out.writeBytes(REDIS_PUBLISH_HEAD);
     LoadConnection.writeNumber(out, length);
     out.writeBytes(CRLF).writeBytes(text, 0, length).writeBytes(CRLF);
-  }
-
-  /** How {@code --target} spells it. */
-  String optionName() {
-    return name().toLowerCase(Locale.ROOT);
   }
 }

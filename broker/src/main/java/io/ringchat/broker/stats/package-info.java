@@ -1,0 +1,5 @@
+/**
+ * The broker's counters. Written from every thread (I/O threads through {@code LongAdder}s, the
+ * room thread as the single writer of its own counters), read by the stats printer's thread.
+ */
+package io.ringchat.broker.stats;

@@ -1,0 +1,91 @@
+package io.ringchat.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringchat.broker.ring.InboundRing;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The broker's options: one declaration each, parsed the same way by the CLI and by tests. */
+class BrokerConfigTest {
+  @Test
+  void shouldParseFlagsAndFillTheRestWithTheDeclaredDefaults() {
+    BrokerConfig config = BrokerConfig.parse("--port=0", "--max-line", "64", "--join-timeout=2s");
+
+    assertThat(config.port()).isZero();
+    assertThat(config.maxLineBytes()).isEqualTo(64);
+    assertThat(config.connectionLimits().joinTimeoutNanos())
+        .isEqualTo(Duration.ofSeconds(2).toNanos());
+    assertThat(config.ringSize()).isEqualTo(65_536);
+    assertThat(config.maxPendingBytes()).isEqualTo(4 * 1024 * 1024);
+    assertThat(config.waitStrategy()).isEqualTo(InboundRing.Wait.PARK);
+    assertThat(config.ioThreads()).isEqualTo(1);
+    assertThat(config.connectionLimits().maxClients()).isEqualTo(10_000);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--ring-size=3|--ring-size must be a power of two of at least 2, got 3",
+        "--io-threads=257|--io-threads must be 1 to 256, got 257",
+        "--io-threads=0|--io-threads must be 1 to 256, got 0",
+        "--max-pending=100|--max-pending must be at least 1024 bytes, got 100",
+        "--max-line=0|--max-line must be at least 1, got 0",
+        "--max-clients=0|--max-clients must be at least 1, got 0",
+        "--join-timeout=0s|--join-timeout must be positive, got 0 ms",
+        "--presence-limit=-1|--presence-limit must be 0 or more, got -1",
+        "--port=70000|--port must be 0 to 65535, got 70000",
+        "--max-rate=-5|--max-rate must be 0 (off) or more, got -5",
+        "--wait-strategy=spin|'spin' is not a wait strategy; use one of park, blocking, sleeping,"
+            + " yielding, busy-spin",
+        "--join-timeout=soon|'soon' is not a duration; use e.g. 60s, 500ms, 2m",
+        "--max-line=lots|'lots' is not an int",
+      })
+  void shouldRefuseEachBadValueWithOneLineNamingTheOption(String flag, String message) {
+    assertThatThrownBy(() -> BrokerConfig.parse(flag))
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .contains(message)
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void shouldShowEveryOptionsDeclaredDefaultInItsHelp() {
+    CommandLine cli = BrokerMain.commandLine();
+    for (OptionSpec option : cli.getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      assertThat(option.defaultValue()).as(option.longestName() + " has a default").isNotNull();
+      assertThat(String.join(" ", option.description()))
+          .as(option.longestName() + "'s help quotes its declared default")
+          .contains("Default: " + option.defaultValueString(true));
+    }
+    StringWriter help = new StringWriter();
+    cli.usage(new PrintWriter(help));
+    assertThat(help.toString()).contains("Default: 65536", "Default: 60s", "Default: park");
+  }
+
+  @Test
+  void shouldExitTwoWithTheProblemAndWhereToLookOnABadOption() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = BrokerMain.commandLine();
+    cli.setErr(new PrintWriter(err));
+
+    int exit = cli.execute("--ring-size=3");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "ringchat-broker: --ring-size must be a power of two of at least 2, got 3",
+            "Try 'ringchat-broker --help' for the options.");
+  }
+}
