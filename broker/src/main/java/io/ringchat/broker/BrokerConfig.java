@@ -35,9 +35,10 @@ public final class BrokerConfig {
   @Option(
       names = "--max-line",
       paramLabel = "BYTES",
-      defaultValue = "4096",
+      defaultValue = "" + Protocol.DEFAULT_MAX_LINE,
       description =
-          "Longest client line, LF excluded; longer lines get ERR too_long. Default: ${DEFAULT-VALUE}.")
+          "Longest client line, command word included, LF excluded (so a message may have 5 bytes"
+              + " less); longer lines get ERR too_long. Default: ${DEFAULT-VALUE}.")
   private int maxLineBytes;
 
   @Option(

@@ -14,13 +14,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
+import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.LineFrameDecoder;
 import io.ringchat.protocol.LineTooLong;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,23 +74,9 @@ final class ChatConnection implements AutoCloseable {
     ChannelFuture connected = bootstrap.connect(host, port).await();
     if (!connected.isSuccess()) {
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
-      throw new IOException(describe(connected.cause()), connected.cause());
+      throw new IOException(ConnectFailure.describe(connected.cause()), connected.cause());
     }
     return new ChatConnection(group, connected.channel());
-  }
-
-  private static String describe(Throwable cause) {
-    if (cause instanceof ConnectException) {
-      return "connection refused";
-    }
-    if (cause instanceof java.net.UnknownHostException) {
-      return "unknown host";
-    }
-    if (cause instanceof io.netty.channel.ConnectTimeoutException) {
-      return "timed out";
-    }
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
   }
 
   // The void promise reports a failed write to exceptionCaught, which closes the connection.
@@ -125,7 +110,13 @@ final class ChatConnection implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
       if (msg == LineTooLong.INSTANCE) {
-        listener.onFrame(ServerFrame.parse("ERR too_long the broker sent a line over 64 KiB"));
+        listener.onFrame(
+            new ServerFrame(
+                ServerFrame.Type.ERR,
+                null,
+                "the broker sent a line over 64 KiB",
+                0,
+                ErrorCode.TOO_LONG.wireName()));
         return;
       }
       listener.onFrame(ServerFrame.parse(((ByteBuf) msg).toString(StandardCharsets.UTF_8)));

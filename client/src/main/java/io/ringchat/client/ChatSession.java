@@ -1,7 +1,10 @@
 package io.ringchat.client;
 
 import io.ringchat.protocol.Command;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.Farewell;
 import io.ringchat.protocol.ServerFrame;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +30,13 @@ final class ChatSession implements ChatConnection.Listener {
   private volatile boolean leaving;
   private volatile Consumer<String> lostHandler;
   private volatile ServerFrame lastError;
+
+  /** The ERR that announced the close (server_full, slow_consumer, shutting_down), or null. */
+  private volatile ServerFrame farewell;
+
+  /** The member's own name once messages it sends are to be shown in its scrollback; else null. */
+  private volatile String echoAs;
+
   private final List<String> members = new ArrayList<>(); // event loop only
 
   ChatSession(Screen screen) {
@@ -45,6 +55,11 @@ final class ChatSession implements ChatConnection.Listener {
   /** Has {@code handler} called, on the event loop, with the reason if the connection is lost. */
   void onLost(Consumer<String> handler) {
     lostHandler = handler;
+  }
+
+  /** From now on, each message this member sends is shown as its own, under {@code name}. */
+  void echoOwnMessagesAs(String name) {
+    echoAs = name;
   }
 
   /** The last ERR the broker sent, or null. */
@@ -87,8 +102,35 @@ final class ChatSession implements ChatConnection.Listener {
     return false;
   }
 
-  void send(String text) {
+  /**
+   * Sends {@code text}, unless it is over the default broker's limit (then says so and returns
+   * false). A broker with another {@code --max-line} still answers {@code too_long} itself.
+   */
+  boolean send(String text) {
+    String refusal = tooLong(text);
+    if (refusal != null) {
+      screen.note(refusal);
+      return false;
+    }
+    String name = echoAs;
+    if (name != null) {
+      screen.show(TerminalSafe.escape(name) + " (you): " + safe(text));
+    }
     connection.send(Command.SEND, text);
+    return true;
+  }
+
+  /** Why {@code text} is too long to send, or null if it fits. */
+  static String tooLong(String text) {
+    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes <= UserCommand.MAX_MESSAGE_BYTES) {
+      return null;
+    }
+    return "not sent: the message is "
+        + bytes
+        + " bytes; the limit is "
+        + UserCommand.MAX_MESSAGE_BYTES
+        + " bytes (UTF-8)";
   }
 
   void who() {
@@ -131,7 +173,12 @@ final class ChatSession implements ChatConnection.Listener {
       case BYE -> bye.complete(null);
       case ERR -> {
         lastError = frame;
-        screen.show("! " + safe(frame.errorCode()) + ": " + safe(frame.text()));
+        ErrorCode code = frame.knownErrorCode();
+        if (code != null && Farewell.alwaysCloses(code)) {
+          farewell = frame; // the close follows, and says why in one line
+        } else {
+          screen.show("! " + safe(frame.errorCode()) + ": " + safe(frame.text()));
+        }
       }
       case UNKNOWN -> screen.show("? " + safe(frame.text()));
       case WELCOME, PONG -> {}
@@ -142,11 +189,11 @@ final class ChatSession implements ChatConnection.Listener {
   public void onClosed() {
     bye.complete(null);
     if (!leaving) {
-      ServerFrame error = lastError;
+      ServerFrame error = farewell;
       String reason =
           error == null
               ? "the broker closed the connection"
-              : "the broker closed the connection (" + safe(error.errorCode()) + ")";
+              : safe(error.text()) + " (" + safe(error.errorCode()) + ")";
       lost.complete(reason);
       Consumer<String> handler = lostHandler;
       if (handler != null) {

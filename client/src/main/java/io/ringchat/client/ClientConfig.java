@@ -14,8 +14,11 @@ import java.util.Map;
  * then the defaults ({@code localhost}, {@code 7878}, no username).
  *
  * @param username null when none was given anywhere
+ * @param usernameFrom where the username came from ({@code --username}, {@code CHAT_USERNAME}, or
+ *     the {@code .env} file as a path, e.g. {@code ./.env}), so that a refusal can say; null with
+ *     no username
  */
-public record ClientConfig(String host, int port, String username) {
+public record ClientConfig(String host, int port, String username, String usernameFrom) {
   public static final String DEFAULT_HOST = "localhost";
 
   /**
@@ -38,6 +41,14 @@ public record ClientConfig(String host, int port, String username) {
     String host = first(flagHost, env.get("CHAT_HOST"), file.get("CHAT_HOST"), DEFAULT_HOST);
     String username =
         first(flagUsername, env.get("CHAT_USERNAME"), file.get("CHAT_USERNAME"), null);
+    String usernameFrom = null;
+    if (present(flagUsername)) {
+      usernameFrom = "--username";
+    } else if (present(env.get("CHAT_USERNAME"))) {
+      usernameFrom = "CHAT_USERNAME";
+    } else if (username != null) {
+      usernameFrom = shown(envFile);
+    }
     int port;
     if (flagPort != null) {
       port = checkPort(flagPort, "--port");
@@ -48,7 +59,22 @@ public record ClientConfig(String host, int port, String username) {
     } else {
       port = Protocol.DEFAULT_PORT;
     }
-    return new ClientConfig(host, port, username);
+    return new ClientConfig(host, port, username, usernameFrom);
+  }
+
+  /** Whether the username was read from the {@code .env} file rather than given this time. */
+  public boolean usernameFromEnvFile() {
+    return usernameFrom != null
+        && !usernameFrom.equals("--username")
+        && !usernameFrom.equals("CHAT_USERNAME");
+  }
+
+  /** A path as a person would type it: {@code ./.env} rather than {@code .env}. */
+  private static String shown(Path path) {
+    String text = path.toString();
+    return path.isAbsolute() || text.startsWith("./") || text.startsWith("../")
+        ? text
+        : "./" + text;
   }
 
   private static Map<String, String> readEnvFile(Path envFile) {

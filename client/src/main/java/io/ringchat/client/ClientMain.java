@@ -3,6 +3,7 @@ package io.ringchat.client;
 import io.ringchat.cli.CommandLines;
 import io.ringchat.cli.VersionFromManifest;
 import io.ringchat.client.load.LoadCommand;
+import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Protocol;
 import io.ringchat.protocol.ServerFrame;
 import java.io.BufferedReader;
@@ -34,10 +35,13 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "Chat in the ringchat room. Connects, joins, then reads commands:",
-      "  send <message>   send to everyone else",
-      "  who              list the members",
-      "  leave            leave and exit (also Ctrl-D, Ctrl-C)"
+      "Chat in the ringchat room. Connects, joins, then reads lines:",
+      "  <message>          any other line is sent to everyone else",
+      "  send <message>     the same, said explicitly",
+      "  who                list the members",
+      "  help               the commands",
+      "  leave              leave and exit (also quit, exit, Ctrl-D, Ctrl-C)",
+      "Each command also works as /send, /who, /help, /leave."
     })
 public final class ClientMain implements Callable<Integer> {
   static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -102,7 +106,8 @@ public final class ClientMain implements Callable<Integer> {
       return fail(
           2, "no username: pass --username NAME, or set CHAT_USERNAME (environment or .env)");
     }
-    Screen screen = new PlainScreen(out, err);
+    // One-shot --send shows nothing from the room: only its own outcome, on stderr if it failed.
+    Screen screen = new PlainScreen(oneShot != null ? null : out, err);
     ChatSession session = new ChatSession(screen);
     ChatConnection connection;
     try {
@@ -111,7 +116,7 @@ public final class ClientMain implements Callable<Integer> {
       return fail(1, e.getMessage());
     }
     try (connection) {
-      Integer refused = joinOnce(session, config.username());
+      Integer refused = joinOnce(session, config);
       if (refused != null) {
         return refused;
       }
@@ -133,13 +138,14 @@ public final class ClientMain implements Callable<Integer> {
   }
 
   /** Joins without anyone to ask for another name: returns an exit code if refused, else null. */
-  private Integer joinOnce(ChatSession session, String name) throws InterruptedException {
+  private Integer joinOnce(ChatSession session, ClientConfig config) throws InterruptedException {
+    String name = config.username();
     try {
       ServerFrame reply = session.join(name);
       if (reply.type() == ServerFrame.Type.WELCOME) {
         return null;
       }
-      return fail(2, "cannot join as " + TerminalSafe.escape(name) + ": " + describe(reply));
+      return fail(2, refusedName(name, config, reply) + "; pass --username NAME for another");
     } catch (TimeoutException e) {
       return fail(1, "the broker did not answer the JOIN");
     } catch (ExecutionException e) {
@@ -147,7 +153,25 @@ public final class ClientMain implements Callable<Integer> {
     }
   }
 
+  /**
+   * Why {@code name} was refused, in one line; when it was taken and came from the {@code .env}
+   * file, says so, since a second client started in the same directory reads the same file.
+   */
+  static String refusedName(String name, ClientConfig config, ServerFrame reply) {
+    String shown = TerminalSafe.escape(name);
+    if (reply.knownErrorCode() == ErrorCode.NAME_TAKEN
+        && name.equals(config.username())
+        && config.usernameFromEnvFile()) {
+      return "name '" + shown + "' from " + config.usernameFrom() + " is taken";
+    }
+    return "cannot join as " + shown + ": " + describe(reply);
+  }
+
   private int sendOnce(ChatSession session) throws InterruptedException {
+    String refusal = ChatSession.tooLong(oneShot);
+    if (refusal != null) {
+      return fail(2, refusal);
+    }
     session.send(oneShot);
     boolean gotBye = session.leave();
     ServerFrame error = session.lastError();

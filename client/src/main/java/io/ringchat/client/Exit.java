@@ -12,7 +12,7 @@ final class Exit {
     Thread exit =
         new Thread(
             () -> {
-              screen.note(reason);
+              screen.last(reason);
               System.exit(code);
             },
             "ringchat-exit");

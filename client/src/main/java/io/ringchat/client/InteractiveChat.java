@@ -4,12 +4,14 @@ import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.InfoCmp;
 
 /**
  * Chat at a terminal: a JLine prompt ({@code alice> }) with line editing and history; incoming
@@ -22,9 +24,15 @@ final class InteractiveChat implements AutoCloseable {
   private final LineReader reader;
   private final Screen screen;
 
+  /** What happens when the connection is lost: the last line, then the process exits with 1. */
+  private Consumer<String> onLost;
+
   InteractiveChat(Terminal terminal) {
     this.terminal = terminal;
     this.reader = LineReaderBuilder.builder().terminal(terminal).appName("ringchat").build();
+    // An entered line leaves the prompt: what it did shows instead (your message, marked as
+    // yours, or the answer to a command), as in IRC clients.
+    reader.option(LineReader.Option.ERASE_LINE_ON_FINISH, true);
     this.screen =
         new Screen() {
           @Override
@@ -36,6 +44,16 @@ final class InteractiveChat implements AutoCloseable {
           public void note(String line) {
             reader.printAbove(line);
           }
+
+          @Override
+          public void last(String line) {
+            // The process exits next: this line takes the prompt's place (carriage return,
+            // clear to end of line), so the shell's prompt starts on a clean line.
+            terminal.writer().print('\r');
+            terminal.puts(InfoCmp.Capability.clr_eol);
+            terminal.writer().println(line);
+            terminal.flush();
+          }
         };
   }
 
@@ -43,6 +61,11 @@ final class InteractiveChat implements AutoCloseable {
    * A chat on the process's terminal, or null when standard input or output is not a terminal
    * (piped, CI): JLine then falls back to a "dumb" terminal, which is the sign to read plainly.
    */
+  /** Tests: what to do instead of exiting the process when the connection is lost. */
+  void onLost(Consumer<String> action) {
+    this.onLost = action;
+  }
+
   static InteractiveChat onSystemTerminalIfAny() throws IOException {
     Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
     if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
@@ -72,18 +95,20 @@ final class InteractiveChat implements AutoCloseable {
       return 1;
     }
     try (connection) {
-      String name = join(session, config.username());
+      String name = join(session, config);
       if (name == null) {
         return session.lost().isDone() ? 1 : 0;
       }
-      session.onLost(reason -> Exit.now(screen, "connection lost: " + reason, 1));
+      Consumer<String> lostAction = onLost != null ? onLost : line -> Exit.now(screen, line, 1);
+      session.onLost(reason -> lostAction.accept("connection lost: " + reason));
+      session.echoOwnMessagesAs(name);
       return chat(session, name + "> ");
     }
   }
 
   /** Joins, asking again after a refused name. Returns the name, or null if the user gave up. */
-  private String join(ChatSession session, String initial) throws InterruptedException {
-    String name = initial;
+  private String join(ChatSession session, ClientConfig config) throws InterruptedException {
+    String name = config.username();
     while (true) {
       if (name == null || name.isBlank()) {
         name = ask("name: ");
@@ -106,8 +131,7 @@ final class InteractiveChat implements AutoCloseable {
                   + " in the room. Type help for commands.");
           return reply.name();
         }
-        screen.note(
-            "cannot join as " + TerminalSafe.escape(name) + ": " + ClientMain.describe(reply));
+        screen.note(ClientMain.refusedName(name, config, reply) + "; choose another");
         name = null;
       } catch (TimeoutException e) {
         screen.note("the broker did not answer the JOIN");

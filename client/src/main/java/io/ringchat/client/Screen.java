@@ -10,4 +10,12 @@ interface Screen {
 
   /** Shows a note from the client itself (a hint, a reason for leaving). */
   void note(String line);
+
+  /**
+   * Shows the last line before the process exits (why the connection ended). On a terminal it takes
+   * the prompt's place, so that the shell's prompt starts on a clean line.
+   */
+  default void last(String line) {
+    note(line);
+  }
 }

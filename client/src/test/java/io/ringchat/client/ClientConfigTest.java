@@ -23,7 +23,7 @@ class ClientConfigTest {
   void shouldUseDefaultsWhenNothingIsGiven() {
     ClientConfig config = ClientConfig.resolve(null, null, null, Map.of(), dir.resolve(".env"));
 
-    assertThat(config).isEqualTo(new ClientConfig("localhost", 7878, null));
+    assertThat(config).isEqualTo(new ClientConfig("localhost", 7878, null, null));
   }
 
   @Test
@@ -32,11 +32,24 @@ class ClientConfigTest {
     Map<String, String> env = Map.of("CHAT_HOST", "envhost", "CHAT_PORT", "2222");
 
     assertThat(ClientConfig.resolve(null, null, null, env, file))
-        .isEqualTo(new ClientConfig("envhost", 2222, "fileuser"));
+        .isEqualTo(new ClientConfig("envhost", 2222, "fileuser", file.toString()));
     assertThat(ClientConfig.resolve("flaghost", 3333, "flaguser", env, file))
-        .isEqualTo(new ClientConfig("flaghost", 3333, "flaguser"));
+        .isEqualTo(new ClientConfig("flaghost", 3333, "flaguser", "--username"));
     assertThat(ClientConfig.resolve(null, null, null, Map.of(), file))
-        .isEqualTo(new ClientConfig("filehost", 1111, "fileuser"));
+        .isEqualTo(new ClientConfig("filehost", 1111, "fileuser", file.toString()));
+  }
+
+  @Test
+  void shouldRememberWhereTheUsernameCameFrom() throws IOException {
+    Path file = envFile("CHAT_USERNAME=bob\n");
+
+    ClientConfig fromFile = ClientConfig.resolve(null, null, null, Map.of(), file);
+    assertThat(fromFile.usernameFrom()).isEqualTo(file.toString());
+    assertThat(fromFile.usernameFromEnvFile()).isTrue();
+    ClientConfig fromEnv =
+        ClientConfig.resolve(null, null, null, Map.of("CHAT_USERNAME", "carol"), file);
+    assertThat(fromEnv.usernameFrom()).isEqualTo("CHAT_USERNAME");
+    assertThat(fromEnv.usernameFromEnvFile()).isFalse();
   }
 
   @Test
@@ -44,7 +57,7 @@ class ClientConfigTest {
     Path file = envFile("CHAT_USERNAME=\n");
 
     assertThat(ClientConfig.resolve(null, null, null, Map.of("CHAT_HOST", " "), file))
-        .isEqualTo(new ClientConfig("localhost", 7878, null));
+        .isEqualTo(new ClientConfig("localhost", 7878, null, null));
   }
 
   @Test

@@ -164,9 +164,54 @@ class ClientIT {
 
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(1);
-    assertThat(out(0)).contains("! shutting_down:");
-    assertThat(err(0))
-        .contains("connection lost: the broker closed the connection (shutting_down)");
+    assertThat(out(0)).doesNotContain("shutting_down");
+    assertThat(err(0).strip())
+        .as("one line")
+        .isEqualTo("connection lost: the broker is stopping (shutting_down)");
+  }
+
+  @Test
+  void shouldSayOnceOnStderrThatTheBrokerRefusedAOneShotMessage() throws Exception {
+    Process p = client(Map.of(), "-p", port(), "-u", "oneshot", "--send", "bell\u0007");
+
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(out(0)).isEmpty();
+    assertThat(err(0).lines())
+        .singleElement()
+        .asString()
+        .startsWith("ringchat-client: the broker refused the message: bad_text (");
+  }
+
+  @Test
+  void shouldSendTheLongestMessageTheLimitAllowsAndRefuseOneByteMoreBeforeSending()
+      throws Exception {
+    Process fits = client(Map.of(), "-p", port(), "-u", "fits", "--send", "x".repeat(4091));
+    Process over = client(Map.of(), "-p", port(), "-u", "over", "--send", "x".repeat(4092));
+
+    assertThat(fits.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(fits.exitValue()).as(err(0)).isZero();
+    assertThat(over.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(over.exitValue()).isEqualTo(2);
+    assertThat(err(1).strip())
+        .isEqualTo(
+            "ringchat-client: not sent: the message is 4092 bytes; the limit is 4091 bytes"
+                + " (UTF-8)");
+  }
+
+  @Test
+  void shouldSayWhereATakenNameCameFromWhenItIsTheEnvFiles() throws Exception {
+    Files.writeString(dir.resolve(".env"), "CHAT_USERNAME=bob\nCHAT_PORT=" + port() + "\n");
+    client(Map.of());
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);
+
+    Process second = client(Map.of());
+
+    assertThat(second.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).isEqualTo(2);
+    assertThat(err(1).strip())
+        .isEqualTo(
+            "ringchat-client: name 'bob' from ./.env is taken; pass --username NAME for another");
   }
 
   @Test

@@ -32,10 +32,38 @@ class UserCommandTest {
   }
 
   @Test
-  void shouldHintAtUnknownCommands() {
-    UserCommand command = UserCommand.parse("sned hi");
+  void shouldSendAnyLineThatIsNotACommandAsTypedIncludingLinesStartingWithACommandWord() {
+    assertThat(UserCommand.parse("hello everyone"))
+        .isEqualTo(new UserCommand(Kind.SEND, "hello everyone"));
+    assertThat(UserCommand.parse("who is here?"))
+        .isEqualTo(new UserCommand(Kind.SEND, "who is here?"));
+    assertThat(UserCommand.parse("leave me alone"))
+        .isEqualTo(new UserCommand(Kind.SEND, "leave me alone"));
+    assertThat(UserCommand.parse("  sned hi ")).isEqualTo(new UserCommand(Kind.SEND, "  sned hi "));
+  }
+
+  @Test
+  void shouldTakeIrcStyleSlashCommands() {
+    assertThat(UserCommand.parse("/send hi there"))
+        .isEqualTo(new UserCommand(Kind.SEND, "hi there"));
+    assertThat(UserCommand.parse("/WHO").kind()).isEqualTo(Kind.WHO);
+    assertThat(UserCommand.parse("/leave").kind()).isEqualTo(Kind.LEAVE);
+    assertThat(UserCommand.parse("/quit").kind()).isEqualTo(Kind.LEAVE);
+    assertThat(UserCommand.parse("/help").kind()).isEqualTo(Kind.HELP);
+    assertThat(UserCommand.parse("QUIT").kind()).isEqualTo(Kind.LEAVE);
+    assertThat(UserCommand.parse("Exit").kind()).isEqualTo(Kind.LEAVE);
+  }
+
+  @Test
+  void shouldHintAtAnUnknownSlashCommandInsteadOfSendingIt() {
+    UserCommand command = UserCommand.parse("/nick bob");
 
     assertThat(command.kind()).isEqualTo(Kind.UNKNOWN);
-    assertThat(command.text()).contains("unknown command 'sned'").contains("send <message>");
+    assertThat(command.text()).contains("unknown command '/nick'").contains("/send");
+  }
+
+  @Test
+  void shouldStateTheRealMessageLimitInTheHelp() {
+    assertThat(UserCommand.HELP).contains("up to 4091 bytes");
   }
 }

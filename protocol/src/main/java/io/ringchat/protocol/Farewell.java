@@ -32,6 +32,17 @@ public enum Farewell {
     this.text = text;
   }
 
+  /**
+   * Whether {@code code} is only ever sent as a farewell, so that a client seeing it knows the
+   * close follows: {@code server_full}, {@code slow_consumer}, {@code shutting_down}. ({@code
+   * not_joined} and {@code bad_command} also answer mistakes that leave the connection open.)
+   */
+  public static boolean alwaysCloses(ErrorCode code) {
+    return code == ErrorCode.SERVER_FULL
+        || code == ErrorCode.SLOW_CONSUMER
+        || code == ErrorCode.SHUTTING_DOWN;
+  }
+
   /** The code the last line carries. */
   public ErrorCode code() {
     return code;

@@ -38,6 +38,9 @@ final class HttpSniffer extends ChannelInboundHandlerAdapter {
   /** The first bytes, while they are too few to decide. */
   private ByteBuf head;
 
+  /** Answered as HTTP: a read already under way when reading stopped is dropped, not chat. */
+  private boolean refused;
+
   HttpSniffer(BrokerCounters counters) {
     this.counters = counters;
   }
@@ -46,6 +49,10 @@ final class HttpSniffer extends ChannelInboundHandlerAdapter {
   @SuppressWarnings("FutureReturnValueIgnored") // a failed close still closes
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
+    if (refused) {
+      in.release();
+      return;
+    }
     if (head != null) {
       in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), head, in);
       head = null;
@@ -58,6 +65,7 @@ final class HttpSniffer extends ChannelInboundHandlerAdapter {
       }
       case HTTP -> {
         in.release();
+        refused = true;
         ctx.channel().config().setAutoRead(false);
         counters.httpRequestRefused();
         counters.error(ErrorCode.BAD_COMMAND);

@@ -179,7 +179,8 @@ final class OutputLane {
         connection.channel().flush();
       }
     }
-    if (unflushed.length > WriteBatch.MAX_RETAINED_ENTRIES) {
+    if (unflushed.length > WriteBatch.MAX_RETAINED_ENTRIES
+        && unflushedCount < unflushed.length / 4) {
       unflushed = new Connection[INITIAL_UNFLUSHED];
     }
     unflushedCount = 0;

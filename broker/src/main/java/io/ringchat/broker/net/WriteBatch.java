@@ -27,8 +27,10 @@ final class WriteBatch implements Runnable {
   private static final int INITIAL_ENTRIES = 64;
 
   /**
-   * A batch that grew past this many entries (a broadcast to thousands of members) shrinks back
-   * when it is returned, so that pooled batches do not keep peak-sized arrays for good.
+   * A batch whose arrays grew past this many entries (a broadcast to thousands of members) keeps
+   * them while the load that grew them lasts, and shrinks back when it is returned less than a
+   * quarter full: pooled batches do not keep peak-sized arrays once a burst is over, and a steady
+   * heavy load does not regrow them for every batch.
    */
   static final int MAX_RETAINED_ENTRIES = 1024;
 
@@ -142,7 +144,7 @@ final class WriteBatch implements Runnable {
       retained[i] = null;
     }
     retainedCount = 0;
-    if (connections.length > MAX_RETAINED_ENTRIES) {
+    if (connections.length > MAX_RETAINED_ENTRIES && size < connections.length / 4) {
       connections = new long[INITIAL_ENTRIES];
       buffers = new ByteBuf[INITIAL_ENTRIES];
       offsets = new int[INITIAL_ENTRIES];

@@ -233,7 +233,11 @@ public final class Room {
       reply(
           connection,
           ServerFrames.encodeErr(
-              alloc, code, "line longer than " + maxLineBytes + " bytes; it was discarded"));
+              alloc,
+              code,
+              "line longer than "
+                  + maxLineBytes
+                  + " bytes (the whole line, command word included); it was discarded"));
     } else {
       reply(connection, ServerFrames.encodeErr(alloc, code));
     }

@@ -245,7 +245,8 @@ class RoomTest {
 
     assertThat(room.received(0))
         .containsExactly(
-            "ERR too_long line longer than 4096 bytes; it was discarded",
+            "ERR too_long line longer than 4096 bytes (the whole line, command word included);"
+                + " it was discarded",
             "ERR bad_text text must be valid UTF-8 with no control characters but TAB");
   }
 

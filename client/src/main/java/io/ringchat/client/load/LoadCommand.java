@@ -201,12 +201,14 @@ public final class LoadCommand implements Callable<Integer> {
     options.port = port != null ? port : options.target.defaultPort();
     LoadReport report;
     try {
-      report = new LoadRun(options, System.err).execute();
+      report = new LoadRun(options, spec.commandLine().getErr()).execute();
     } catch (IllegalStateException e) {
-      System.err.println("ringchat-client load: " + e.getMessage());
+      spec.commandLine().getErr().println("ringchat-client load: " + e.getMessage());
+      spec.commandLine().getErr().flush();
       return 1;
     }
-    System.out.print(report.text());
+    spec.commandLine().getOut().print(report.text());
+    spec.commandLine().getOut().flush();
     if (json != null) {
       Files.writeString(json, report.json() + "\n", StandardCharsets.UTF_8);
     }

@@ -42,7 +42,7 @@ record LoadReport(
         "clients %d, senders %d, size %d B, %.1f s%n"
             + "sent %,d (%,.0f/s), delivered %,d (%,.0f/s), expected %,d%n"
             + "lost %d, out of order %d, to self %d%n"
-            + "latency us: p50 %d, p90 %d, p99 %d, p99.9 %d, max %d%n"
+            + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n"
             + "connect %d ms, generator CPU %.0f%% of one core while measuring%n",
         clients,
         senders,
@@ -56,13 +56,17 @@ record LoadReport(
         lost,
         outOfOrder,
         selfDeliveries,
-        percentile(50),
-        percentile(90),
-        percentile(99),
-        percentile(99.9),
-        latencyMicros.getMaxValue(),
+        millis(percentile(50)),
+        millis(percentile(90)),
+        millis(percentile(99)),
+        millis(percentile(99.9)),
+        millis(latencyMicros.getMaxValue()),
         connectMillis,
         generatorCpuPercent);
+  }
+
+  private static double millis(long micros) {
+    return micros / 1000.0;
   }
 
   String json() {

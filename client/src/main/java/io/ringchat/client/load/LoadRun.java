@@ -12,11 +12,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ringchat.cli.Transport;
-import java.io.PrintStream;
+import io.ringchat.client.ConnectFailure;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @SuppressWarnings("FutureReturnValueIgnored")
 final class LoadRun {
   private final LoadOptions options;
-  private final PrintStream progress;
+  private final PrintWriter progress;
 
-  LoadRun(LoadOptions options, PrintStream progress) {
+  LoadRun(LoadOptions options, PrintWriter progress) {
     this.options = options;
     this.progress = progress;
   }
@@ -99,14 +101,13 @@ final class LoadRun {
       // Wait for each connect, so that a burst of SYNs does not overflow the listen backlog.
       if (!connect.await(30, TimeUnit.SECONDS) || !connect.isSuccess()) {
         throw new IllegalStateException(
-            "cannot connect client "
-                + i
-                + " to "
+            "cannot connect to "
                 + options.host
                 + ":"
                 + options.port
                 + ": "
-                + connect.cause());
+                + (connect.cause() == null ? "timed out" : ConnectFailure.describe(connect.cause()))
+                + (i == 0 ? "" : " (after " + i + " clients connected)"));
       }
       Channel channel = connect.channel();
       channels.add(channel);
@@ -122,6 +123,7 @@ final class LoadRun {
     }
     long connectMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStart);
     progress.printf("load: %d clients joined in %d ms%n", options.clients, connectMillis);
+    progress.flush();
 
     List<ScheduledFuture<?>> tickers = new ArrayList<>();
     List<RateTicker> rateTickers = new ArrayList<>();
@@ -236,7 +238,14 @@ final class LoadRun {
               .connect(options.host, options.port);
       if (!connect.await(30, TimeUnit.SECONDS) || !connect.isSuccess()) {
         throw new IllegalStateException(
-            "cannot connect a publisher to " + options.host + ":" + options.port);
+            "cannot connect a publisher to "
+                + options.host
+                + ":"
+                + options.port
+                + ": "
+                + (connect.cause() == null
+                    ? "timed out"
+                    : ConnectFailure.describe(connect.cause())));
       }
       Channel channel = connect.channel();
       channels.add(channel);
@@ -336,14 +345,16 @@ final class LoadRun {
     long previous = collect(statsByLoop).delivered;
     while (System.nanoTime() < end) {
       long step = Math.min(1_000_000_000L, end - System.nanoTime());
-      if (step > 0) {
-        Thread.sleep(step / 1_000_000, (int) (step % 1_000_000));
+      if (step <= 0) {
+        break;
       }
-      if (seconds >= 3) {
-        long delivered = collect(statsByLoop).delivered;
-        progress.printf("load: %s %,d deliveries/s%n", phase, delivered - previous);
-        previous = delivered;
-      }
+      Thread.sleep(step / 1_000_000, (int) (step % 1_000_000));
+      long delivered = collect(statsByLoop).delivered;
+      // Every phase shows progress, warm-up included, at most once a second.
+      progress.printf(
+          Locale.ROOT, "load: %s %,.0f deliveries/s%n", phase, (delivered - previous) * 1e9 / step);
+      progress.flush();
+      previous = delivered;
     }
   }
 }

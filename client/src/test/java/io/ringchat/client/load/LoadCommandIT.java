@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +32,51 @@ class LoadCommandIT {
     broker.stop();
   }
 
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
   private int load(String... extra) {
-    String[] base = {
-      "-H", "127.0.0.1", "-p", "" + broker.address().getPort(), "--warmup", "0.5", "--duration", "1"
-    };
+    return loadAt(broker.address().getPort(), extra);
+  }
+
+  private int loadAt(int port, String... extra) {
+    String[] base = {"-H", "127.0.0.1", "-p", "" + port, "--warmup", "0.5", "--duration", "1"};
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
-    return new CommandLine(new LoadCommand()).execute(args);
+    CommandLine cli = new CommandLine(new LoadCommand());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  @Test
+  void shouldReportLatencyInMillisecondsAndShowProgressDuringWarmUp() {
+    int exit = load("--clients", "4", "--senders", "2");
+
+    assertThat(exit).isZero();
+    assertThat(err.toString()).contains("load: warm-up ", "load: measure ");
+    assertThat(out.toString())
+        .containsPattern(
+            "latency p50 \\d+\\.\\d\\d ms, p90 \\d+\\.\\d\\d ms, p99 \\d+\\.\\d\\d ms,")
+        .doesNotContain(" us");
+  }
+
+  @Test
+  void shouldSayInOneLineThatTheConnectionIsRefusedAndExitOne() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+
+    int exit = loadAt(closedPort, "--clients", "2", "--senders", "1");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "ringchat-client load: cannot connect to 127.0.0.1:"
+                + closedPort
+                + ": connection refused");
   }
 
   @Test

@@ -1,0 +1,110 @@
+package io.ringchat.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ringchat.broker.Broker;
+import io.ringchat.broker.BrokerConfig;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.impl.ExternalTerminal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The interactive client on JLine's external terminal (keys in, screen bytes out) against a real
+ * broker: plain lines are messages, your own appear marked as yours, and a broker that stops ends
+ * the chat with one line where the prompt was.
+ */
+class InteractiveChatIT {
+  private final PipedOutputStream keys = new PipedOutputStream();
+  private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+  private Broker broker;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (broker != null) {
+      broker.stop();
+    }
+  }
+
+  @Test
+  void shouldSendPlainLinesShowThemAsYoursAndEndInOneLineWhenTheBrokerStops() throws Exception {
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
+    int port = broker.address().getPort();
+    Terminal terminal =
+        new ExternalTerminal(
+            "test", "xterm", new PipedInputStream(keys), screen, StandardCharsets.UTF_8);
+    terminal.setSize(new Size(100, 24));
+    try (InteractiveChat chat = new InteractiveChat(terminal);
+        Socket bob = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      CompletableFuture<String> lost = new CompletableFuture<>();
+      chat.onLost(
+          line -> {
+            chat.screen().last(line);
+            lost.complete(line);
+          });
+      CompletableFuture<Void> chatting =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  chat.run(new ClientConfig("127.0.0.1", port, "alice", "--username"));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      awaitScreen("joined as alice");
+      BufferedReader bobIn =
+          new BufferedReader(new InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
+      OutputStream bobOut = bob.getOutputStream();
+      bobOut.write("JOIN bob\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(bobIn.readLine()).startsWith("WELCOME bob");
+
+      type("hello bob\r");
+      type("who is here?\r");
+      type("/send /who is a message too\r");
+
+      assertThat(bobIn.readLine()).isEqualTo("MSG alice hello bob");
+      assertThat(bobIn.readLine()).isEqualTo("MSG alice who is here?");
+      assertThat(bobIn.readLine()).isEqualTo("MSG alice /who is a message too");
+      awaitScreen("alice (you): /who is a message too");
+      assertThat(shown()).contains("alice (you): hello bob", "alice (you): who is here?");
+
+      broker.stop();
+
+      assertThat(lost.get(20, TimeUnit.SECONDS))
+          .isEqualTo("connection lost: the broker is stopping (shutting_down)");
+      String shown = shown();
+      String tail = shown.substring(shown.lastIndexOf("connection lost"));
+      assertThat(tail).as("no prompt after the last line").doesNotContain("alice>");
+      assertThat(shown).doesNotContain("! shutting_down");
+      assertThat(chatting).isNotCompletedExceptionally();
+    }
+  }
+
+  private void type(String text) throws IOException {
+    keys.write(text.getBytes(StandardCharsets.UTF_8));
+    keys.flush();
+  }
+
+  private String shown() {
+    return screen.toString(StandardCharsets.UTF_8);
+  }
+
+  private void awaitScreen(String text) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> shown().contains(text));
+  }
+}
