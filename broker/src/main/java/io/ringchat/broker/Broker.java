@@ -22,6 +22,7 @@ import io.ringchat.broker.ring.RoomConsumer;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.cli.KeepAlive;
 import io.ringchat.cli.Transport;
 import io.ringchat.protocol.Farewell;
 import java.net.InetSocketAddress;
@@ -134,13 +135,18 @@ public final class Broker {
             .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.RECVBUF_ALLOCATOR, READ_BUFFERS)
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(maxPending / 2, maxPending))
             .childHandler(connections.initializer());
+    KeepAlive keepAlive = config.keepAlive();
+    if (keepAlive != null) {
+      transport
+          .keepAliveOptions(keepAlive)
+          .forEach((option, value) -> set(bootstrap, option, value));
+    }
     ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).await();
     if (!bound.isSuccess()) {
       throw new BindFailedException(config.bind(), config.port(), bound.cause());
@@ -148,6 +154,11 @@ public final class Broker {
     // Last in the listening pipeline, behind Netty's acceptor, which forwards accept failures.
     bound.channel().pipeline().addLast(new AcceptErrorLogger(counters));
     return bound.channel();
+  }
+
+  @SuppressWarnings("unchecked") // the transport pairs each option with a value of its type
+  private static void set(ServerBootstrap bootstrap, ChannelOption<?> option, Object value) {
+    bootstrap.childOption((ChannelOption<Object>) option, value);
   }
 
   private static EventLoop[] loops(MultiThreadIoEventLoopGroup group) {

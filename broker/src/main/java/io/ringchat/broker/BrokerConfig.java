@@ -4,6 +4,7 @@ import io.ringchat.broker.net.ConnectionLimits;
 import io.ringchat.broker.ring.InboundRing;
 import io.ringchat.cli.DurationConverter;
 import io.ringchat.cli.EnumOption;
+import io.ringchat.cli.KeepAlive;
 import io.ringchat.protocol.Protocol;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -120,6 +121,18 @@ public final class BrokerConfig {
   private Duration statsInterval;
 
   @Option(
+      names = "--keepalive",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "TCP keepalive: a connection quiet this long is probed 3 times, a third of it apart, and"
+              + " one whose peer vanished (no FIN, no RST) fails within twice this, messages"
+              + " flowing or not (epoll; on NIO only while idle); 0s: the kernel's defaults (hours)."
+              + " Default: ${DEFAULT-VALUE}.")
+  private Duration keepAlive;
+
+  @Option(
       names = "--max-rate",
       paramLabel = "LINES",
       defaultValue = "0",
@@ -179,6 +192,9 @@ public final class BrokerConfig {
     check(!shutdownTimeout.isNegative(), "--shutdown-timeout must not be negative");
     check(!statsInterval.isNegative(), "--stats-interval must not be negative");
     check(maxRate >= 0, "--max-rate must be 0 (off) or more, got " + maxRate);
+    check(
+        keepAlive.isZero() || keepAlive.compareTo(Duration.ofSeconds(1)) >= 0,
+        "--keepalive must be 0s (off) or at least 1s, got " + keepAlive.toMillis() + " ms");
   }
 
   private static void check(boolean ok, String message) {
@@ -197,6 +213,11 @@ public final class BrokerConfig {
   /** The limits every connection lives under, as the I/O side takes them. */
   ConnectionLimits connectionLimits() {
     return new ConnectionLimits(maxClients, maxLineBytes, joinTimeout.toNanos(), maxRate);
+  }
+
+  /** The keepalive every connection gets, or null for the kernel's defaults. */
+  public KeepAlive keepAlive() {
+    return keepAlive.isZero() ? null : KeepAlive.after(keepAlive);
   }
 
   public String bind() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.cli.KeepAlive;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -48,6 +49,7 @@ class BrokerConfigTest {
             + " yielding, busy-spin",
         "--join-timeout=soon|'soon' is not a duration; use e.g. 60s, 500ms, 2m",
         "--max-line=lots|'lots' is not an int",
+        "--keepalive=500ms|--keepalive must be 0s (off) or at least 1s, got 500 ms",
       })
   void shouldRefuseEachBadValueWithOneLineNamingTheOption(String flag, String message) {
     assertThatThrownBy(() -> BrokerConfig.parse(flag))
@@ -55,6 +57,17 @@ class BrokerConfigTest {
         .message()
         .contains(message)
         .doesNotContain("\n");
+  }
+
+  @Test
+  void shouldTurnKeepaliveIntoProbesThatFailAVanishedPeerWithinTwiceTheIdleTime() {
+    KeepAlive byDefault = BrokerConfig.parse().keepAlive();
+
+    assertThat(byDefault).isEqualTo(new KeepAlive(30, 10, 3));
+    assertThat(byDefault.detectionTime()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(byDefault.userTimeoutMillis()).isEqualTo(60_000);
+    assertThat(BrokerConfig.parse("--keepalive=1s").keepAlive()).isEqualTo(new KeepAlive(1, 1, 3));
+    assertThat(BrokerConfig.parse("--keepalive=0s").keepAlive()).as("off").isNull();
   }
 
   @Test

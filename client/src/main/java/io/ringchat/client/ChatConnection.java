@@ -1,8 +1,11 @@
 package io.ringchat.client;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -11,6 +14,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
@@ -20,6 +25,7 @@ import io.ringchat.protocol.LineTooLong;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +39,12 @@ final class ChatConnection implements AutoCloseable {
   /** Called on the connection's event loop. */
   interface Listener {
     void onFrame(ServerFrame frame);
+
+    /**
+     * The broker stopped answering: nothing arrived for the keepalive time, a PING went out, and
+     * nothing arrived for as long again. The connection is closed right after.
+     */
+    void onSilent(String reason);
 
     /** The connection is closed, by either side. */
     void onClosed();
@@ -51,7 +63,8 @@ final class ChatConnection implements AutoCloseable {
    *
    * @throws IOException with a one-line, human message (e.g. "connection refused")
    */
-  static ChatConnection connect(String host, int port, int timeoutMillis, Listener listener)
+  static ChatConnection connect(
+      String host, int port, int timeoutMillis, Duration keepAlive, Listener listener)
       throws IOException, InterruptedException {
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -66,6 +79,11 @@ final class ChatConnection implements AutoCloseable {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    if (!keepAlive.isZero()) {
+                      ch.pipeline()
+                          .addLast(new IdleStateHandler(keepAlive.toMillis(), 0, 0, MILLISECONDS))
+                          .addLast(new SilenceProbe(host + ":" + port, keepAlive, listener));
+                    }
                     ch.pipeline()
                         .addLast(new LineFrameDecoder(MAX_SERVER_LINE))
                         .addLast(new FrameHandler(listener));
@@ -97,6 +115,39 @@ final class ChatConnection implements AutoCloseable {
   public void close() {
     channel.close().awaitUninterruptibly(1_000);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000);
+  }
+
+  /**
+   * Keepalive from the client's side, for a broker whose host vanished (no FIN, no RST): after the
+   * keepalive time without a byte from the broker, sends {@code PING}; after as long again, says
+   * the connection is dead and closes it. Any byte that arrives starts the clock again.
+   */
+  private static final class SilenceProbe extends ChannelDuplexHandler {
+    private final String peer;
+    private final Duration keepAlive;
+    private final Listener listener;
+
+    SilenceProbe(String peer, Duration keepAlive, Listener listener) {
+      this.peer = peer;
+      this.keepAlive = keepAlive;
+      this.listener = listener;
+    }
+
+    @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // a failed PING or close ends in channelInactive
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (!(event instanceof IdleStateEvent idle)) {
+        ctx.fireUserEventTriggered(event);
+        return;
+      }
+      if (idle.isFirst()) {
+        ctx.writeAndFlush(ClientFrames.encode(ctx.alloc(), Command.PING), ctx.voidPromise());
+        return;
+      }
+      long seconds = keepAlive.multipliedBy(2).toSeconds();
+      listener.onSilent("no answer from " + peer + " for " + seconds + " s");
+      ctx.close();
+    }
   }
 
   /** Parses each line and passes it on. */

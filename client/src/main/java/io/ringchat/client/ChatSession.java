@@ -23,7 +23,7 @@ final class ChatSession implements ChatConnection.Listener {
   static final long BYE_TIMEOUT_MILLIS = 5_000;
 
   private final Screen screen;
-  private ChatConnection connection;
+  private volatile ChatConnection connection;
   private volatile CompletableFuture<ServerFrame> joinReply;
   private final CompletableFuture<Void> bye = new CompletableFuture<>();
   private final CompletableFuture<String> lost = new CompletableFuture<>();
@@ -33,6 +33,9 @@ final class ChatSession implements ChatConnection.Listener {
 
   /** The ERR that announced the close (server_full, slow_consumer, shutting_down), or null. */
   private volatile ServerFrame farewell;
+
+  /** Why the connection was given up for dead (keepalive), or null. */
+  private volatile String silence;
 
   /** The member's own name once messages it sends are to be shown in its scrollback; else null. */
   private volatile String echoAs;
@@ -45,6 +48,14 @@ final class ChatSession implements ChatConnection.Listener {
 
   void attach(ChatConnection connection) {
     this.connection = connection;
+  }
+
+  /** Closes the connection, if there is one (without LEAVE: see {@link #leave()}). */
+  void close() {
+    ChatConnection c = connection;
+    if (c != null) {
+      c.close();
+    }
   }
 
   /** Completes with the reason when the connection ends without this client leaving. */
@@ -110,6 +121,10 @@ final class ChatSession implements ChatConnection.Listener {
     String refusal = tooLong(text);
     if (refusal != null) {
       screen.note(refusal);
+      return false;
+    }
+    if (!connection.isOpen()) {
+      screen.note("not sent: not connected");
       return false;
     }
     String name = echoAs;
@@ -186,14 +201,23 @@ final class ChatSession implements ChatConnection.Listener {
   }
 
   @Override
+  public void onSilent(String reason) {
+    silence = reason;
+  }
+
+  @Override
   public void onClosed() {
     bye.complete(null);
     if (!leaving) {
       ServerFrame error = farewell;
-      String reason =
-          error == null
-              ? "the broker closed the connection"
-              : safe(error.text()) + " (" + safe(error.errorCode()) + ")";
+      String reason;
+      if (silence != null) {
+        reason = silence;
+      } else if (error != null) {
+        reason = safe(error.text()) + " (" + safe(error.errorCode()) + ")";
+      } else {
+        reason = "the broker closed the connection";
+      }
       lost.complete(reason);
       Consumer<String> handler = lostHandler;
       if (handler != null) {

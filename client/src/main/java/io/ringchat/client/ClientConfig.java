@@ -2,24 +2,38 @@ package io.ringchat.client;
 
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
+import io.ringchat.cli.DurationConverter;
 import io.ringchat.protocol.Protocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
- * Where to connect and as whom, resolved from, in order of precedence: command-line flags, the
- * environment ({@code CHAT_HOST}, {@code CHAT_PORT}, {@code CHAT_USERNAME}), a {@code .env} file,
- * then the defaults ({@code localhost}, {@code 7878}, no username).
+ * Where to connect, as whom, and how soon a silent broker counts as gone, resolved from, in order
+ * of precedence: command-line flags, the environment ({@code CHAT_HOST}, {@code CHAT_PORT}, {@code
+ * CHAT_USERNAME}, {@code CHAT_KEEPALIVE}), a {@code .env} file, then the defaults ({@code
+ * localhost}, {@code 7878}, no username, 15 s).
  *
  * @param username null when none was given anywhere
  * @param usernameFrom where the username came from ({@code --username}, {@code CHAT_USERNAME}, or
  *     the {@code .env} file as a path, e.g. {@code ./.env}), so that a refusal can say; null with
  *     no username
+ * @param keepAlive silence after which the client sends PING (and as long again: dead); zero: off
  */
-public record ClientConfig(String host, int port, String username, String usernameFrom) {
+public record ClientConfig(
+    String host, int port, String username, String usernameFrom, Duration keepAlive) {
   public static final String DEFAULT_HOST = "localhost";
+
+  /** Silence after which the client sends PING; as long again without a line, it is dead. */
+  public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
+
+  /** A config with the default keepalive (tests). */
+  public ClientConfig(String host, int port, String username, String usernameFrom) {
+    this(host, port, username, usernameFrom, DEFAULT_KEEPALIVE);
+  }
 
   /**
    * Resolves the configuration.
@@ -27,6 +41,7 @@ public record ClientConfig(String host, int port, String username, String userna
    * @param flagHost flag value or null
    * @param flagPort flag value or null
    * @param flagUsername flag value or null
+   * @param flagKeepAlive flag value or null
    * @param env the process environment
    * @param envFile the {@code .env} file; a missing file counts as empty
    * @throws IllegalArgumentException with a one-line message when a port is not a port
@@ -35,6 +50,7 @@ public record ClientConfig(String host, int port, String username, String userna
       String flagHost,
       Integer flagPort,
       String flagUsername,
+      Duration flagKeepAlive,
       Map<String, String> env,
       Path envFile) {
     Map<String, String> file = readEnvFile(envFile);
@@ -59,7 +75,17 @@ public record ClientConfig(String host, int port, String username, String userna
     } else {
       port = Protocol.DEFAULT_PORT;
     }
-    return new ClientConfig(host, port, username, usernameFrom);
+    Duration keepAlive;
+    if (flagKeepAlive != null) {
+      keepAlive = checkKeepAlive(flagKeepAlive, "--keepalive");
+    } else if (present(env.get("CHAT_KEEPALIVE"))) {
+      keepAlive = parseKeepAlive(env.get("CHAT_KEEPALIVE"), "CHAT_KEEPALIVE");
+    } else if (present(file.get("CHAT_KEEPALIVE"))) {
+      keepAlive = parseKeepAlive(file.get("CHAT_KEEPALIVE"), "CHAT_KEEPALIVE in " + envFile);
+    } else {
+      keepAlive = DEFAULT_KEEPALIVE;
+    }
+    return new ClientConfig(host, port, username, usernameFrom, keepAlive);
   }
 
   /** Whether the username was read from the {@code .env} file rather than given this time. */
@@ -107,6 +133,21 @@ public record ClientConfig(String host, int port, String username, String userna
 
   private static boolean present(String value) {
     return value != null && !value.isBlank();
+  }
+
+  private static Duration parseKeepAlive(String value, String source) {
+    try {
+      return checkKeepAlive(new DurationConverter().convert(value.strip()), source);
+    } catch (CommandLine.TypeConversionException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration checkKeepAlive(Duration value, String source) {
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(source + " must be 0s (off) or more");
+    }
+    return value;
   }
 
   private static int parsePort(String value, String source) {

@@ -1,6 +1,7 @@
 package io.ringchat.client;
 
 import io.ringchat.cli.CommandLines;
+import io.ringchat.cli.DurationConverter;
 import io.ringchat.cli.VersionFromManifest;
 import io.ringchat.client.load.LoadCommand;
 import io.ringchat.protocol.ErrorCode;
@@ -12,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +72,22 @@ public final class ClientMain implements Callable<Integer> {
   private Path envFile;
 
   @Option(
+      names = "--keepalive",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "After this long without a line from the broker, send PING; as long again without one,"
+              + " the connection is dead (env CHAT_KEEPALIVE, .env); 0s: off. Default: 15s.")
+  private Duration keepAlive;
+
+  @Option(
+      names = "--no-reconnect",
+      description =
+          "At a terminal, exit 1 when the connection is lost instead of reconnecting and joining"
+              + " again under the same name.")
+  private boolean noReconnect;
+
+  @Option(
       names = "--send",
       paramLabel = "MESSAGE",
       description = "Send one message, leave and exit (0 once the broker took it).")
@@ -90,7 +108,7 @@ public final class ClientMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ClientConfig config;
     try {
-      config = ClientConfig.resolve(host, port, username, System.getenv(), envFile);
+      config = ClientConfig.resolve(host, port, username, keepAlive, System.getenv(), envFile);
     } catch (IllegalArgumentException e) {
       return fail(2, e.getMessage());
     }
@@ -98,7 +116,7 @@ public final class ClientMain implements Callable<Integer> {
       InteractiveChat chat = InteractiveChat.onSystemTerminalIfAny();
       if (chat != null) {
         try (chat) {
-          return chat.run(config);
+          return chat.run(config, !noReconnect);
         }
       }
     }
@@ -128,7 +146,8 @@ public final class ClientMain implements Callable<Integer> {
       throws IOException, InterruptedException {
     try {
       ChatConnection connection =
-          ChatConnection.connect(config.host(), config.port(), CONNECT_TIMEOUT_MILLIS, session);
+          ChatConnection.connect(
+              config.host(), config.port(), CONNECT_TIMEOUT_MILLIS, config.keepAlive(), session);
       session.attach(connection);
       return connection;
     } catch (IOException e) {

@@ -57,15 +57,15 @@ final class InteractiveChat implements AutoCloseable {
         };
   }
 
-  /**
-   * A chat on the process's terminal, or null when standard input or output is not a terminal
-   * (piped, CI): JLine then falls back to a "dumb" terminal, which is the sign to read plainly.
-   */
-  /** Tests: what to do instead of exiting the process when the connection is lost. */
+  /** Tests: what to do instead of exiting the process when the connection is lost for good. */
   void onLost(Consumer<String> action) {
     this.onLost = action;
   }
 
+  /**
+   * A chat on the process's terminal, or null when standard input or output is not a terminal
+   * (piped, CI): JLine then falls back to a "dumb" terminal, which is the sign to read plainly.
+   */
   static InteractiveChat onSystemTerminalIfAny() throws IOException {
     Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
     if (terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
@@ -83,26 +83,49 @@ final class InteractiveChat implements AutoCloseable {
     return screen;
   }
 
-  /** Connects, joins (asking for a name as needed), chats; returns the exit code. */
-  int run(ClientConfig config) throws InterruptedException {
+  /**
+   * Connects, joins (asking for a name as needed), chats; returns the exit code. With {@code
+   * reconnect}, a connection lost without BYE is followed by a new one and the same name.
+   */
+  int run(ClientConfig config, boolean reconnect) throws InterruptedException {
     ChatSession session = new ChatSession(screen);
-    ChatConnection connection;
     try {
-      connection = ClientMain.connect(config, session);
+      ClientMain.connect(config, session);
     } catch (IOException e) {
       terminal.writer().println("ringchat-client: " + e.getMessage());
       terminal.flush();
       return 1;
     }
-    try (connection) {
+    try {
       String name = join(session, config);
       if (name == null) {
         return session.lost().isDone() ? 1 : 0;
       }
-      Consumer<String> lostAction = onLost != null ? onLost : line -> Exit.now(screen, line, 1);
-      session.onLost(reason -> lostAction.accept("connection lost: " + reason));
-      session.echoOwnMessagesAs(name);
-      return chat(session, name + "> ");
+      Consumer<String> gone = onLost != null ? onLost : line -> Exit.now(screen, line, 1);
+      Reconnector reconnector =
+          new Reconnector(config, name, screen, reconnect ? null : gone, this::chatOn);
+      reconnector.watch(session);
+      current = session;
+      int code = chat(name + "> ");
+      reconnector.stop();
+      return code;
+    } finally {
+      ChatSession last = current;
+      session.close();
+      if (last != null) {
+        last.close();
+      }
+    }
+  }
+
+  /** The session the prompt talks to: the first one, then each one the reconnector makes. */
+  private volatile ChatSession current;
+
+  private void chatOn(ChatSession session) {
+    ChatSession previous = current;
+    current = session;
+    if (previous != null) {
+      previous.close();
     }
   }
 
@@ -143,18 +166,18 @@ final class InteractiveChat implements AutoCloseable {
     }
   }
 
-  /** The read-eval loop of the chat. */
-  int chat(ChatSession session, String prompt) throws InterruptedException {
+  /** The read-eval loop of the chat, on whichever session is current. */
+  private int chat(String prompt) throws InterruptedException {
     while (true) {
       String line;
       try {
         line = reader.readLine(prompt);
       } catch (UserInterruptException | EndOfFileException e) {
-        session.leave();
+        current.leave();
         return 0;
       }
-      if (session.perform(UserCommand.parse(line))) {
-        session.leave();
+      if (current.perform(UserCommand.parse(line))) {
+        current.leave();
         return 0;
       }
     }

@@ -61,7 +61,7 @@ class InteractiveChatIT {
           CompletableFuture.runAsync(
               () -> {
                 try {
-                  chat.run(new ClientConfig("127.0.0.1", port, "alice", "--username"));
+                  chat.run(new ClientConfig("127.0.0.1", port, "alice", "--username"), false);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
@@ -92,6 +92,51 @@ class InteractiveChatIT {
       assertThat(tail).as("no prompt after the last line").doesNotContain("alice>");
       assertThat(shown).doesNotContain("! shutting_down");
       assertThat(chatting).isNotCompletedExceptionally();
+    }
+  }
+
+  @Test
+  void shouldReconnectAndRejoinUnderTheSameNameOnceTheBrokerLetsGoOfIt() throws Exception {
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
+    int port = broker.address().getPort();
+    Terminal terminal =
+        new ExternalTerminal(
+            "test", "xterm", new PipedInputStream(keys), screen, StandardCharsets.UTF_8);
+    terminal.setSize(new Size(160, 24));
+    try (InteractiveChat chat = new InteractiveChat(terminal)) {
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return chat.run(new ClientConfig("127.0.0.1", port, "alice", "--username"), true);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return -1;
+                }
+              });
+      awaitScreen("joined as alice");
+
+      broker.stop(); // the connection ends without BYE: the client reconnects ...
+      awaitScreen("connection refused; retrying in 2 s"); // ... to nothing, at first
+      broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=" + port));
+      try (Socket holder = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        holder.getOutputStream().write("JOIN alice\n".getBytes(StandardCharsets.UTF_8));
+        awaitScreen("is still held by the broker");
+      } // the holder's connection closes: the name is free
+
+      awaitScreen("reconnected as alice");
+      try (Socket bob = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        BufferedReader bobIn =
+            new BufferedReader(new InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
+        bob.getOutputStream().write("JOIN bob\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(bobIn.readLine()).startsWith("WELCOME bob 2");
+        type("back again\r");
+        assertThat(bobIn.readLine()).isEqualTo("MSG alice back again");
+      }
+      assertThat(shown())
+          .contains("connection lost: the broker is stopping (shutting_down); reconnecting");
+      type("leave\r");
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
     }
   }
 

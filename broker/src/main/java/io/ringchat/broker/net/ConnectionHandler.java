@@ -15,6 +15,7 @@ import io.ringchat.protocol.Name;
 import io.ringchat.protocol.Requests;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -216,7 +217,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     if (!(cause instanceof IOException)) {
       System.err.println("ringchat: closing " + ctx.channel() + " after " + cause);
     }
+    if (connection != null) {
+      if (cause instanceof IOException && isPeerGone(cause) && !connection.isOutputClosed()) {
+        loop.counters().deadPeerRemoved(); // once: the failed writes that follow are not counted
+      }
+      connection.closeOutput();
+    }
     ctx.close();
+  }
+
+  /**
+   * Whether the kernel gave up on the peer: keepalive probes or unacknowledged data went unanswered
+   * for --keepalive's bound (ETIMEDOUT), or the peer's host stopped answering at all on the way
+   * there (EHOSTUNREACH, ENETUNREACH, seen when its link went down while data was flowing). Both
+   * transports report these with the C library's text.
+   */
+  static boolean isPeerGone(Throwable cause) {
+    String message = cause.getMessage();
+    if (message == null) {
+      return false;
+    }
+    String m = message.toLowerCase(Locale.ROOT);
+    return m.contains("timed out") || m.contains("no route to host") || m.contains("unreachable");
   }
 
   /** Over --max-rate: this line is handled, but nothing more is read until the debt is paid. */

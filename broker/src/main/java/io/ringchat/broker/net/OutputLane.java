@@ -179,8 +179,7 @@ final class OutputLane {
         connection.channel().flush();
       }
     }
-    if (unflushed.length > WriteBatch.MAX_RETAINED_ENTRIES
-        && unflushedCount < unflushed.length / 4) {
+    if (unflushed.length > WriteBatch.MAX_RETAINED_ENTRIES) {
       unflushed = new Connection[INITIAL_UNFLUSHED];
     }
     unflushedCount = 0;

@@ -27,10 +27,9 @@ final class WriteBatch implements Runnable {
   private static final int INITIAL_ENTRIES = 64;
 
   /**
-   * A batch whose arrays grew past this many entries (a broadcast to thousands of members) keeps
-   * them while the load that grew them lasts, and shrinks back when it is returned less than a
-   * quarter full: pooled batches do not keep peak-sized arrays once a burst is over, and a steady
-   * heavy load does not regrow them for every batch.
+   * A batch that grew past this many entries (a broadcast to thousands of members) shrinks back
+   * when it is returned, so that pooled batches do not keep peak-sized arrays: an idle broker would
+   * otherwise hold its largest burst's arrays for good (measured: 13 MiB after 1,000 joins).
    */
   static final int MAX_RETAINED_ENTRIES = 1024;
 
@@ -144,7 +143,7 @@ final class WriteBatch implements Runnable {
       retained[i] = null;
     }
     retainedCount = 0;
-    if (connections.length > MAX_RETAINED_ENTRIES && size < connections.length / 4) {
+    if (connections.length > MAX_RETAINED_ENTRIES) {
       connections = new long[INITIAL_ENTRIES];
       buffers = new ByteBuf[INITIAL_ENTRIES];
       offsets = new int[INITIAL_ENTRIES];

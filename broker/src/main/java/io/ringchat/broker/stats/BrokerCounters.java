@@ -24,6 +24,7 @@ public final class BrokerCounters {
   private final LongAdder joinTimeouts = new LongAdder();
   private final LongAdder acceptErrors = new LongAdder();
   private final LongAdder rateLimitPauses = new LongAdder();
+  private final LongAdder deadPeers = new LongAdder();
 
   // One writer: the room thread.
   private final AtomicLong members = new AtomicLong();
@@ -76,6 +77,15 @@ public final class BrokerCounters {
 
   public long joinTimeouts() {
     return joinTimeouts.sum();
+  }
+
+  /** A connection failed because its peer stopped answering (keepalive or unacknowledged data). */
+  public void deadPeerRemoved() {
+    deadPeers.increment();
+  }
+
+  public long deadPeers() {
+    return deadPeers.sum();
   }
 
   /** A connection went over --max-rate and stopped being read for a while. */
@@ -145,6 +155,7 @@ public final class BrokerCounters {
     sb.append(" frames_in=").append(framesIn.sum());
     sb.append(" deliveries=").append(deliveries.get());
     sb.append(" slow_consumers=").append(slowConsumers.get());
+    sb.append(" dead_peers=").append(deadPeers.sum());
     sb.append(" ring_full_pauses=").append(ringFullPauses.sum());
     sb.append(" rate_limit_pauses=").append(rateLimitPauses.sum());
     sb.append(" join_timeouts=").append(joinTimeouts.sum());

@@ -5,6 +5,8 @@ import io.ringchat.broker.BrokerConfig;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.cli.Transport;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Starts a real broker on 127.0.0.1, on a free port, and stops it. */
 final class RunningBroker implements AutoCloseable {
@@ -14,18 +16,20 @@ final class RunningBroker implements AutoCloseable {
     this.broker = broker;
   }
 
-  /** A broker with these command-line flags (on 127.0.0.1 and a free port). */
+  /** A broker with these command-line flags (on a free port, and 127.0.0.1 unless told). */
   static RunningBroker start(String... flags) throws InterruptedException {
     return start(RoomObserver.NONE, flags);
   }
 
   /** As above, with a hook into the room thread. */
   static RunningBroker start(RoomObserver observer, String... flags) throws InterruptedException {
-    String[] args = new String[flags.length + 2];
-    args[0] = "--bind=127.0.0.1";
-    args[1] = "--port=0";
-    System.arraycopy(flags, 0, args, 2, flags.length);
-    return new RunningBroker(Broker.start(BrokerConfig.parse(args), Transport.best(), observer));
+    List<String> args = new ArrayList<>(List.of(flags));
+    args.add("--port=0");
+    if (args.stream().noneMatch(flag -> flag.startsWith("--bind"))) {
+      args.add("--bind=127.0.0.1");
+    }
+    return new RunningBroker(
+        Broker.start(BrokerConfig.parse(args.toArray(new String[0])), Transport.best(), observer));
   }
 
   InetSocketAddress address() {

@@ -94,7 +94,7 @@ final class LoadConnection extends ByteToMessageDecoder {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (run.phase != RunControl.STOPPED && !closedEarly) {
       closedEarly = true;
-      System.err.println("load: member " + index + " was disconnected by the broker");
+      stats.dropped++; // reported, and the run is not clean
     }
     super.channelInactive(ctx);
   }

@@ -16,12 +16,13 @@ record LoadReport(
     long outOfOrder,
     long selfDeliveries,
     long echoes,
+    long dropped,
     long connectMillis,
     double generatorCpuPercent,
     Histogram latencyMicros) {
 
   boolean clean() {
-    return lost == 0 && outOfOrder == 0 && selfDeliveries == 0;
+    return lost == 0 && outOfOrder == 0 && selfDeliveries == 0 && dropped == 0;
   }
 
   double sentPerSecond() {
@@ -41,7 +42,7 @@ record LoadReport(
         Locale.ROOT,
         "clients %d, senders %d, size %d B, %.1f s%n"
             + "sent %,d (%,.0f/s), delivered %,d (%,.0f/s), expected %,d%n"
-            + "lost %d, out of order %d, to self %d%n"
+            + "lost %d, out of order %d, to self %d, dropped connections %d%n"
             + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n"
             + "connect %d ms, generator CPU %.0f%% of one core while measuring%n",
         clients,
@@ -56,6 +57,7 @@ record LoadReport(
         lost,
         outOfOrder,
         selfDeliveries,
+        dropped,
         millis(percentile(50)),
         millis(percentile(90)),
         millis(percentile(99)),
@@ -75,7 +77,7 @@ record LoadReport(
         "{\"clients\":%d,\"senders\":%d,\"size\":%d,\"duration_s\":%.3f,\"sent\":%d,"
             + "\"delivered\":%d,\"expected\":%d,\"lost\":%d,\"out_of_order\":%d,"
             + "\"self_deliveries\":%d,\"sent_per_sec\":%.1f,\"delivered_per_sec\":%.1f,"
-            + "\"echoes\":%d,\"generator_cpu_pct\":%.1f,\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
+            + "\"echoes\":%d,\"dropped\":%d,\"generator_cpu_pct\":%.1f,\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
             + "\"max\":%d}}",
         clients,
         senders,
@@ -90,6 +92,7 @@ record LoadReport(
         sentPerSecond(),
         deliveredPerSecond(),
         echoes,
+        dropped,
         generatorCpuPercent,
         connectMillis,
         percentile(50),

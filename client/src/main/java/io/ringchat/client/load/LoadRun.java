@@ -11,10 +11,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.ringchat.cli.KeepAlive;
 import io.ringchat.cli.Transport;
 import io.ringchat.client.ConnectFailure;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -32,16 +34,30 @@ import java.util.concurrent.atomic.AtomicLong;
 // Writes use the void promise (a failure reaches the pipeline), and closes are fire-and-forget.
 @SuppressWarnings("FutureReturnValueIgnored")
 final class LoadRun {
+  private static final KeepAlive KEEP_ALIVE = KeepAlive.after(Duration.ofSeconds(15));
+
   private final LoadOptions options;
   private final PrintWriter progress;
+  private final Transport transport = Transport.best();
 
   LoadRun(LoadOptions options, PrintWriter progress) {
     this.options = options;
     this.progress = progress;
   }
 
+  /**
+   * Keepalive on every member's connection, so that a broker whose host vanished shows up as
+   * dropped connections (counted, and the run is not clean) within half a minute, never a hang.
+   */
+  @SuppressWarnings("unchecked") // the transport pairs each option with a value of its type
+  private void keepAlive(Bootstrap bootstrap) {
+    transport
+        .keepAliveOptions(KEEP_ALIVE)
+        .forEach((option, value) -> bootstrap.option((ChannelOption<Object>) option, value));
+  }
+
   LoadReport execute() throws Exception {
-    Transport transport = Transport.best();
+    Transport transport = this.transport;
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             options.threads,
@@ -92,6 +108,7 @@ final class LoadRun {
                       ch.pipeline().addLast(connection);
                     }
                   });
+      keepAlive(bootstrap);
       ChannelFuture connect =
           options.sourceAddresses > 1
               ? bootstrap.connect(
@@ -206,6 +223,7 @@ final class LoadRun {
         total.outOfOrder,
         total.selfDeliveries,
         total.echoes,
+        total.dropped,
         connectMillis,
         cpuPercent,
         total.latencyMicros);
@@ -330,6 +348,7 @@ final class LoadRun {
                   total.outOfOrder += s.outOfOrder;
                   total.selfDeliveries += s.selfDeliveries;
                   total.echoes += s.echoes;
+                  total.dropped += s.dropped;
                   total.latencyMicros.add(s.latencyMicros);
                 }
               })

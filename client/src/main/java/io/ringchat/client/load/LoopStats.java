@@ -17,4 +17,7 @@ final class LoopStats {
 
   /** Redis only: a sender's own messages sent back to its subscription (not deliveries). */
   long echoes;
+
+  /** Members whose connection ended before the run did (closed, reset, or timed out). */
+  long dropped;
 }

@@ -1,0 +1,130 @@
+package io.ringchat.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import io.ringchat.protocol.testing.NetNamespace;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client notices a broker whose host vanished (its end of the link goes down: no FIN, no RST):
+ * the broker jar runs in a network namespace of its own, the client jar outside, with {@code
+ * --keepalive 1s}: silence for 1 s, a PING, silence for 1 s more, and the connection is dead. The
+ * assertion allows 20 s more: machines are shared. {@code -Dvanish.keepalive=15s} runs it with
+ * another keepalive, the default for one, to measure it (the README's figures).
+ */
+class VanishedBrokerIT {
+  private static final Duration KEEPALIVE =
+      new io.ringchat.cli.DurationConverter().convert(System.getProperty("vanish.keepalive", "1s"));
+
+  private static final Path BROKER_JAR = Path.of("..", "broker", "target", "ringchat-broker.jar");
+  private static final Path CLIENT_JAR = Path.of("target", "ringchat-client.jar");
+  private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+) ");
+
+  @TempDir Path dir;
+  private NetNamespace ns;
+  private Process broker;
+  private Process client;
+
+  @BeforeEach
+  void start() {
+    try {
+      ns = NetNamespace.create();
+    } catch (IllegalStateException e) {
+      abort("skipped: needs root for ip netns and veth; " + e.getMessage());
+    }
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    for (Process p : new Process[] {client, broker}) {
+      if (p != null) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    if (ns != null) {
+      ns.close();
+    }
+  }
+
+  @Test
+  void shouldSayInOneLineThatTheBrokerStoppedAnsweringAndExitOne() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    broker =
+        ns.processInside(
+                java,
+                "-jar",
+                BROKER_JAR.toAbsolutePath().toString(),
+                "--bind",
+                ns.insideAddress(),
+                "--port",
+                "0")
+            .redirectErrorStream(true)
+            .start();
+    int port = brokerPort(broker);
+    client =
+        new ProcessBuilder(
+                java,
+                "-jar",
+                CLIENT_JAR.toAbsolutePath().toString(),
+                "-H",
+                ns.insideAddress(),
+                "-p",
+                "" + port,
+                "-u",
+                "far",
+                "--keepalive",
+                KEEPALIVE.toMillis() + "ms")
+            .redirectOutput(dir.resolve("out").toFile())
+            .redirectError(dir.resolve("err").toFile())
+            .start();
+    Thread.sleep(3_000); // joined, and a PING or two answered: the keepalive does not misfire
+    assertThat(client.isAlive()).as(Files.readString(dir.resolve("err"))).isTrue();
+
+    ns.vanish();
+    long vanished = System.nanoTime();
+
+    Duration bound = KEEPALIVE.multipliedBy(2).plusSeconds(20);
+    assertThat(client.waitFor(bound.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - vanished);
+    System.out.println(
+        "vanished broker noticed by the client (--keepalive "
+            + KEEPALIVE.toMillis()
+            + " ms) after "
+            + millis
+            + " ms");
+    assertThat(client.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("err"), StandardCharsets.UTF_8).strip())
+        .isEqualTo(
+            "connection lost: no answer from "
+                + ns.insideAddress()
+                + ":"
+                + port
+                + " for "
+                + KEEPALIVE.multipliedBy(2).toSeconds()
+                + " s");
+  }
+
+  /** The port from the broker's first line. */
+  private static int brokerPort(Process broker) throws Exception {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+    String first = out.readLine();
+    Matcher m = LISTENING.matcher(first == null ? "" : first);
+    assertThat(m.find()).as("broker said: " + first).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+}

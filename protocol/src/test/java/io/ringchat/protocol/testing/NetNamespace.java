@@ -1,0 +1,116 @@
+package io.ringchat.protocol.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second host for tests: a network namespace joined to this one by a veth pair, made with
+ * iproute2 and removed on {@link #close()}. Taking its end of the link down makes it vanish the way
+ * a laptop or a phone does: no FIN, no RST, packets simply stop arriving. Needs root (or
+ * CAP_NET_ADMIN); {@link #create()} says why it cannot where it cannot, for a one-line skip.
+ */
+public final class NetNamespace implements AutoCloseable {
+  private final String name;
+  private final String hostSide;
+  private final String insideSide;
+  private final String hostAddress;
+  private final String insideAddress;
+
+  private NetNamespace(int id) {
+    this.name = "rcns" + id;
+    this.hostSide = "rch" + id;
+    this.insideSide = "rci" + id;
+    // A /24 of its own, 10.X.Y.0, from the id: the host end is .1, the namespace's end .2.
+    String subnet = "10." + (100 + id / 250) + "." + (id % 250) + ".";
+    this.hostAddress = subnet + "1";
+    this.insideAddress = subnet + "2";
+  }
+
+  /**
+   * Makes the namespace and its link, both ends up.
+   *
+   * @throws IllegalStateException with a one-line reason when this machine does not allow it
+   */
+  public static NetNamespace create() {
+    int id = ThreadLocalRandom.current().nextInt(1, 16_000);
+    NetNamespace ns = new NetNamespace(id);
+    try {
+      ns.run("ip", "netns", "add", ns.name);
+      ns.run("ip", "link", "add", ns.hostSide, "type", "veth", "peer", "name", ns.insideSide);
+      ns.run("ip", "link", "set", ns.insideSide, "netns", ns.name);
+      ns.run("ip", "addr", "add", ns.hostAddress + "/24", "dev", ns.hostSide);
+      ns.run("ip", "link", "set", ns.hostSide, "up");
+      ns.inside("ip", "addr", "add", ns.insideAddress + "/24", "dev", ns.insideSide);
+      ns.inside("ip", "link", "set", ns.insideSide, "up");
+      ns.inside("ip", "link", "set", "lo", "up");
+      return ns;
+    } catch (IOException | RuntimeException e) {
+      ns.close();
+      throw new IllegalStateException(
+          "network namespaces are not available here (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** This host's address on the link. */
+  public String hostAddress() {
+    return hostAddress;
+  }
+
+  /** The namespace's address on the link. */
+  public String insideAddress() {
+    return insideAddress;
+  }
+
+  /** Starts {@code command} inside the namespace; the caller stops it. */
+  public ProcessBuilder processInside(String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    full.addAll(List.of(command));
+    return new ProcessBuilder(full);
+  }
+
+  /** The namespace vanishes: its end of the link goes down, nothing more gets through. */
+  public void vanish() throws IOException {
+    inside("ip", "link", "set", insideSide, "down");
+  }
+
+  @Override
+  public void close() {
+    try {
+      run("ip", "link", "del", hostSide);
+    } catch (IOException | RuntimeException e) {
+      // already gone with the namespace, or never made
+    }
+    try {
+      run("ip", "netns", "del", name);
+    } catch (IOException | RuntimeException e) {
+      // never made
+    }
+  }
+
+  private void inside(String... command) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    full.addAll(List.of(command));
+    run(full.toArray(new String[0]));
+  }
+
+  private void run(String... command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(String.join(" ", command) + ": timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    if (p.exitValue() != 0) {
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      throw new IOException(String.join(" ", command) + ": " + output);
+    }
+  }
+}
