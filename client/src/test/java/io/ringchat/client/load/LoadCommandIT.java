@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,20 @@ class LoadCommandIT {
         .containsPattern(
             "latency p50 \\d+\\.\\d\\d ms, p90 \\d+\\.\\d\\d ms, p99 \\d+\\.\\d\\d ms,")
         .doesNotContain(" us");
+  }
+
+  @Test
+  void shouldReportTheConnectionsTheBrokerDroppedAndExitOne() throws Exception {
+    Path json = dir.resolve("dropped.json");
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () -> load("--clients", "4", "--senders", "2", "--json", json.toString()));
+    Thread.sleep(1_000); // joined and warming up or measuring: the broker goes away
+    broker.stop();
+
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(number(Files.readString(json, StandardCharsets.UTF_8), "dropped")).isEqualTo(4);
+    assertThat(out.toString()).contains("dropped connections 4");
   }
 
   @Test
