@@ -6,7 +6,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.ringchat.protocol.ClientLine;
 import io.ringchat.protocol.Command;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.LineClassifier;
 import io.ringchat.protocol.LineFrameDecoder;
+import io.ringchat.protocol.LineFramer;
+import io.ringchat.protocol.Name;
+import io.ringchat.protocol.Requests;
 import io.ringchat.protocol.ServerFrames;
 import io.ringchat.protocol.Text;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +25,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The protocol codec, on the benchmark thread: decoding and validating 64 inbound {@code SEND}
- * lines of 64-byte text arriving in one read, and encoding 64 outbound {@code MSG} frames. Scores
- * are lines per second.
+ * lines of 64-byte text arriving in one read (with the client's decoder, and with the broker's own
+ * framer and classifier), and encoding 64 outbound {@code MSG} frames. Scores are lines per second.
  */
 @State(Scope.Thread)
 public class CodecBenchmark extends BenchmarkBase {
@@ -61,6 +66,70 @@ public class CodecBenchmark extends BenchmarkBase {
       bh.consume(command);
       bh.consume(argument != null && Text.isValid(argument));
       line.release();
+    }
+  }
+
+  /**
+   * The broker's own inbound path: {@link LineFramer} splits a read into lines, {@link
+   * LineClassifier} turns each into the request the ring carries (the text handed over, not
+   * copied), as {@code ConnectionHandler} does on an I/O thread.
+   */
+  @Benchmark
+  @OperationsPerInvocation(LINES)
+  public void frameAndClassifySendLines(Blackhole bh) {
+    ByteBuf read = inbound.retainedDuplicate();
+    requests.bh = bh;
+    LineFramer.frame(read, LineFramer.START, 4096, classifyEachLine);
+    read.release();
+  }
+
+  /** Hands each framed line to the classifier. */
+  private final LineFramer.Sink classifyEachLine =
+      new LineFramer.Sink() {
+        @Override
+        public void line(ByteBuf line) {
+          LineClassifier.classify(line, requests);
+        }
+
+        @Override
+        public void tooLong() {
+          throw new IllegalStateException("no line here is too long");
+        }
+      };
+
+  private final ConsumingRequests requests = new ConsumingRequests();
+
+  /** Consumes each request as the ring would take it, and releases what it owns. */
+  private static final class ConsumingRequests implements Requests {
+    Blackhole bh;
+
+    @Override
+    public void join(Name name) {
+      bh.consume(name);
+    }
+
+    @Override
+    public void send(ByteBuf text) {
+      bh.consume(text.readableBytes());
+      text.release();
+    }
+
+    @Override
+    public void ping(ByteBuf token) {
+      if (token != null) {
+        token.release();
+      }
+    }
+
+    @Override
+    public void who() {}
+
+    @Override
+    public void leave() {}
+
+    @Override
+    public void refuse(ErrorCode code) {
+      bh.consume(code);
     }
   }
 
