@@ -28,7 +28,10 @@ public record ClientConfig(
   public static final String DEFAULT_HOST = "localhost";
 
   /** Silence after which the client sends PING; as long again without a line, it is dead. */
-  public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
+  public static final String DEFAULT_KEEPALIVE_TEXT = "15s";
+
+  public static final Duration DEFAULT_KEEPALIVE =
+      new DurationConverter().convert(DEFAULT_KEEPALIVE_TEXT);
 
   /** A config with the default keepalive (tests). */
   public ClientConfig(String host, int port, String username, String usernameFrom) {

@@ -77,7 +77,9 @@ public final class ClientMain implements Callable<Integer> {
       converter = DurationConverter.class,
       description =
           "After this long without a line from the broker, send PING; as long again without one,"
-              + " the connection is dead (env CHAT_KEEPALIVE, .env); 0s: off. Default: 15s.")
+              + " the connection is dead (env CHAT_KEEPALIVE, .env); 0s: off. Default: "
+              + ClientConfig.DEFAULT_KEEPALIVE_TEXT
+              + ".")
   private Duration keepAlive;
 
   @Option(
