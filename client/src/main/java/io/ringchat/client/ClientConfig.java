@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import picocli.CommandLine;
 
 /**
@@ -68,27 +69,56 @@ public record ClientConfig(
     } else if (username != null) {
       usernameFrom = shown(envFile);
     }
-    int port;
-    if (flagPort != null) {
-      port = checkPort(flagPort, "--port");
-    } else if (present(env.get("CHAT_PORT"))) {
-      port = parsePort(env.get("CHAT_PORT"), "CHAT_PORT");
-    } else if (present(file.get("CHAT_PORT"))) {
-      port = parsePort(file.get("CHAT_PORT"), "CHAT_PORT in " + envFile);
-    } else {
-      port = Protocol.DEFAULT_PORT;
-    }
-    Duration keepAlive;
-    if (flagKeepAlive != null) {
-      keepAlive = checkKeepAlive(flagKeepAlive, "--keepalive");
-    } else if (present(env.get("CHAT_KEEPALIVE"))) {
-      keepAlive = parseKeepAlive(env.get("CHAT_KEEPALIVE"), "CHAT_KEEPALIVE");
-    } else if (present(file.get("CHAT_KEEPALIVE"))) {
-      keepAlive = parseKeepAlive(file.get("CHAT_KEEPALIVE"), "CHAT_KEEPALIVE in " + envFile);
-    } else {
-      keepAlive = DEFAULT_KEEPALIVE;
-    }
+    int port =
+        setting(
+            flagPort,
+            "--port",
+            "CHAT_PORT",
+            env,
+            file,
+            envFile,
+            ClientConfig::parsePort,
+            ClientConfig::checkPort,
+            Protocol.DEFAULT_PORT);
+    Duration keepAlive =
+        setting(
+            flagKeepAlive,
+            "--keepalive",
+            "CHAT_KEEPALIVE",
+            env,
+            file,
+            envFile,
+            ClientConfig::parseKeepAlive,
+            ClientConfig::checkKeepAlive,
+            DEFAULT_KEEPALIVE);
     return new ClientConfig(host, port, username, usernameFrom, keepAlive);
+  }
+
+  /**
+   * A typed setting, by precedence: the flag's value (checked), the environment variable, the same
+   * variable in the {@code .env} file (both parsed; an error names where the value came from), the
+   * default.
+   */
+  private static <T> T setting(
+      T flagValue,
+      String flag,
+      String variable,
+      Map<String, String> env,
+      Map<String, String> file,
+      Path envFile,
+      BiFunction<String, String, T> parse,
+      BiFunction<T, String, T> check,
+      T fallback) {
+    if (flagValue != null) {
+      return check.apply(flagValue, flag);
+    }
+    if (present(env.get(variable))) {
+      return parse.apply(env.get(variable), variable);
+    }
+    if (present(file.get(variable))) {
+      return parse.apply(file.get(variable), variable + " in " + envFile);
+    }
+    return fallback;
   }
 
   /** Whether the username was read from the {@code .env} file rather than given this time. */

@@ -45,11 +45,7 @@ class InteractiveChatIT {
   void shouldSendPlainLinesShowThemAsYoursAndEndInOneLineWhenTheBrokerStops() throws Exception {
     broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
     int port = broker.address().getPort();
-    Terminal terminal =
-        new ExternalTerminal(
-            "test", "xterm", new PipedInputStream(keys), screen, StandardCharsets.UTF_8);
-    terminal.setSize(new Size(100, 24));
-    try (InteractiveChat chat = new InteractiveChat(terminal);
+    try (InteractiveChat chat = new InteractiveChat(terminal());
         Socket bob = new Socket(InetAddress.getLoopbackAddress(), port)) {
       CompletableFuture<String> lost = new CompletableFuture<>();
       chat.onLost(
@@ -99,11 +95,7 @@ class InteractiveChatIT {
   void shouldReconnectAndRejoinUnderTheSameNameOnceTheBrokerLetsGoOfIt() throws Exception {
     broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
     int port = broker.address().getPort();
-    Terminal terminal =
-        new ExternalTerminal(
-            "test", "xterm", new PipedInputStream(keys), screen, StandardCharsets.UTF_8);
-    terminal.setSize(new Size(160, 24));
-    try (InteractiveChat chat = new InteractiveChat(terminal)) {
+    try (InteractiveChat chat = new InteractiveChat(terminal())) {
       CompletableFuture<Integer> exit =
           CompletableFuture.supplyAsync(
               () -> {
@@ -138,6 +130,17 @@ class InteractiveChatIT {
       type("leave\r");
       assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
     }
+  }
+
+  /**
+   * A terminal wide enough for every line: keys from {@link #keys}, output into {@link #screen}.
+   */
+  private Terminal terminal() throws IOException {
+    Terminal terminal =
+        new ExternalTerminal(
+            "test", "xterm", new PipedInputStream(keys), screen, StandardCharsets.UTF_8);
+    terminal.setSize(new Size(200, 24));
+    return terminal;
   }
 
   private void type(String text) throws IOException {
