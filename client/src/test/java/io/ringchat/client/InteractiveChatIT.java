@@ -43,7 +43,8 @@ class InteractiveChatIT {
 
   @Test
   void shouldSendPlainLinesShowThemAsYoursAndEndInOneLineWhenTheBrokerStops() throws Exception {
-    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
+    // A broker with a smaller line limit than the client knows: it refuses in one line.
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--max-line=64"));
     int port = broker.address().getPort();
     try (InteractiveChat chat = new InteractiveChat(terminal());
         Socket bob = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -78,6 +79,14 @@ class InteractiveChatIT {
       assertThat(bobIn.readLine()).isEqualTo("MSG alice /who is a message too");
       awaitScreen("alice (you): /who is a message too");
       assertThat(shown()).contains("alice (you): hello bob", "alice (you): who is here?");
+
+      String tooLong = "y".repeat(80);
+      type(tooLong + "\r");
+      awaitScreen("! too_long: line longer than 64 bytes");
+      assertThat(shown().indexOf("alice (you): " + tooLong))
+          .as("the refusal follows the message it refuses")
+          .isPositive()
+          .isLessThan(shown().indexOf("! too_long"));
 
       broker.stop();
 
