@@ -115,11 +115,12 @@ class FloodIT {
     int idle = Integer.getInteger("flood.nonreaders", 1000);
     int chatters = 10;
     // 10 x 800 x 2 KB = 16 MB reach every member: about twice what the kernel's socket buffers
-    // and the default --max-pending hold for one that never reads. At 100 messages a second per
-    // sender; on this 2-core sandbox, at 1,000 a second the readers' own threads (in this JVM)
-    // fall 4 MiB behind while the sandbox's network stack fills a thousand socket buffers.
+    // and the default --max-pending hold for one that never reads. At 50 messages a second per
+    // sender (1 MB/s to each reader): on this 2-core sandbox, at 1,000 a second the readers' own
+    // threads (in this JVM) fall 4 MiB behind while the sandbox's network stack fills a thousand
+    // socket buffers, and at 100 a second a reader starved for two seconds now and then did too.
     int messages = Integer.getInteger("flood.messages", 800);
-    long pauseMillis = Long.getLong("flood.pauseMs", 10);
+    long pauseMillis = Long.getLong("flood.pauseMs", 20);
     InetSocketAddress address = startBroker("--presence-limit", "0");
     List<Socket> nonReaders = new ArrayList<>();
     List<LineClient> members = new ArrayList<>();
