@@ -5,9 +5,9 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -122,7 +122,7 @@ final class ChatConnection implements AutoCloseable {
    * keepalive time without a byte from the broker, sends {@code PING}; after as long again, says
    * the connection is dead and closes it. Any byte that arrives starts the clock again.
    */
-  private static final class SilenceProbe extends ChannelDuplexHandler {
+  private static final class SilenceProbe extends ChannelInboundHandlerAdapter {
     private final String peer;
     private final Duration keepAlive;
     private final Listener listener;

@@ -24,6 +24,9 @@ final class InteractiveChat implements AutoCloseable {
   private final LineReader reader;
   private final Screen screen;
 
+  /** The session the prompt talks to: the first one, then each one the reconnector makes. */
+  private volatile ChatSession current;
+
   /** What happens when the connection is lost: the last line, then the process exits with 1. */
   private Consumer<String> onLost;
 
@@ -110,16 +113,11 @@ final class InteractiveChat implements AutoCloseable {
       reconnector.stop();
       return code;
     } finally {
+      // Every session the reconnector replaced was closed then; the one in use closes here.
       ChatSession last = current;
-      session.close();
-      if (last != null) {
-        last.close();
-      }
+      (last != null ? last : session).close();
     }
   }
-
-  /** The session the prompt talks to: the first one, then each one the reconnector makes. */
-  private volatile ChatSession current;
 
   private void chatOn(ChatSession session) {
     ChatSession previous = current;

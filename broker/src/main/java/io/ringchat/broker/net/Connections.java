@@ -21,7 +21,6 @@ public final class Connections {
   private final EventSink ring;
   private final BrokerCounters counters;
   private final NanoClock clock;
-  private final EventLoop[] loops;
   private final IoLoop[] ioLoops;
 
   /**
@@ -39,7 +38,6 @@ public final class Connections {
     this.ring = ring;
     this.counters = counters;
     this.clock = clock;
-    this.loops = loops.clone();
     this.ioLoops = new IoLoop[loops.length];
     for (int i = 0; i < loops.length; i++) {
       ioLoops[i] = new IoLoop(this, i, loops[i]);
@@ -67,9 +65,9 @@ public final class Connections {
 
   /** The loop state for a channel registered on {@code loop}. */
   IoLoop ioLoop(EventLoop loop) {
-    for (int i = 0; i < loops.length; i++) {
-      if (loops[i] == loop) {
-        return ioLoops[i];
+    for (IoLoop ioLoop : ioLoops) {
+      if (ioLoop.table().loop() == loop) {
+        return ioLoop;
       }
     }
     throw new IllegalStateException("channel registered on a foreign event loop: " + loop);

@@ -57,7 +57,6 @@ final class LoadRun {
   }
 
   LoadReport execute() throws Exception {
-    Transport transport = this.transport;
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             options.threads,
@@ -123,7 +122,7 @@ final class LoadRun {
                 + ":"
                 + options.port
                 + ": "
-                + (connect.cause() == null ? "timed out" : ConnectFailure.describe(connect.cause()))
+                + whyNot(connect)
                 + (i == 0 ? "" : " (after " + i + " clients connected)"));
       }
       Channel channel = connect.channel();
@@ -261,14 +260,17 @@ final class LoadRun {
                 + ":"
                 + options.port
                 + ": "
-                + (connect.cause() == null
-                    ? "timed out"
-                    : ConnectFailure.describe(connect.cause())));
+                + whyNot(connect));
       }
       Channel channel = connect.channel();
       channels.add(channel);
       connection.loop().submit(() -> connection.publishOn(channel)).get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Why a connect that did not succeed failed: no cause means it did not finish in time. */
+  private static String whyNot(ChannelFuture connect) {
+    return connect.cause() == null ? "timed out" : ConnectFailure.describe(connect.cause());
   }
 
   /** Reads and drops whatever arrives (a Redis publisher's replies). */
