@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -16,12 +17,16 @@ import io.netty.util.concurrent.Future;
 import io.ringchat.broker.net.AcceptErrorLogger;
 import io.ringchat.broker.net.Connections;
 import io.ringchat.broker.net.EventLoopOutbound;
+import io.ringchat.broker.net.HttpChannelInitializer;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.InboundRing;
 import io.ringchat.broker.ring.RoomConsumer;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.broker.stats.BrokerMetrics;
+import io.ringchat.broker.web.HttpRouter;
+import io.ringchat.broker.web.MetricsEndpoint;
 import io.ringchat.cli.KeepAlive;
 import io.ringchat.cli.Transport;
 import io.ringchat.protocol.Farewell;
@@ -63,7 +68,16 @@ public final class Broker {
   private final InboundRing ring;
   private final RoomConsumer consumer;
   private final Channel server;
-  private volatile boolean stopped;
+
+  /** The HTTP listener, or null with --no-http. */
+  private final Channel httpServer;
+
+  private final MetricsEndpoint metrics;
+
+  /** Set when stop() begins: /healthz answers 503 and no new WebSocket is accepted. */
+  private volatile boolean stopping;
+
+  private boolean stopped;
 
   private Broker(BrokerConfig config, Transport transport, RoomObserver observer)
       throws InterruptedException {
@@ -92,9 +106,20 @@ public final class Broker {
     this.consumer = new RoomConsumer(room, observer);
     this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), consumer, counters);
     ring.start();
+    this.metrics =
+        config.httpEnabled() ? new MetricsEndpoint(new BrokerMetrics(counters).registry()) : null;
+    Channel chat = null;
     try {
-      this.server = bind();
+      chat = bind(config.port(), connections.initializer(config.tls()));
+      this.server = chat;
+      this.httpServer = config.httpEnabled() ? bind(config.httpPort(), httpInitializer()) : null;
     } catch (InterruptedException | RuntimeException e) {
+      if (chat != null) {
+        chat.close().awaitUninterruptibly(1_000);
+      }
+      if (metrics != null) {
+        metrics.close();
+      }
       ring.halt();
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
       io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
@@ -127,7 +152,19 @@ public final class Broker {
     return new Broker(config, transport, observer);
   }
 
-  private Channel bind() throws InterruptedException {
+  private HttpChannelInitializer httpInitializer() {
+    HttpRouter router =
+        new HttpRouter(
+            connections.webSocketUpgrade(),
+            config.allowedOrigins(),
+            config.metricsAllowed(),
+            metrics,
+            () -> stopping,
+            config.tls() != null);
+    return connections.httpInitializer(config.tls(), () -> router);
+  }
+
+  private Channel bind(int port, ChannelHandler initializer) throws InterruptedException {
     int maxPending = config.maxPendingBytes();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -140,16 +177,16 @@ public final class Broker {
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(maxPending / 2, maxPending))
-            .childHandler(connections.initializer());
+            .childHandler(initializer);
     KeepAlive keepAlive = config.keepAlive();
     if (keepAlive != null) {
       transport
           .keepAliveOptions(keepAlive)
           .forEach((option, value) -> set(bootstrap, option, value));
     }
-    ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).await();
+    ChannelFuture bound = bootstrap.bind(config.bind(), port).await();
     if (!bound.isSuccess()) {
-      throw new BindFailedException(config.bind(), config.port(), bound.cause());
+      throw new BindFailedException(config.bind(), port, bound.cause());
     }
     // Last in the listening pipeline, behind Netty's acceptor, which forwards accept failures.
     bound.channel().pipeline().addLast(new AcceptErrorLogger(counters));
@@ -172,6 +209,11 @@ public final class Broker {
   /** The address the broker listens on (with the real port when 0 was asked for). */
   public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();
+  }
+
+  /** The HTTP listener's address (with the real port when 0 was asked for); null with --no-http. */
+  public InetSocketAddress httpAddress() {
+    return httpServer == null ? null : (InetSocketAddress) httpServer.localAddress();
   }
 
   public String transportName() {
@@ -197,7 +239,9 @@ public final class Broker {
       return true;
     }
     stopped = true;
+    stopping = true;
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    // The HTTP listener stays open until the end, so that /healthz says 503 while members drain.
     boolean clean = server.close().await(remainingMillis(deadline));
     // Stop reading everywhere; each loop's task also finishes the read it is in first, so
     // everything already read is in the ring before the shutdown event.
@@ -215,6 +259,10 @@ public final class Broker {
       clean &= future.await(remainingMillis(deadline));
     }
     onEachLoop(Channel::close, deadline);
+    if (httpServer != null) {
+      clean &= httpServer.close().await(remainingMillis(deadline));
+      metrics.close();
+    }
     ring.halt();
     Future<?> a = acceptor.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);
     Future<?> b = io.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);

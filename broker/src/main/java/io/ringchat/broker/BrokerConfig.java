@@ -1,11 +1,16 @@
 package io.ringchat.broker;
 
+import io.netty.handler.ssl.SslContext;
 import io.ringchat.broker.net.ConnectionLimits;
+import io.ringchat.broker.net.ServerTls;
 import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.web.AddressRanges;
+import io.ringchat.broker.web.OriginPolicy;
 import io.ringchat.cli.DurationConverter;
 import io.ringchat.cli.EnumOption;
 import io.ringchat.cli.KeepAlive;
 import io.ringchat.protocol.Protocol;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -142,6 +147,68 @@ public final class BrokerConfig {
               + " Default: ${DEFAULT-VALUE}.")
   private int maxRate;
 
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:CHAT_HTTP_PORT:-" + DEFAULT_HTTP_PORT + "}",
+      description =
+          "HTTP port: the chat page (/), WebSocket chat (/ws), /metrics and /healthz, on --bind's"
+              + " address; 0 picks a free one (env CHAT_HTTP_PORT). Default: ${DEFAULT-VALUE}.")
+  private int httpPort;
+
+  @Option(
+      names = "--no-http",
+      defaultValue = "false",
+      description =
+          "No HTTP listener: no page, WebSocket, /metrics or /healthz. Default: ${DEFAULT-VALUE}.")
+  private boolean noHttp;
+
+  @Option(
+      names = "--allowed-origins",
+      paramLabel = "ORIGINS",
+      defaultValue = "self",
+      description =
+          "Web pages that may open /ws, comma-separated: self (the page this broker serves, by the"
+              + " request's Host), origins such as https://chat.example.org, or * for any; others"
+              + " get 403. Requests without Origin (not a browser) are allowed. Default:"
+              + " ${DEFAULT-VALUE}.")
+  private String allowedOrigins;
+
+  @Option(
+      names = "--metrics-allow",
+      paramLabel = "CIDRS",
+      defaultValue = "127.0.0.0/8,::1/128",
+      description =
+          "Addresses (CIDR ranges, comma-separated) that may read /metrics; others get 403."
+              + " Default: ${DEFAULT-VALUE}.")
+  private String metricsAllow;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      defaultValue = "",
+      description =
+          "PEM certificate chain: with --tls-key, the chat port speaks TLS and the HTTP port"
+              + " HTTPS/WSS. Default: ${DEFAULT-VALUE}(none: plain text).")
+  private String tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "",
+      description =
+          "PEM private key (PKCS#8, unencrypted: openssl's default) of --tls-cert."
+              + " Default: ${DEFAULT-VALUE}(none).")
+  private String tlsKey;
+
+  /** The HTTP port when none is given. */
+  public static final int DEFAULT_HTTP_PORT = 7880;
+
+  // Parsed by validate(), from the options above.
+  private OriginPolicy origins;
+  private AddressRanges metricsAllowed;
+  private SslContext tls;
+
   /** Picocli's, and {@link #parse}'s: the fields are filled by parsing. */
   BrokerConfig() {}
 
@@ -195,6 +262,16 @@ public final class BrokerConfig {
     check(
         keepAlive.isZero() || keepAlive.compareTo(Duration.ofSeconds(1)) >= 0,
         "--keepalive must be 0s (off) or at least 1s, got " + keepAlive.toMillis() + " ms");
+    check(httpPort >= 0 && httpPort <= 65_535, "--http-port must be 0 to 65535, got " + httpPort);
+    check(
+        noHttp || httpPort == 0 || httpPort != port,
+        "--http-port must differ from --port (both " + port + "); or give --no-http");
+    origins = OriginPolicy.parse(allowedOrigins);
+    metricsAllowed = AddressRanges.parse(metricsAllow);
+    check(
+        tlsCert.isEmpty() == tlsKey.isEmpty(),
+        "--tls-cert and --tls-key go together: give both, or neither");
+    tls = tlsCert.isEmpty() ? null : ServerTls.load(Path.of(tlsCert), Path.of(tlsKey));
   }
 
   private static void check(boolean ok, String message) {
@@ -218,6 +295,30 @@ public final class BrokerConfig {
   /** The keepalive every connection gets, or null for the kernel's defaults. */
   public KeepAlive keepAlive() {
     return keepAlive.isZero() ? null : KeepAlive.after(keepAlive);
+  }
+
+  /** Whether the HTTP listener runs (no {@code --no-http}). */
+  public boolean httpEnabled() {
+    return !noHttp;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Who may open {@code /ws}. */
+  public OriginPolicy allowedOrigins() {
+    return origins;
+  }
+
+  /** Who may read {@code /metrics}. */
+  public AddressRanges metricsAllowed() {
+    return metricsAllowed;
+  }
+
+  /** The server's TLS context, or null without {@code --tls-cert}. */
+  public SslContext tls() {
+    return tls;
   }
 
   public String bind() {

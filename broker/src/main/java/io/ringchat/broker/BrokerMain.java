@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description =
-        "The ringchat chat room broker. Speaks the line protocol of docs/PROTOCOL.md over TCP.")
+        "The ringchat chat room broker. Speaks the line protocol of docs/PROTOCOL.md over TCP (or"
+            + " TLS), and over WebSocket beside its web page, /metrics and /healthz on the HTTP port.")
 public final class BrokerMain implements java.util.concurrent.Callable<Integer> {
 
   @Spec private CommandSpec spec;
@@ -46,7 +47,7 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      config.validate();
+      config.validate(); // also loads --tls-cert and --tls-key
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -60,14 +61,23 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
     }
     out.printf(
         Locale.ROOT,
-        "ringchat broker listening on %s:%d (transport %s, %d I/O thread%s, ring %d, wait %s)%n",
+        "ringchat broker listening on %s:%d (transport %s%s, %d I/O thread%s, ring %d, wait %s)%n",
         config.bind(),
         broker.address().getPort(),
         broker.transportName(),
+        config.tls() == null ? "" : ", TLS",
         config.ioThreads(),
         config.ioThreads() == 1 ? "" : "s",
         config.ringSize(),
         EnumOption.optionName(config.waitStrategy()));
+    if (broker.httpAddress() != null) {
+      out.printf(
+          Locale.ROOT,
+          "ringchat http at %s://%s:%d/ (chat page /, WebSocket /ws, /metrics, /healthz)%n",
+          config.tls() == null ? "http" : "https",
+          config.bind(),
+          broker.httpAddress().getPort());
+    }
     out.flush();
     ScheduledExecutorService stats = startStats(broker, out);
     Runtime.getRuntime()

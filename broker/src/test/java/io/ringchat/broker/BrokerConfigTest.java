@@ -44,6 +44,12 @@ class BrokerConfigTest {
         "--join-timeout=0s|--join-timeout must be positive, got 0 ms",
         "--presence-limit=-1|--presence-limit must be 0 or more, got -1",
         "--port=70000|--port must be 0 to 65535, got 70000",
+        "--http-port=-1|--http-port must be 0 to 65535, got -1",
+        "--port=7878 --http-port=7878|--http-port must differ from --port (both 7878); or give --no-http",
+        "--tls-cert=/nonexistent.pem|--tls-cert and --tls-key go together: give both, or neither",
+        "--tls-cert=/nonexistent.pem --tls-key=/nonexistent.key|--tls-cert: cannot read /nonexistent.pem",
+        "--allowed-origins=example.org|--allowed-origins takes self, * or origins such as https://chat.example.org, got 'example.org'",
+        "--metrics-allow=localhost|--metrics-allow takes addresses or CIDR ranges (e.g. 127.0.0.0/8,::1/128), got 'localhost'",
         "--max-rate=-5|--max-rate must be 0 (off) or more, got -5",
         "--wait-strategy=spin|'spin' is not a wait strategy; use one of park, blocking, sleeping,"
             + " yielding, busy-spin",
@@ -52,7 +58,7 @@ class BrokerConfigTest {
         "--keepalive=500ms|--keepalive must be 0s (off) or at least 1s, got 500 ms",
       })
   void shouldRefuseEachBadValueWithOneLineNamingTheOption(String flag, String message) {
-    assertThatThrownBy(() -> BrokerConfig.parse(flag))
+    assertThatThrownBy(() -> BrokerConfig.parse(flag.split(" ", -1)))
         .isInstanceOf(IllegalArgumentException.class)
         .message()
         .contains(message)

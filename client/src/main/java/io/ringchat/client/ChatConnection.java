@@ -14,9 +14,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
 import io.ringchat.protocol.ErrorCode;
@@ -29,8 +32,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One TCP connection to the broker, on one Netty event loop of its own. Incoming lines are parsed
- * and handed to the {@link Listener} on that event loop; sending may be done from any thread.
+ * One TCP (or TLS) connection to the broker, on one Netty event loop of its own. Incoming lines are
+ * parsed and handed to the {@link Listener} on that event loop; sending may be done from any
+ * thread.
  */
 final class ChatConnection implements AutoCloseable {
   /** Clients accept server lines of up to 64 KiB (PROTOCOL.md). */
@@ -64,7 +68,12 @@ final class ChatConnection implements AutoCloseable {
    * @throws IOException with a one-line, human message (e.g. "connection refused")
    */
   static ChatConnection connect(
-      String host, int port, int timeoutMillis, Duration keepAlive, Listener listener)
+      String host,
+      int port,
+      int timeoutMillis,
+      Duration keepAlive,
+      SslContext tls,
+      Listener listener)
       throws IOException, InterruptedException {
     MultiThreadIoEventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
@@ -79,6 +88,11 @@ final class ChatConnection implements AutoCloseable {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    if (tls != null) {
+                      SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+                      ssl.setHandshakeTimeoutMillis(timeoutMillis);
+                      ch.pipeline().addLast(ssl);
+                    }
                     if (!keepAlive.isZero()) {
                       ch.pipeline()
                           .addLast(new IdleStateHandler(keepAlive.toMillis(), 0, 0, MILLISECONDS))
@@ -94,7 +108,19 @@ final class ChatConnection implements AutoCloseable {
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
       throw new IOException(ConnectFailure.describe(connected.cause()), connected.cause());
     }
-    return new ChatConnection(group, connected.channel());
+    Channel channel = connected.channel();
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl != null) {
+      // Nothing is sent before the broker proved who it is: a failed handshake is one line.
+      Future<Channel> handshake = ssl.handshakeFuture().await();
+      if (!handshake.isSuccess()) {
+        channel.close().awaitUninterruptibly(1_000);
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
+        throw new TlsHandshakeFailed(
+            ClientTls.describe(handshake.cause(), host + ":" + port), handshake.cause());
+      }
+    }
+    return new ChatConnection(group, channel);
   }
 
   // The void promise reports a failed write to exceptionCaught, which closes the connection.
@@ -115,6 +141,15 @@ final class ChatConnection implements AutoCloseable {
   public void close() {
     channel.close().awaitUninterruptibly(1_000);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000);
+  }
+
+  /** The TCP connection was made but TLS failed: the message is the whole story, in one line. */
+  static final class TlsHandshakeFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TlsHandshakeFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /**

@@ -15,17 +15,26 @@ import picocli.CommandLine;
 /**
  * Where to connect, as whom, and how soon a silent broker counts as gone, resolved from, in order
  * of precedence: command-line flags, the environment ({@code CHAT_HOST}, {@code CHAT_PORT}, {@code
- * CHAT_USERNAME}, {@code CHAT_KEEPALIVE}), a {@code .env} file, then the defaults ({@code
- * localhost}, {@code 7878}, no username, 15 s).
+ * CHAT_USERNAME}, {@code CHAT_KEEPALIVE}, {@code CHAT_TLS}, {@code CHAT_TLS_CA}), a {@code .env}
+ * file, then the defaults ({@code localhost}, {@code 7878}, no username, 15 s).
  *
  * @param username null when none was given anywhere
  * @param usernameFrom where the username came from ({@code --username}, {@code CHAT_USERNAME}, or
  *     the {@code .env} file as a path, e.g. {@code ./.env}), so that a refusal can say; null with
  *     no username
  * @param keepAlive silence after which the client sends PING (and as long again: dead); zero: off
+ * @param tls whether to speak TLS ({@code --tls}, {@code CHAT_TLS}; implied by a CA)
+ * @param tlsCa the CA (or self-signed certificate) to trust instead of the JDK's ({@code --tls-ca},
+ *     {@code CHAT_TLS_CA}); null for the JDK's
  */
 public record ClientConfig(
-    String host, int port, String username, String usernameFrom, Duration keepAlive) {
+    String host,
+    int port,
+    String username,
+    String usernameFrom,
+    Duration keepAlive,
+    boolean tls,
+    Path tlsCa) {
   public static final String DEFAULT_HOST = "localhost";
 
   /** Silence after which the client sends PING; as long again without a line, it is dead. */
@@ -34,9 +43,14 @@ public record ClientConfig(
   public static final Duration DEFAULT_KEEPALIVE =
       new DurationConverter().convert(DEFAULT_KEEPALIVE_TEXT);
 
-  /** A config with the default keepalive (tests). */
+  /** A plain-TCP config with the default keepalive (tests). */
   public ClientConfig(String host, int port, String username, String usernameFrom) {
-    this(host, port, username, usernameFrom, DEFAULT_KEEPALIVE);
+    this(host, port, username, usernameFrom, DEFAULT_KEEPALIVE, false, null);
+  }
+
+  /** The same config over TLS, trusting {@code ca} (null: the JDK's trusted CAs). */
+  public ClientConfig withTls(Path ca) {
+    return new ClientConfig(host, port, username, usernameFrom, keepAlive, true, ca);
   }
 
   /**
@@ -46,6 +60,8 @@ public record ClientConfig(
    * @param flagPort flag value or null
    * @param flagUsername flag value or null
    * @param flagKeepAlive flag value or null
+   * @param flagTls {@code --tls}, or null when not given
+   * @param flagTlsCa {@code --tls-ca}, or null
    * @param env the process environment
    * @param envFile the {@code .env} file; a missing file counts as empty
    * @throws IllegalArgumentException with a one-line message when a port is not a port
@@ -55,6 +71,8 @@ public record ClientConfig(
       Integer flagPort,
       String flagUsername,
       Duration flagKeepAlive,
+      Boolean flagTls,
+      String flagTlsCa,
       Map<String, String> env,
       Path envFile) {
     Map<String, String> file = readEnvFile(envFile);
@@ -91,7 +109,32 @@ public record ClientConfig(
             ClientConfig::parseKeepAlive,
             ClientConfig::checkKeepAlive,
             DEFAULT_KEEPALIVE);
-    return new ClientConfig(host, port, username, usernameFrom, keepAlive);
+    Boolean tls =
+        setting(
+            flagTls,
+            "--tls",
+            "CHAT_TLS",
+            env,
+            file,
+            envFile,
+            ClientConfig::parseBoolean,
+            (value, source) -> value,
+            false);
+    String ca = first(flagTlsCa, env.get("CHAT_TLS_CA"), file.get("CHAT_TLS_CA"), null);
+    Path tlsCa = ca == null ? null : Path.of(ca);
+    return new ClientConfig(
+        host, port, username, usernameFrom, keepAlive, tls || tlsCa != null, tlsCa);
+  }
+
+  private static Boolean parseBoolean(String value, String source) {
+    String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+    return switch (v) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              source + " must be true or false, got '" + value + "'");
+    };
   }
 
   /**

@@ -83,6 +83,21 @@ public final class ClientMain implements Callable<Integer> {
   private Duration keepAlive;
 
   @Option(
+      names = "--tls",
+      description =
+          "Speak TLS to the broker, checking its certificate and host name (env CHAT_TLS=true,"
+              + " .env). Default: plain TCP.")
+  private Boolean tls;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificate (or the broker's self-signed certificate) to trust instead of the"
+              + " JDK's CAs; implies --tls (env CHAT_TLS_CA, .env).")
+  private String tlsCa;
+
+  @Option(
       names = "--no-reconnect",
       description =
           "At a terminal, exit 1 when the connection is lost instead of reconnecting and joining"
@@ -110,7 +125,12 @@ public final class ClientMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ClientConfig config;
     try {
-      config = ClientConfig.resolve(host, port, username, keepAlive, System.getenv(), envFile);
+      config =
+          ClientConfig.resolve(
+              host, port, username, keepAlive, tls, tlsCa, System.getenv(), envFile);
+      if (config.tls()) {
+        ClientTls.context(config.tlsCa()); // a bad --tls-ca is a usage mistake: say so now
+      }
     } catch (IllegalArgumentException e) {
       return fail(2, e.getMessage());
     }
@@ -149,9 +169,16 @@ public final class ClientMain implements Callable<Integer> {
     try {
       ChatConnection connection =
           ChatConnection.connect(
-              config.host(), config.port(), CONNECT_TIMEOUT_MILLIS, config.keepAlive(), session);
+              config.host(),
+              config.port(),
+              CONNECT_TIMEOUT_MILLIS,
+              config.keepAlive(),
+              config.tls() ? ClientTls.context(config.tlsCa()) : null,
+              session);
       session.attach(connection);
       return connection;
+    } catch (ChatConnection.TlsHandshakeFailed e) {
+      throw e; // already names the broker and what to do
     } catch (IOException e) {
       throw new IOException(
           "cannot connect to " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);

@@ -23,7 +23,7 @@ class ClientConfigTest {
   @Test
   void shouldUseDefaultsWhenNothingIsGiven() {
     ClientConfig config =
-        ClientConfig.resolve(null, null, null, null, Map.of(), dir.resolve(".env"));
+        ClientConfig.resolve(null, null, null, null, null, null, Map.of(), dir.resolve(".env"));
 
     assertThat(config).isEqualTo(new ClientConfig("localhost", 7878, null, null));
   }
@@ -33,11 +33,11 @@ class ClientConfigTest {
     Path file = envFile("CHAT_HOST=filehost\nCHAT_PORT=1111\nCHAT_USERNAME=fileuser\n");
     Map<String, String> env = Map.of("CHAT_HOST", "envhost", "CHAT_PORT", "2222");
 
-    assertThat(ClientConfig.resolve(null, null, null, null, env, file))
+    assertThat(ClientConfig.resolve(null, null, null, null, null, null, env, file))
         .isEqualTo(new ClientConfig("envhost", 2222, "fileuser", file.toString()));
-    assertThat(ClientConfig.resolve("flaghost", 3333, "flaguser", null, env, file))
+    assertThat(ClientConfig.resolve("flaghost", 3333, "flaguser", null, null, null, env, file))
         .isEqualTo(new ClientConfig("flaghost", 3333, "flaguser", "--username"));
-    assertThat(ClientConfig.resolve(null, null, null, null, Map.of(), file))
+    assertThat(ClientConfig.resolve(null, null, null, null, null, null, Map.of(), file))
         .isEqualTo(new ClientConfig("filehost", 1111, "fileuser", file.toString()));
   }
 
@@ -45,11 +45,13 @@ class ClientConfigTest {
   void shouldRememberWhereTheUsernameCameFrom() throws IOException {
     Path file = envFile("CHAT_USERNAME=bob\n");
 
-    ClientConfig fromFile = ClientConfig.resolve(null, null, null, null, Map.of(), file);
+    ClientConfig fromFile =
+        ClientConfig.resolve(null, null, null, null, null, null, Map.of(), file);
     assertThat(fromFile.usernameFrom()).isEqualTo(file.toString());
     assertThat(fromFile.usernameFromEnvFile()).isTrue();
     ClientConfig fromEnv =
-        ClientConfig.resolve(null, null, null, null, Map.of("CHAT_USERNAME", "carol"), file);
+        ClientConfig.resolve(
+            null, null, null, null, null, null, Map.of("CHAT_USERNAME", "carol"), file);
     assertThat(fromEnv.usernameFrom()).isEqualTo("CHAT_USERNAME");
     assertThat(fromEnv.usernameFromEnvFile()).isFalse();
   }
@@ -58,20 +60,23 @@ class ClientConfigTest {
   void shouldTakeTheKeepaliveFromFlagEnvironmentOrEnvFile() throws IOException {
     Path file = envFile("CHAT_KEEPALIVE=5s\n");
 
-    assertThat(ClientConfig.resolve(null, null, null, null, Map.of(), null).keepAlive())
+    assertThat(ClientConfig.resolve(null, null, null, null, null, null, Map.of(), null).keepAlive())
         .isEqualTo(Duration.ofSeconds(15));
-    assertThat(ClientConfig.resolve(null, null, null, null, Map.of(), file).keepAlive())
+    assertThat(ClientConfig.resolve(null, null, null, null, null, null, Map.of(), file).keepAlive())
         .isEqualTo(Duration.ofSeconds(5));
     assertThat(
-            ClientConfig.resolve(null, null, null, null, Map.of("CHAT_KEEPALIVE", "2m"), file)
+            ClientConfig.resolve(
+                    null, null, null, null, null, null, Map.of("CHAT_KEEPALIVE", "2m"), file)
                 .keepAlive())
         .isEqualTo(Duration.ofMinutes(2));
-    assertThat(ClientConfig.resolve(null, null, null, Duration.ZERO, Map.of(), file).keepAlive())
+    assertThat(
+            ClientConfig.resolve(null, null, null, Duration.ZERO, null, null, Map.of(), file)
+                .keepAlive())
         .isZero();
     assertThatThrownBy(
             () ->
                 ClientConfig.resolve(
-                    null, null, null, null, Map.of("CHAT_KEEPALIVE", "soon"), null))
+                    null, null, null, null, null, null, Map.of("CHAT_KEEPALIVE", "soon"), null))
         .hasMessage("CHAT_KEEPALIVE: 'soon' is not a duration; use e.g. 60s, 500ms, 2m");
   }
 
@@ -79,19 +84,24 @@ class ClientConfigTest {
   void shouldIgnoreBlankValues() throws IOException {
     Path file = envFile("CHAT_USERNAME=\n");
 
-    assertThat(ClientConfig.resolve(null, null, null, null, Map.of("CHAT_HOST", " "), file))
+    assertThat(
+            ClientConfig.resolve(
+                null, null, null, null, null, null, Map.of("CHAT_HOST", " "), file))
         .isEqualTo(new ClientConfig("localhost", 7878, null, null));
   }
 
   @Test
   void shouldSayWhichSettingHoldsABadPort() throws IOException {
     assertThatThrownBy(
-            () -> ClientConfig.resolve(null, null, null, null, Map.of("CHAT_PORT", "http"), null))
+            () ->
+                ClientConfig.resolve(
+                    null, null, null, null, null, null, Map.of("CHAT_PORT", "http"), null))
         .hasMessage("CHAT_PORT is not a port number: 'http'");
-    assertThatThrownBy(() -> ClientConfig.resolve(null, 0, null, null, Map.of(), null))
+    assertThatThrownBy(() -> ClientConfig.resolve(null, 0, null, null, null, null, Map.of(), null))
         .hasMessage("--port must be 1 to 65535, got 0");
     Path file = envFile("CHAT_PORT=99999\n");
-    assertThatThrownBy(() -> ClientConfig.resolve(null, null, null, null, Map.of(), file))
+    assertThatThrownBy(
+            () -> ClientConfig.resolve(null, null, null, null, null, null, Map.of(), file))
         .hasMessageContaining("must be 1 to 65535");
   }
 }

@@ -31,7 +31,7 @@ class ClientIT {
 
   @BeforeEach
   void startBroker() throws InterruptedException {
-    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
   }
 
   @AfterEach

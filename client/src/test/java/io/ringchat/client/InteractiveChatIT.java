@@ -44,7 +44,9 @@ class InteractiveChatIT {
   @Test
   void shouldSendPlainLinesShowThemAsYoursAndEndInOneLineWhenTheBrokerStops() throws Exception {
     // A broker with a smaller line limit than the client knows: it refuses in one line.
-    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--max-line=64"));
+    broker =
+        Broker.start(
+            BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http", "--max-line=64"));
     int port = broker.address().getPort();
     try (InteractiveChat chat = new InteractiveChat(terminal());
         Socket bob = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -102,7 +104,7 @@ class InteractiveChatIT {
 
   @Test
   void shouldReconnectAndRejoinUnderTheSameNameOnceTheBrokerLetsGoOfIt() throws Exception {
-    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
     int port = broker.address().getPort();
     try (InteractiveChat chat = new InteractiveChat(terminal())) {
       CompletableFuture<Integer> exit =
@@ -119,7 +121,7 @@ class InteractiveChatIT {
 
       broker.stop(); // the connection ends without BYE: the client reconnects ...
       awaitScreen("connection refused; retrying in 2 s"); // ... to nothing, at first
-      broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=" + port));
+      broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=" + port, "--no-http"));
       try (Socket holder = new Socket(InetAddress.getLoopbackAddress(), port)) {
         holder.getOutputStream().write("JOIN alice\n".getBytes(StandardCharsets.UTF_8));
         awaitScreen("is still held by the broker");

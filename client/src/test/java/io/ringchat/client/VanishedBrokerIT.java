@@ -71,6 +71,8 @@ class VanishedBrokerIT {
                 "--bind",
                 ns.insideAddress(),
                 "--port",
+                "0",
+                "--http-port",
                 "0")
             .redirectErrorStream(true)
             .start();

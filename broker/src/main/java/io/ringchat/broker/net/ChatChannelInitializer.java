@@ -6,28 +6,39 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Farewell;
 
 /**
- * Admits or refuses each accepted connection of one listener and builds its pipeline: an {@link
- * HttpSniffer} that looks at the first bytes and removes itself, then the {@link ConnectionHandler}
- * for the rest of the connection's life. Over {@code --max-clients} (counted across all listeners)
- * the connection gets {@code ERR server_full} and is closed; the room never hears of it.
+ * Admits or refuses each accepted connection of the chat port and builds its pipeline: TLS when the
+ * broker has a certificate, then an {@link HttpSniffer} that looks at the first bytes and removes
+ * itself, then the {@link ConnectionHandler} for the rest of the connection's life. Over {@code
+ * --max-clients} (counted across all listeners) the connection gets {@code ERR server_full} and is
+ * closed; the room never hears of it.
  *
  * <p>Called by the connection's event loop when it is registered.
  */
 public final class ChatChannelInitializer extends ChannelInitializer<Channel> {
   private final Connections connections;
 
-  ChatChannelInitializer(Connections connections) {
+  /** The server's TLS context, or null for plain TCP. */
+  private final SslContext tls;
+
+  ChatChannelInitializer(Connections connections, SslContext tls) {
     this.connections = connections;
+    this.tls = tls;
   }
 
   @Override
   protected void initChannel(Channel channel) {
     IoLoop loop = connections.ioLoop(channel.eventLoop());
+    if (tls != null) {
+      // Everything below sees plain lines; a peer that does not speak TLS fails the handshake
+      // at its first bytes and is closed (ConnectionHandler.exceptionCaught).
+      channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+    }
     if (!loop.admission().tryAcquire()) {
       channel.config().setAutoRead(false);
       loop.counters().error(ErrorCode.SERVER_FULL);
@@ -35,7 +46,9 @@ public final class ChatChannelInitializer extends ChannelInitializer<Channel> {
       return;
     }
     // From here the connection holds a place; its handler gives it back when the channel closes.
-    channel.pipeline().addLast(new HttpSniffer(loop.counters()), new ConnectionHandler(loop));
+    channel
+        .pipeline()
+        .addLast(new HttpSniffer(loop.counters()), new ConnectionHandler(loop, false));
   }
 
   /** Says {@code server_full} and closes; shared by every refused connection. */

@@ -6,7 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.ringchat.broker.ring.EventKind;
+import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Farewell;
 import io.ringchat.protocol.LineClassifier;
@@ -60,15 +62,42 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
 
   private boolean ratePaused;
 
-  ConnectionHandler(IoLoop loop) {
+  /** Lines arrive as WebSocket text frames ({@link WebSocketLines}), not as a byte stream. */
+  private final boolean webSocket;
+
+  ConnectionHandler(IoLoop loop, boolean webSocket) {
     this.loop = loop;
+    this.webSocket = webSocket;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    start(ctx);
+    ctx.fireChannelActive();
+  }
+
+  /**
+   * A WebSocket's handler is added after its upgrade, to a channel active long since; an accepted
+   * TCP channel is active already when its pipeline is built, and channelActive follows.
+   */
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      start(ctx);
+    }
+  }
+
+  private BrokerCounters.Listener listener() {
+    return webSocket ? BrokerCounters.Listener.WEBSOCKET : BrokerCounters.Listener.TCP;
+  }
+
+  private void start(ChannelHandlerContext ctx) {
+    if (connection != null) {
+      return; // started when added
+    }
     this.ctx = ctx;
     connection = loop.table().open(ctx.channel());
-    loop.counters().connectionOpened();
+    loop.counters().connectionOpened(listener());
     loop.joinDeadlines().start(this);
     int maxRate = loop.limits().maxLinesPerSecond();
     if (maxRate > 0) {
@@ -125,6 +154,29 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     loop.counters().frameIn();
     checkRate();
     LineClassifier.classify(line, this);
+  }
+
+  /**
+   * One whole line from a message-framed transport (a WebSocket text frame), its LF removed and
+   * checked to hold no other CR or LF ({@link WebSocketLines}); owned from here on.
+   */
+  void wholeLine(ByteBuf line) {
+    if (line.readableBytes() > loop.limits().maxLineBytes()) {
+      line.release();
+      tooLong();
+    } else {
+      line(line);
+    }
+  }
+
+  /** A line refused before it could be classified (a WebSocket frame with a CR or LF inside). */
+  void refusedLine(ErrorCode code) {
+    if (inputDone) {
+      return;
+    }
+    loop.counters().frameIn();
+    checkRate();
+    publish(EventKind.REJECT, code);
   }
 
   /** A line over --max-line, already discarded. */
@@ -188,7 +240,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
       partial = null;
     }
     loop.admission().release();
-    loop.counters().connectionClosed();
+    loop.counters().connectionClosed(listener());
     loop.table().close(connection);
     connection.closeOutput();
     inputDone = true;
@@ -214,7 +266,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // A reset or other I/O error ends this connection alone; channelInactive tells the room.
-    if (!(cause instanceof IOException)) {
+    // A decoder's complaint (not TLS, a broken WebSocket frame) ends the connection quietly too.
+    if (!(cause instanceof IOException) && !(cause instanceof DecoderException)) {
       System.err.println("ringchat: closing " + ctx.channel() + " after " + cause);
     }
     if (connection != null) {

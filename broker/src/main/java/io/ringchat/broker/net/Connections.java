@@ -1,17 +1,20 @@
 package io.ringchat.broker.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.stats.BrokerCounters;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.agrona.concurrent.NanoClock;
 
 /**
  * The broker's connections, across every listener: the {@code --max-clients} budget they share, and
  * per I/O event loop the table of their ids, their join deadlines and their ring publisher. Built
- * once by the broker; each listener gets its {@link #initializer()} from here, so that a second
- * listener counts against the same budget and is reached by the same shutdown.
+ * once by the broker; each listener gets its initializer from here, so that a second listener
+ * counts against the same budget and is reached by the same shutdown.
  *
  * <p>Built and read by the thread that starts the broker; each loop's parts run on that loop.
  */
@@ -22,6 +25,7 @@ public final class Connections {
   private final BrokerCounters counters;
   private final NanoClock clock;
   private final IoLoop[] ioLoops;
+  private final WebSocketUpgrade webSocketUpgrade;
 
   /**
    * @param ring where the connections' requests go; called on the I/O threads, never blocks
@@ -42,11 +46,32 @@ public final class Connections {
     for (int i = 0; i < loops.length; i++) {
       ioLoops[i] = new IoLoop(this, i, loops[i]);
     }
+    this.webSocketUpgrade = new WebSocketUpgrade(this);
   }
 
-  /** A pipeline builder for one more listener; every listener's connections are counted here. */
-  public ChatChannelInitializer initializer() {
-    return new ChatChannelInitializer(this);
+  /**
+   * A pipeline builder for the chat port; every listener's connections are counted here.
+   *
+   * @param tls the server's TLS context, or null for plain TCP
+   */
+  public ChatChannelInitializer initializer(SslContext tls) {
+    return new ChatChannelInitializer(this, tls);
+  }
+
+  /**
+   * A pipeline builder for the HTTP listener: its connections count against the same budget, and
+   * those that upgrade to {@code /ws} (through {@link #webSocketUpgrade()}) become members.
+   *
+   * @param tls the server's TLS context, or null
+   * @param router a new HTTP router per connection
+   */
+  public HttpChannelInitializer httpInitializer(SslContext tls, Supplier<ChannelHandler> router) {
+    return new HttpChannelInitializer(this, tls, router);
+  }
+
+  /** What the HTTP router calls to make a {@code /ws} request a member. */
+  public WebSocketUpgrade webSocketUpgrade() {
+    return webSocketUpgrade;
   }
 
   /** Each loop's connection table, in loop order: where the room's writes find their channels. */

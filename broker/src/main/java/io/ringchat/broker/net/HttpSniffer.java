@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Looks at the first bytes of a connection: if they start an HTTP request (a browser or a health
  * checker pointed at the chat port), the connection gets a one-line answer and is closed instead of
- * a page that never loads; otherwise the sniffer removes itself and passes the bytes on, so a chat
+ * a page that never loads; a TLS handshake (a client that expects TLS here) is closed at once
+ * rather than left waiting; otherwise the sniffer removes itself and passes the bytes on, so a chat
  * connection carries it for one read only.
  *
  * <p>Its connection's event loop only.
@@ -28,10 +29,14 @@ final class HttpSniffer extends ChannelInboundHandlerAdapter {
   /** What the bytes so far say. */
   enum Verdict {
     HTTP,
+    /** A TLS handshake on a port without TLS: a client run with --tls against a plain broker. */
+    TLS,
     CHAT,
     /** Too few bytes, all of them the start of a method: wait for more. */
     UNDECIDED
   }
+
+  private static final byte TLS_HANDSHAKE = 22;
 
   private final BrokerCounters counters;
 
@@ -63,6 +68,14 @@ final class HttpSniffer extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(this);
         ctx.fireChannelRead(in);
       }
+      case TLS -> {
+        // Nothing in clear text would reach a TLS client: close, and it reports a failed handshake.
+        in.release();
+        refused = true;
+        ctx.channel().config().setAutoRead(false);
+        counters.error(ErrorCode.BAD_COMMAND);
+        ctx.close();
+      }
       case HTTP -> {
         in.release();
         refused = true;
@@ -77,6 +90,15 @@ final class HttpSniffer extends ChannelInboundHandlerAdapter {
 
   /** Whether the readable bytes of {@code in}, the start of a connection, are an HTTP request. */
   static Verdict verdict(ByteBuf in) {
+    // A TLS record starts with its type (22, handshake) and major version 3; no chat line does.
+    if (in.isReadable() && in.getByte(in.readerIndex()) == TLS_HANDSHAKE) {
+      if (in.readableBytes() < 2) {
+        return Verdict.UNDECIDED;
+      }
+      if (in.getByte(in.readerIndex() + 1) == 3) {
+        return Verdict.TLS;
+      }
+    }
     Verdict verdict = Verdict.CHAT;
     for (byte[] method : METHODS) {
       int n = Math.min(method.length, in.readableBytes());

@@ -14,9 +14,20 @@ import java.util.concurrent.atomic.LongAdder;
  * atomic instruction, while a reader on another thread still sees a recent value.
  */
 public final class BrokerCounters {
+  /** Where a connection came in: the chat port, or a WebSocket on the HTTP port. */
+  public enum Listener {
+    TCP,
+    WEBSOCKET;
+
+    /** The label value in metrics. */
+    public String label() {
+      return this == TCP ? "tcp" : "websocket";
+    }
+  }
+
   // Many writers: I/O threads.
-  private final LongAdder connectionsOpen = new LongAdder();
-  private final LongAdder connectionsTotal = new LongAdder();
+  private final Map<Listener, LongAdder> connectionsOpen = adders();
+  private final Map<Listener, LongAdder> connectionsTotal = adders();
   private final LongAdder framesIn = new LongAdder();
   private final LongAdder ringFullPauses = new LongAdder();
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
@@ -39,13 +50,30 @@ public final class BrokerCounters {
     }
   }
 
-  public void connectionOpened() {
-    connectionsOpen.increment();
-    connectionsTotal.increment();
+  private static Map<Listener, LongAdder> adders() {
+    Map<Listener, LongAdder> adders = new EnumMap<>(Listener.class);
+    for (Listener listener : Listener.values()) {
+      adders.put(listener, new LongAdder());
+    }
+    return adders;
   }
 
-  public void connectionClosed() {
-    connectionsOpen.decrement();
+  /** A connection became a chat connection (for a WebSocket: once upgraded). */
+  public void connectionOpened(Listener listener) {
+    connectionsOpen.get(listener).increment();
+    connectionsTotal.get(listener).increment();
+  }
+
+  public void connectionClosed(Listener listener) {
+    connectionsOpen.get(listener).decrement();
+  }
+
+  public long connectionsOpen(Listener listener) {
+    return connectionsOpen.get(listener).sum();
+  }
+
+  public long connectionsTotal(Listener listener) {
+    return connectionsTotal.get(listener).sum();
   }
 
   public void frameIn() {
@@ -122,8 +150,21 @@ public final class BrokerCounters {
     roomExceptions.lazySet(roomExceptions.get() + 1);
   }
 
+  /** Chat connections open now, over every listener. */
   public long connectionsOpen() {
-    return connectionsOpen.sum();
+    return connectionsOpen(Listener.TCP) + connectionsOpen(Listener.WEBSOCKET);
+  }
+
+  public long framesIn() {
+    return framesIn.sum();
+  }
+
+  public long deliveries() {
+    return deliveries.get();
+  }
+
+  public long acceptErrors() {
+    return acceptErrors.sum();
   }
 
   public long members() {
@@ -149,8 +190,10 @@ public final class BrokerCounters {
   /** One line with every counter, for the periodic and the final stats. */
   public String line() {
     StringBuilder sb = new StringBuilder(256);
-    sb.append("connections=").append(connectionsOpen.sum());
-    sb.append(" connections_total=").append(connectionsTotal.sum());
+    sb.append("connections=").append(connectionsOpen());
+    sb.append(" websockets=").append(connectionsOpen(Listener.WEBSOCKET));
+    sb.append(" connections_total=")
+        .append(connectionsTotal(Listener.TCP) + connectionsTotal(Listener.WEBSOCKET));
     sb.append(" members=").append(members.get());
     sb.append(" frames_in=").append(framesIn.sum());
     sb.append(" deliveries=").append(deliveries.get());

@@ -60,7 +60,7 @@ class BrokerProcessIT {
 
   @Test
   void shouldDeliverInFlightMessagesThenExitZeroOnSigterm() throws Exception {
-    Process p = broker("--bind", "127.0.0.1", "--port", "0");
+    Process p = broker("--bind", "127.0.0.1", "--port", "0", "--http-port", "0");
     BufferedReader out = reader(p.getInputStream());
     InetSocketAddress address =
         new InetSocketAddress(InetAddress.getLoopbackAddress(), awaitPort(out));
@@ -91,7 +91,7 @@ class BrokerProcessIT {
   void shouldSayInOneLineThatThePortIsInUseAndExitOne() throws Exception {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      Process p = broker("--bind", "127.0.0.1", "--port", "" + taken.getLocalPort());
+      Process p = broker("--bind", "127.0.0.1", "--port", "" + taken.getLocalPort(), "--no-http");
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -127,7 +127,9 @@ class BrokerProcessIT {
 
   @Test
   void shouldPrintStatsLineEveryInterval() throws Exception {
-    Process p = broker("--bind", "127.0.0.1", "--port", "0", "--stats-interval", "200ms");
+    Process p =
+        broker(
+            "--bind", "127.0.0.1", "--port", "0", "--http-port", "0", "--stats-interval", "200ms");
     BufferedReader out = reader(p.getInputStream());
     awaitPort(out);
 

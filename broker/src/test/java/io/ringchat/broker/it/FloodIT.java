@@ -49,7 +49,7 @@ class FloodIT {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(JAR.toString());
-    command.addAll(List.of("--bind", "127.0.0.1", "--port", "0"));
+    command.addAll(List.of("--bind", "127.0.0.1", "--port", "0", "--http-port", "0"));
     command.addAll(List.of(options));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     processes.add(p);

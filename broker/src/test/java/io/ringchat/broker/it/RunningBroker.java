@@ -25,6 +25,9 @@ final class RunningBroker implements AutoCloseable {
   static RunningBroker start(RoomObserver observer, String... flags) throws InterruptedException {
     List<String> args = new ArrayList<>(List.of(flags));
     args.add("--port=0");
+    if (args.stream().noneMatch(f -> f.startsWith("--http-port") || f.equals("--no-http"))) {
+      args.add("--http-port=0"); // never the fixed default: tests run beside each other
+    }
     if (args.stream().noneMatch(flag -> flag.startsWith("--bind"))) {
       args.add("--bind=127.0.0.1");
     }
@@ -34,6 +37,11 @@ final class RunningBroker implements AutoCloseable {
 
   InetSocketAddress address() {
     return broker.address();
+  }
+
+  /** The HTTP listener's address. */
+  InetSocketAddress httpAddress() {
+    return broker.httpAddress();
   }
 
   @Override

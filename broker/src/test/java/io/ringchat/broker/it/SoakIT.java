@@ -53,6 +53,8 @@ class SoakIT {
                 "--bind",
                 "127.0.0.1",
                 "--port",
+                "0",
+                "--http-port",
                 "0")
             .redirectError(stderr.toFile())
             .start();

@@ -81,7 +81,7 @@ final class SyncBroker implements AutoCloseable {
                 maxLineBytes),
             RoomObserver.NONE);
     for (int i = 0; i < connections; i++) {
-      channels[i].pipeline().addLast(net.initializer());
+      channels[i].pipeline().addLast(net.initializer(null));
       channels[i].pipeline().fireChannelActive(); // the handlers came after registration
     }
     pump(); // what the broker said on connect (a refusal)

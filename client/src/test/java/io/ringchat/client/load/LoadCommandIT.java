@@ -26,7 +26,7 @@ class LoadCommandIT {
 
   @BeforeEach
   void start() throws InterruptedException {
-    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0"));
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
   }
 
   @AfterEach

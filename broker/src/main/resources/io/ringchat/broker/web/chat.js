@@ -1,0 +1,286 @@
+// The ringchat page: the line protocol of docs/PROTOCOL.md over a WebSocket at /ws.
+// Everything from the network is inserted with textContent, never as HTML.
+"use strict";
+
+(() => {
+  const params = new URLSearchParams(location.search);
+  // A PING goes out this often, and a PING unanswered this long means the connection is dead.
+  const keepaliveMs = 1000 * Number(params.get("keepalive") || 15);
+  const maxBackoffMs = 30000;
+  // After a drop the old session may still hold the name for a moment: retry name_taken this long.
+  const rejoinGraceMs = 10000;
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    status: $("status"), banner: $("banner"), join: $("join"), name: $("name"),
+    nameError: $("name-error"), room: $("room"), messages: $("messages"), send: $("send"),
+    text: $("text"), leave: $("leave"), members: $("members"), memberCount: $("member-count"),
+  };
+
+  let socket = null;
+  let myName = null;        // the name we joined (or want to rejoin) under
+  let joined = false;
+  let wantJoin = false;     // the user asked to be in the room (reconnect and rejoin)
+  let backoffMs = 1000;
+  let reconnectTimer = null;
+  let rejoinUntil = 0;      // while name_taken is retried after a reconnect
+  let pingTimer = null;
+  let pongTimer = null;
+  let pingSeq = 0;
+  const members = new Map(); // folded name -> shown name
+
+  const fold = (name) => name.normalize("NFC").toLowerCase();
+
+  function setStatus(text) { ui.status.textContent = text; }
+
+  function showBanner(text) {
+    ui.banner.textContent = text;
+    ui.banner.hidden = !text;
+  }
+
+  function timeNow() {
+    const t = document.createElement("time");
+    const now = new Date();
+    t.dateTime = now.toISOString();
+    t.textContent = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return t;
+  }
+
+  function addLine(kind, who, text) {
+    const li = document.createElement("li");
+    li.className = kind;
+    li.appendChild(timeNow());
+    if (who !== null) {
+      const w = document.createElement("span");
+      w.className = "who";
+      w.textContent = kind === "mine" ? who + " (you):" : who + ":";
+      li.appendChild(w);
+    }
+    li.appendChild(document.createTextNode(text));
+    const atBottom = ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 40;
+    ui.messages.appendChild(li);
+    if (atBottom || kind === "mine") {
+      li.scrollIntoView({ block: "end" });
+    }
+  }
+
+  function renderMembers() {
+    ui.members.replaceChildren();
+    const names = [...members.values()].sort((a, b) => a.localeCompare(b));
+    for (const name of names) {
+      const li = document.createElement("li");
+      li.textContent = name;
+      if (myName && fold(name) === fold(myName)) {
+        li.className = "me";
+        li.textContent = name + " (you)";
+      }
+      ui.members.appendChild(li);
+    }
+    ui.memberCount.textContent = "(" + names.length + ")";
+  }
+
+  function showRoom(inRoom) {
+    ui.room.hidden = !inRoom;
+    ui.join.hidden = inRoom;
+    (inRoom ? ui.text : ui.name).focus();
+  }
+
+  function send(line) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(line);
+      return true;
+    }
+    return false;
+  }
+
+  function connect() {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    setStatus("Connecting…");
+    const ws = new WebSocket(scheme + location.host + "/ws");
+    socket = ws;
+    ws.onopen = () => {
+      if (ws !== socket) return;
+      backoffMs = 1000;
+      setStatus("Connected.");
+      showBanner("");
+      startKeepalive();
+      if (wantJoin && myName) send("JOIN " + myName);
+    };
+    ws.onmessage = (event) => {
+      if (ws !== socket) return;
+      heardFrom();
+      for (const line of String(event.data).split("\n")) {
+        if (line !== "") onLine(line);
+      }
+    };
+    ws.onclose = () => {
+      if (ws !== socket) return;
+      socket = null;
+      dropped("The connection to the chat server was lost.");
+    };
+  }
+
+  /** The connection is gone: say so, and come back with back-off if the user is in the room. */
+  function dropped(why) {
+    stopKeepalive();
+    const wasJoined = joined;
+    joined = false;
+    if (socket) {
+      const s = socket;
+      socket = null;
+      s.close();
+    }
+    if (!wantJoin) {
+      setStatus("Not connected.");
+      return;
+    }
+    if (wasJoined) rejoinUntil = Date.now() + rejoinGraceMs;
+    const delay = backoffMs + Math.floor(Math.random() * 250);
+    backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+    showBanner(why + " Reconnecting in " + Math.ceil(delay / 1000) + " s…");
+    setStatus("Disconnected.");
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(connect, delay);
+  }
+
+  function startKeepalive() {
+    stopKeepalive();
+    pingTimer = setInterval(() => {
+      if (pongTimer !== null) return; // one PING in flight at a time
+      pingSeq += 1;
+      if (!send("PING k" + pingSeq)) return;
+      pongTimer = setTimeout(() => {
+        pongTimer = null;
+        dropped("The chat server stopped answering.");
+      }, keepaliveMs);
+    }, keepaliveMs);
+  }
+
+  function stopKeepalive() {
+    clearInterval(pingTimer);
+    clearTimeout(pongTimer);
+    pingTimer = null;
+    pongTimer = null;
+  }
+
+  /** Any line proves the connection alive, the PONG included. */
+  function heardFrom() {
+    clearTimeout(pongTimer);
+    pongTimer = null;
+  }
+
+  function onLine(line) {
+    const sp = line.indexOf(" ");
+    const word = sp < 0 ? line : line.slice(0, sp);
+    const rest = sp < 0 ? "" : line.slice(sp + 1);
+    switch (word) {
+      case "WELCOME": {
+        const parts = rest.split(" ");
+        myName = parts[0];
+        joined = true;
+        rejoinUntil = 0;
+        members.clear();
+        members.set(fold(myName), myName);
+        renderMembers();
+        showRoom(true);
+        ui.nameError.textContent = "";
+        addLine("notice", null, "You joined as " + myName + "; " + parts[1] + " in the room.");
+        send("WHO");
+        break;
+      }
+      case "JOINED":
+        members.set(fold(rest), rest);
+        renderMembers();
+        addLine("notice", null, rest + " joined");
+        break;
+      case "LEFT":
+        members.delete(fold(rest));
+        renderMembers();
+        addLine("notice", null, rest + " left");
+        break;
+      case "MSG": {
+        const s2 = rest.indexOf(" ");
+        const who = s2 < 0 ? rest : rest.slice(0, s2);
+        addLine("msg", who, s2 < 0 ? "" : rest.slice(s2 + 1));
+        break;
+      }
+      case "MEMBER":
+        members.set(fold(rest), rest);
+        break;
+      case "MEMBERS":
+        renderMembers();
+        break;
+      case "BYE":
+        wantJoin = false;
+        joined = false;
+        setStatus("You left the room.");
+        break;
+      case "ERR":
+        onError(rest);
+        break;
+      default:
+        break; // PONG, and anything newer than this page
+    }
+  }
+
+  function onError(rest) {
+    const sp = rest.indexOf(" ");
+    const code = sp < 0 ? rest : rest.slice(0, sp);
+    const text = sp < 0 ? "" : rest.slice(sp + 1);
+    if (!joined && (code === "name_taken" || code === "bad_name" || code === "bad_text")) {
+      if (code === "name_taken" && Date.now() < rejoinUntil) {
+        setTimeout(() => { if (wantJoin && !joined) send("JOIN " + myName); }, 500);
+        return;
+      }
+      wantJoin = false;
+      rejoinUntil = 0;
+      showRoom(false);
+      ui.nameError.textContent =
+        code === "name_taken"
+          ? "Somebody in the room already has that name. Please choose another."
+          : "That name is not allowed: " + text + ". Please choose another.";
+      ui.name.select();
+      return;
+    }
+    if (code === "shutting_down" || code === "slow_consumer" || code === "server_full") {
+      showBanner("The server said: " + text);
+      return; // the close follows; onclose reconnects
+    }
+    addLine("err", null, "Not sent: " + text + " (" + code + ")");
+  }
+
+  ui.join.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = ui.name.value.trim();
+    if (!name) return;
+    myName = name;
+    wantJoin = true;
+    rejoinUntil = 0;
+    ui.nameError.textContent = "";
+    if (!send("JOIN " + name) && !reconnectTimer && !socket) connect();
+  });
+
+  ui.send.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = ui.text.value;
+    if (text === "" || !joined) return;
+    if (send("SEND " + text)) {
+      addLine("mine", myName, text);
+      ui.text.value = "";
+    } else {
+      addLine("err", null, "Not sent: not connected.");
+    }
+  });
+
+  ui.leave.addEventListener("click", () => {
+    wantJoin = false;
+    send("LEAVE");
+    members.clear();
+    renderMembers();
+    showRoom(false);
+  });
+
+  connect();
+})();
