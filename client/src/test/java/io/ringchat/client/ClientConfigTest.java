@@ -104,4 +104,36 @@ class ClientConfigTest {
             () -> ClientConfig.resolve(null, null, null, null, null, null, Map.of(), file))
         .hasMessageContaining("must be 1 to 65535");
   }
+
+  @Test
+  void shouldTakeTlsFromTheFlagTheEnvironmentOrTheEnvFileAndFromACaAlone() throws Exception {
+    Path file = dir.resolve(".env");
+    Files.writeString(file, "CHAT_TLS=true\n");
+    assertThat(ClientConfig.resolve(null, null, null, null, null, null, Map.of(), null).tls())
+        .as("plain by default")
+        .isFalse();
+    assertThat(ClientConfig.resolve(null, null, null, null, null, null, Map.of(), file).tls())
+        .isTrue();
+    assertThat(
+            ClientConfig.resolve(
+                    null, null, null, null, null, null, Map.of("CHAT_TLS", "false"), file)
+                .tls())
+        .as("the environment over the file")
+        .isFalse();
+    assertThat(
+            ClientConfig.resolve(
+                    null, null, null, null, true, null, Map.of("CHAT_TLS", "false"), file)
+                .tls())
+        .as("the flag over the environment")
+        .isTrue();
+    ClientConfig withCa =
+        ClientConfig.resolve(null, null, null, null, null, "ca.pem", Map.of(), null);
+    assertThat(withCa.tls()).as("a CA implies TLS").isTrue();
+    assertThat(withCa.tlsCa()).isEqualTo(Path.of("ca.pem"));
+    assertThatThrownBy(
+            () ->
+                ClientConfig.resolve(
+                    null, null, null, null, null, null, Map.of("CHAT_TLS", "maybe"), null))
+        .hasMessage("CHAT_TLS must be true or false, got 'maybe'");
+  }
 }
