@@ -10,9 +10,11 @@
 #   ./mvnw -B package -DskipTests && bench/e2e.sh            # everything (about 10 minutes)
 #   DURATION=3 bench/e2e.sh throughput                        # one section, shorter runs
 #
-# Sections: throughput latency memory (default: all three). Environment: DURATION (s, default 5),
+# Sections: throughput latency memory websocket (default: all four; websocket measures the same
+# broker over its WebSocket beside TCP, interleaved, ROUNDS times, and idle memory per member). Environment: DURATION (s, default 5),
 # WARMUP (s, default 5), JDKS (java homes for the memory section, default: the java on PATH and
-# /usr/lib/jvm/temurin-25-jdk-amd64 if present), MAX_IDLE (default 19000), BROKER_OPTS, REDIS
+# /usr/lib/jvm/temurin-25-jdk-amd64 if present), MAX_IDLE (default 19000), ROUNDS and WS_IDLE
+# (websocket section: default 2 rounds, 5000 idle members), BROKER_OPTS, REDIS
 # (0 to leave Redis out), BROKER_JAR (another broker build, e.g. the code before a change, driven
 # by this build's generator).
 set -euo pipefail
@@ -24,7 +26,7 @@ CLIENT_JAR=client/target/ringchat-client.jar
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-5}
 MAX_IDLE=${MAX_IDLE:-19000}
-SECTIONS=${*:-throughput latency memory}
+SECTIONS=${*:-throughput latency memory websocket}
 for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
   [ -f "$jar" ] || { echo "e2e: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
 done
@@ -65,10 +67,11 @@ fi
 start_broker() {
   local java=$1
   shift
-  "$java" "$@" -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --max-clients 25000 \
+  "$java" "$@" -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --max-clients 25000 \
     --stats-interval 1s ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
   broker_pid=$!
   port=$(broker_port "$work/broker.out")
+  http_port=$(sed -n 's|.*http at https*://[^ ]*:\([0-9]*\)/ .*|\1|p' "$work/broker.out")
 }
 
 # load ARGS...: one generator run against the broker; prints its JSON report.
@@ -77,6 +80,15 @@ load() {
   java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$port" --warmup "$WARMUP" \
     --duration "$DURATION" --json "$work/run.json" "$@" >/dev/null 2>"$work/load.err" || true
   cat "$work/run.json" 2>/dev/null || echo '{}'
+}
+
+# load_ws ARGS...: the same run against the same broker's WebSocket (/ws on its HTTP port).
+load_ws() {
+  rm -f "$work/ws.json"
+  java -jar "$CLIENT_JAR" load --target websocket --host 127.0.0.1 --port "$http_port" \
+    --warmup "$WARMUP" --duration "$DURATION" --json "$work/ws.json" "$@" >/dev/null \
+    2>"$work/load-ws.err" || true
+  cat "$work/ws.json" 2>/dev/null || echo '{}'
 }
 
 # load_redis ARGS...: the same run against Redis pub/sub; prints its JSON report, or {} if none.
@@ -175,6 +187,7 @@ heap_used_kib() {
   "$java_home/bin/jcmd" "$pid" GC.heap_info | grep -m1 'heap' | sed -n 's/.*used \([0-9]*\)K.*/\1/p'
 }
 rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
 members_now() { grep '^stats ' "$work/broker.out" | tail -1 | sed -n 's/.* members=\([0-9]*\) .*/\1/p'; }
 
 if [[ " $SECTIONS " == *" memory "* ]]; then
@@ -212,6 +225,73 @@ if [[ " $SECTIONS " == *" memory "* ]]; then
       wait "$gen" 2>/dev/null || true
       stop_broker
     done
+  done
+  echo
+fi
+
+if [[ " $SECTIONS " == *" websocket "* ]]; then
+  ROUNDS=${ROUNDS:-2}
+  start_broker java
+  echo "## WebSocket beside TCP: one broker, the same generator, runs interleaved"
+  echo
+  echo "Broker CPU: the broker process over the whole run, warm-up included (% of one core)."
+  echo
+  echo "| clients | senders | window or msg/s | transport | round | deliveries/s | lost | out of order | p50 ms | p99 ms | broker CPU | generator CPU |"
+  echo "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  load --clients 100 --senders 100 --window 64 --size 64 --prefix jit- >/dev/null
+  load_ws --clients 100 --senders 100 --window 64 --size 64 --prefix jitw- >/dev/null
+  for run in 100:100:w64 1000:10:w64 100:100:r10; do
+    IFS=: read -r clients senders mode <<<"$run"
+    args=(--clients "$clients" --senders "$senders" --size 64)
+    case "$mode" in w*) args+=(--window "${mode#w}") ;; r*) args+=(--rate "${mode#r}") ;; esac
+    for round in $(seq 1 "$ROUNDS"); do
+      for transport in tcp websocket; do
+        c0=$(cpu_ticks "$broker_pid"); t0=$(date +%s.%N)
+        if [ "$transport" = tcp ]; then r=$(load "${args[@]}"); else r=$(load_ws "${args[@]}"); fi
+        cpu=$(python3 -c "import os,sys; c0,c1,t0,t1=map(float,sys.argv[1:]); print(round(100*(c1-c0)/os.sysconf('SC_CLK_TCK')/(t1-t0)))" \
+          "$c0" "$(cpu_ticks "$broker_pid")" "$t0" "$(date +%s.%N)")
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s%% |\n' "$clients" \
+          "$senders" "${mode:1}" "$transport" "$round" "$(num "$(field "$r" delivered_per_sec)")" \
+          "$(field "$r" lost)" "$(field "$r" out_of_order)" "$(ms "$(field "$r" latency_us.p50)")" \
+          "$(ms "$(field "$r" latency_us.p99)")" "$cpu" "$(field "$r" generator_cpu_pct)"
+      done
+    done
+  done
+  echo
+  stop_broker
+
+  n=${WS_IDLE:-5000}
+  jdk=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  echo "## Memory per idle joined member, TCP vs WebSocket ($n members, broker heap after GC)"
+  echo
+  echo "| transport | members | heap/member (bytes) | RSS/member (bytes) |"
+  echo "| --- | ---: | ---: | ---: |"
+  for transport in tcp websocket; do
+    start_broker java
+    sleep 2
+    h0=$(heap_used_kib "$jdk" "$broker_pid"); r0=$(rss_kib "$broker_pid")
+    if [ "$transport" = tcp ]; then
+      target=(--port "$port")
+    else
+      target=(--target websocket --port "$http_port")
+    fi
+    java -jar "$CLIENT_JAR" load --host 127.0.0.1 "${target[@]}" --clients "$n" --senders 0 \
+      --warmup 0 --duration 3600 --source-addresses 8 >"$work/idle.out" 2>&1 &
+    gen=$!
+    for _ in $(seq 1 600); do
+      [ "$(members_now)" = "$n" ] && break
+      sleep 0.5
+    done
+    if [ "$(members_now)" != "$n" ]; then
+      echo "| $transport | $n | (only $(members_now) joined) | |"
+    else
+      h1=$(heap_used_kib "$jdk" "$broker_pid"); r1=$(rss_kib "$broker_pid")
+      printf '| %s | %s | %d | %d |\n' "$transport" "$n" $(( (h1 - h0) * 1024 / n )) \
+        $(( (r1 - r0) * 1024 / n ))
+    fi
+    kill "$gen" 2>/dev/null || true
+    wait "$gen" 2>/dev/null || true
+    stop_broker
   done
   echo
 fi

@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 >"$work/broker.out" 2>&1 &
+java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 >"$work/broker.out" 2>&1 &
 pids+=($!)
 port=$(broker_port "$work/broker.out")
 echo "smoke: broker on port $port"

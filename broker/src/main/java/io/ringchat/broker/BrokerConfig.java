@@ -150,7 +150,7 @@ public final class BrokerConfig {
   @Option(
       names = "--http-port",
       paramLabel = "PORT",
-      defaultValue = "${env:CHAT_HTTP_PORT:-" + DEFAULT_HTTP_PORT + "}",
+      defaultValue = "${env:CHAT_HTTP_PORT:-" + Protocol.DEFAULT_HTTP_PORT + "}",
       description =
           "HTTP port: the chat page (/), WebSocket chat (/ws), /metrics and /healthz, on --bind's"
               + " address; 0 picks a free one (env CHAT_HTTP_PORT). Default: ${DEFAULT-VALUE}.")
@@ -200,9 +200,6 @@ public final class BrokerConfig {
           "PEM private key (PKCS#8, unencrypted: openssl's default) of --tls-cert."
               + " Default: ${DEFAULT-VALUE}(none).")
   private String tlsKey;
-
-  /** The HTTP port when none is given. */
-  public static final int DEFAULT_HTTP_PORT = 7880;
 
   // Parsed by validate(), from the options above.
   private OriginPolicy origins;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
@@ -45,8 +46,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * picture is made that way).
  */
 class BrowserIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's, unless CHROME_BIN / CHROMEDRIVER name others (GitHub's runners have Chrome). */
+  private static final Path CHROMIUM = Path.of(env("CHROME_BIN", "/usr/bin/chromium"));
+
+  private static final Path CHROMEDRIVER = Path.of(env("CHROMEDRIVER", "/usr/bin/chromedriver"));
   private static final Path CLIENT_JAR = Path.of("target", "ringchat-client.jar");
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -56,6 +59,11 @@ class BrowserIT {
   private int httpPort;
   private final List<WebDriver> browsers = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
 
   @BeforeAll
   static void needsChromium() {
@@ -193,6 +201,23 @@ class BrowserIT {
     assertNoAlert(alice);
     assertNoAlert(bob);
     await().atMost(WAIT).until(() -> out("carol").contains("bob: " + hostile));
+
+    // Terminal escapes never reach anyone: the broker refuses control characters (bad_text),
+    // and the page says the message was not sent.
+    ((JavascriptExecutor) bob)
+        .executeScript(
+            "document.getElementById('text').value = arguments[0];", "\u001b[2J\u001b[31mcrimson");
+    bob.findElement(By.id("text")).sendKeys(Keys.ENTER);
+    new WebDriverWait(bob, WAIT)
+        .until(
+            d ->
+                d.findElements(By.cssSelector("#messages li.err")).stream()
+                    .anyMatch(li -> li.getText().contains("bad_text")));
+    say(bob, "after the escapes");
+    message(alice, "after the escapes");
+    assertThat(alice.findElement(By.id("messages")).getText()).doesNotContain("crimson");
+    await().atMost(WAIT).until(() -> out("carol").contains("bob: after the escapes"));
+    assertThat(out("carol")).doesNotContain("\u001b").doesNotContain("crimson");
 
     screenshot(alice);
     cli.close();

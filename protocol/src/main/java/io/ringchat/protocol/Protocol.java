@@ -5,6 +5,9 @@ public final class Protocol {
   /** The TCP port a broker listens on, and a client connects to, by default. */
   public static final int DEFAULT_PORT = 7878;
 
+  /** The broker's HTTP port by default: the page, WebSocket chat at {@code /ws}, metrics. */
+  public static final int DEFAULT_HTTP_PORT = 7880;
+
   /**
    * A broker's default limit on one client line, in bytes, LF excluded. It counts the whole line,
    * command word included: see {@link #maxTextBytes}.

@@ -110,8 +110,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   private void metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
-    InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-    if (peer == null || !metricsAllowed.contains(peer.getAddress())) {
+    if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress peer)
+        || !metricsAllowed.contains(peer.getAddress())) {
       text(
           ctx,
           request,

@@ -133,6 +133,10 @@ class BrokerProcessIT {
     BufferedReader out = reader(p.getInputStream());
     awaitPort(out);
 
+    assertThat(out.readLine())
+        .matches(
+            "ringchat http at http://127\\.0\\.0\\.1:\\d+/ \\(chat page /, WebSocket /ws,"
+                + " /metrics, /healthz\\)");
     String stats = out.readLine();
     assertThat(stats).startsWith("stats connections=0 ").contains(" deliveries=0 ", " errors={}");
     assertThat(out.readLine()).startsWith("stats ");

@@ -39,7 +39,11 @@ public final class LoadCommand implements Callable<Integer> {
       order = 2,
       names = {"-p", "--port"},
       description =
-          "Broker port. Default: " + Protocol.DEFAULT_PORT + " (6379 with --target redis)")
+          "Broker port. Default: "
+              + Protocol.DEFAULT_PORT
+              + " ("
+              + Protocol.DEFAULT_HTTP_PORT
+              + " with --target websocket, 6379 with --target redis)")
   void port(int value) {
     port = value;
   }
@@ -53,8 +57,9 @@ public final class LoadCommand implements Callable<Integer> {
       defaultValue = "ringchat",
       converter = TargetOption.class,
       description =
-          "What to load: ringchat, or redis (Redis pub/sub on one channel, measured the same way,"
-              + " for a side-by-side figure). Default: ${DEFAULT-VALUE}")
+          "What to load: ringchat (the chat port), websocket (the broker's /ws on its HTTP port),"
+              + " or redis (Redis pub/sub on one channel, measured the same way, for a side-by-side"
+              + " figure). Default: ${DEFAULT-VALUE}")
   void target(Target value) {
     options.target = value;
   }

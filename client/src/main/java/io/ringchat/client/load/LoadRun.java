@@ -104,6 +104,9 @@ final class LoadRun {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      if (options.target == Target.WEBSOCKET) {
+                        WebSocketLoadFraming.addTo(ch.pipeline(), options.host, options.port);
+                      }
                       ch.pipeline().addLast(connection);
                     }
                   });

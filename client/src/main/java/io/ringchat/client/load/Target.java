@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * same members, senders, payloads, clocks and checks) so that the two can be compared by one piece
  * of code in one run.
  *
+ * <p>Over WebSocket the lines are the same; {@link WebSocketLoadFraming} puts each in a frame.
+ *
  * <p>On Redis every member is a connection subscribed to one channel, and each sender also has a
  * second connection on which it publishes (a subscribed connection may not publish). Redis echoes a
  * message to its sender's own subscription; such echoes are discarded and counted, never taken as
@@ -19,6 +21,8 @@ import java.nio.charset.StandardCharsets;
  */
 enum Target {
   RINGCHAT,
+  /** The ringchat broker's WebSocket at {@code /ws} on its HTTP port: the same lines, framed. */
+  WEBSOCKET,
   REDIS;
 
   /** The Redis channel that stands for the room. */
@@ -32,7 +36,11 @@ enum Target {
 
   /** The port this kind listens on by default. */
   int defaultPort() {
-    return this == RINGCHAT ? Protocol.DEFAULT_PORT : 6379;
+    return switch (this) {
+      case RINGCHAT -> Protocol.DEFAULT_PORT;
+      case WEBSOCKET -> Protocol.DEFAULT_HTTP_PORT;
+      case REDIS -> 6379;
+    };
   }
 
   /** Whether each sender needs a connection of its own to publish on. */
@@ -42,7 +50,7 @@ enum Target {
 
   /** The request that makes a new connection a member. */
   ByteBuf join(ByteBufAllocator alloc, String name) {
-    if (this == RINGCHAT) {
+    if (this != REDIS) {
       return ClientFrames.encode(alloc, Command.JOIN, name);
     }
     String subscribe =
@@ -52,7 +60,7 @@ enum Target {
 
   /** Appends one message carrying {@code text[0, length)} to {@code out}. */
   void writeMessage(ByteBuf out, byte[] text, int length) {
-    if (this == RINGCHAT) {
+    if (this != REDIS) {
       out.writeBytes(SEND).writeBytes(text, 0, length).writeByte('\n');
       return;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
+import io.ringchat.broker.stats.BrokerCounters;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -62,6 +63,34 @@ class LoadCommandIT {
         .containsPattern(
             "latency p50 \\d+\\.\\d\\d ms, p90 \\d+\\.\\d\\d ms, p99 \\d+\\.\\d\\d ms,")
         .doesNotContain(" us");
+  }
+
+  @Test
+  void shouldLoadTheBrokersWebSocketAndFindNothingLost() throws Exception {
+    Broker web = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--http-port=0"));
+    try {
+      Path json = dir.resolve("websocket.json");
+      int exit =
+          loadAt(
+              web.httpAddress().getPort(),
+              "--target",
+              "websocket",
+              "--clients",
+              "6",
+              "--senders",
+              "3",
+              "--json",
+              json.toString());
+
+      assertThat(exit).as(err.toString()).isZero();
+      String report = Files.readString(json, StandardCharsets.UTF_8);
+      assertThat(number(report, "delivered")).isPositive();
+      assertThat(number(report, "lost")).isZero();
+      assertThat(number(report, "out_of_order")).isZero();
+      assertThat(web.counters().connectionsTotal(BrokerCounters.Listener.WEBSOCKET)).isEqualTo(6);
+    } finally {
+      web.stop();
+    }
   }
 
   @Test
