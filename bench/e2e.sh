@@ -190,6 +190,35 @@ rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
 members_now() { grep '^stats ' "$work/broker.out" | tail -1 | sed -n 's/.* members=\([0-9]*\) .*/\1/p'; }
 
+# idle_cost JAVA_HOME N TRANSPORT [JVM options...]: a fresh broker, N idle members joined over
+# TRANSPORT (tcp or websocket); prints heap and RSS per member in bytes, then the heap and RSS
+# totals in KiB (or "- <joined>" if not all joined).
+idle_cost() {
+  local jdk=$1 n=$2 transport=$3 h0 r0 h1 r1 gen target
+  shift 3
+  start_broker "$jdk/bin/java" "$@"
+  sleep 2
+  h0=$(heap_used_kib "$jdk" "$broker_pid"); r0=$(rss_kib "$broker_pid")
+  target=(--port "$port")
+  [ "$transport" = websocket ] && target=(--target websocket --port "$http_port")
+  java -jar "$CLIENT_JAR" load --host 127.0.0.1 "${target[@]}" --clients "$n" --senders 0 \
+    --warmup 0 --duration 3600 --source-addresses 8 >"$work/idle.out" 2>&1 &
+  gen=$!
+  for _ in $(seq 1 600); do
+    [ "$(members_now)" = "$n" ] && break
+    sleep 0.5
+  done
+  if [ "$(members_now)" != "$n" ]; then
+    echo "- $(members_now)"
+  else
+    h1=$(heap_used_kib "$jdk" "$broker_pid"); r1=$(rss_kib "$broker_pid")
+    echo "$(( (h1 - h0) * 1024 / n )) $(( (r1 - r0) * 1024 / n )) $h1 $r1"
+  fi
+  kill "$gen" 2>/dev/null || true
+  wait "$gen" 2>/dev/null || true
+  stop_broker
+}
+
 if [[ " $SECTIONS " == *" memory "* ]]; then
   JDKS=${JDKS:-"$(dirname "$(dirname "$(readlink -f "$(command -v java)")")") /usr/lib/jvm/temurin-25-jdk-amd64"}
   echo "## Memory per idle joined connection (broker heap after GC, and RSS)"
@@ -203,27 +232,13 @@ if [[ " $SECTIONS " == *" memory "* ]]; then
     case "$version" in 2[4-9]*|[3-9]*) opts="-XX:+UseCompactObjectHeaders" ;; esac
     for n in 1000 10000 "$MAX_IDLE"; do
       # shellcheck disable=SC2086
-      start_broker "$jdk/bin/java" $opts
-      sleep 2
-      h0=$(heap_used_kib "$jdk" "$broker_pid"); r0=$(rss_kib "$broker_pid")
-      java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$port" --clients "$n" --senders 0 \
-        --warmup 0 --duration 3600 --source-addresses 8 >"$work/idle.out" 2>&1 &
-      gen=$!
-      for _ in $(seq 1 600); do
-        [ "$(members_now)" = "$n" ] && break
-        sleep 0.5
-      done
-      if [ "$(members_now)" != "$n" ]; then
-        echo "| $version | $opts | $n | (only $(members_now) joined) | | | |"
+      read -r h r h1 r1 <<<"$(idle_cost "$jdk" "$n" tcp $opts)"
+      if [ "$h" = - ]; then
+        echo "| $version | $opts | $n | (only $r joined) | | | |"
       else
-        h1=$(heap_used_kib "$jdk" "$broker_pid"); r1=$(rss_kib "$broker_pid")
-        printf '| %s | %s | %s | %d | %d | %.1f | %.1f |\n' "$version" "${opts:--}" "$n" \
-          $(( (h1 - h0) * 1024 / n )) $(( (r1 - r0) * 1024 / n )) \
+        printf '| %s | %s | %s | %d | %d | %.1f | %.1f |\n' "$version" "${opts:--}" "$n" "$h" "$r" \
           "$(python3 -c "print($h1/1024)")" "$(python3 -c "print($r1/1024)")"
       fi
-      kill "$gen" 2>/dev/null || true
-      wait "$gen" 2>/dev/null || true
-      stop_broker
     done
   done
   echo
@@ -267,31 +282,12 @@ if [[ " $SECTIONS " == *" websocket "* ]]; then
   echo "| transport | members | heap/member (bytes) | RSS/member (bytes) |"
   echo "| --- | ---: | ---: | ---: |"
   for transport in tcp websocket; do
-    start_broker java
-    sleep 2
-    h0=$(heap_used_kib "$jdk" "$broker_pid"); r0=$(rss_kib "$broker_pid")
-    if [ "$transport" = tcp ]; then
-      target=(--port "$port")
+    read -r h r _ <<<"$(idle_cost "$jdk" "$n" "$transport")"
+    if [ "$h" = - ]; then
+      echo "| $transport | $n | (only $r joined) | |"
     else
-      target=(--target websocket --port "$http_port")
+      printf '| %s | %s | %d | %d |\n' "$transport" "$n" "$h" "$r"
     fi
-    java -jar "$CLIENT_JAR" load --host 127.0.0.1 "${target[@]}" --clients "$n" --senders 0 \
-      --warmup 0 --duration 3600 --source-addresses 8 >"$work/idle.out" 2>&1 &
-    gen=$!
-    for _ in $(seq 1 600); do
-      [ "$(members_now)" = "$n" ] && break
-      sleep 0.5
-    done
-    if [ "$(members_now)" != "$n" ]; then
-      echo "| $transport | $n | (only $(members_now) joined) | |"
-    else
-      h1=$(heap_used_kib "$jdk" "$broker_pid"); r1=$(rss_kib "$broker_pid")
-      printf '| %s | %s | %d | %d |\n' "$transport" "$n" $(( (h1 - h0) * 1024 / n )) \
-        $(( (r1 - r0) * 1024 / n ))
-    fi
-    kill "$gen" 2>/dev/null || true
-    wait "$gen" 2>/dev/null || true
-    stop_broker
   done
   echo
 fi

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import picocli.CommandLine;
@@ -46,6 +47,14 @@ public record ClientConfig(
   /** A plain-TCP config with the default keepalive (tests). */
   public ClientConfig(String host, int port, String username, String usernameFrom) {
     this(host, port, username, usernameFrom, DEFAULT_KEEPALIVE, false, null);
+  }
+
+  /**
+   * The brokers to try, in order: {@code host} is a comma-separated list ({@code a,b:7879,c}),
+   * entries without a port taking {@code port}. Checked when the config is resolved.
+   */
+  public List<BrokerAddress> brokers() {
+    return BrokerAddress.parseList(host, port, "--host");
   }
 
   /** The same config over TLS, trusting {@code ca} (null: the JDK's trusted CAs). */
@@ -122,6 +131,7 @@ public record ClientConfig(
             false);
     String ca = first(flagTlsCa, env.get("CHAT_TLS_CA"), file.get("CHAT_TLS_CA"), null);
     Path tlsCa = ca == null ? null : Path.of(ca);
+    BrokerAddress.parseList(host, port, present(flagHost) ? "--host" : "CHAT_HOST");
     return new ClientConfig(
         host, port, username, usernameFrom, keepAlive, tls || tlsCa != null, tlsCa);
   }

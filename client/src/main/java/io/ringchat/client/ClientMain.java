@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -50,7 +51,10 @@ public final class ClientMain implements Callable<Integer> {
 
   @Option(
       names = {"-H", "--host"},
-      description = "Broker host (env CHAT_HOST, .env). Default: " + ClientConfig.DEFAULT_HOST)
+      description =
+          "Broker host, or a list of brokers serving one room (a,b:7879,c: tried in order, the"
+              + " next after a lost connection) (env CHAT_HOST, .env). Default: "
+              + ClientConfig.DEFAULT_HOST)
   private String host;
 
   @Option(
@@ -166,23 +170,42 @@ public final class ClientMain implements Callable<Integer> {
 
   static ChatConnection connect(ClientConfig config, ChatSession session)
       throws IOException, InterruptedException {
-    try {
-      ChatConnection connection =
-          ChatConnection.connect(
-              config.host(),
-              config.port(),
-              CONNECT_TIMEOUT_MILLIS,
-              config.keepAlive(),
-              config.tls() ? ClientTls.context(config.tlsCa()) : null,
-              session);
-      session.attach(connection);
-      return connection;
-    } catch (ChatConnection.TlsHandshakeFailed e) {
-      throw e; // already names the broker and what to do
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot connect to " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    return connect(config, session, 0).connection();
+  }
+
+  /** A connection, and the index in the broker list of the broker it reached. */
+  record Connected(ChatConnection connection, int broker) {}
+
+  /**
+   * Connects to the first broker of {@code config.brokers()} that answers, starting at {@code
+   * first} and going round the list once; the session is attached to it.
+   *
+   * @throws IOException with one line: why the (last) broker could not be reached
+   */
+  static Connected connect(ClientConfig config, ChatSession session, int first)
+      throws IOException, InterruptedException {
+    List<BrokerAddress> brokers = config.brokers();
+    IOException last = null;
+    for (int i = 0; i < brokers.size(); i++) {
+      BrokerAddress broker = brokers.get((first + i) % brokers.size());
+      try {
+        ChatConnection connection =
+            ChatConnection.connect(
+                broker.host(),
+                broker.port(),
+                CONNECT_TIMEOUT_MILLIS,
+                config.keepAlive(),
+                config.tls() ? ClientTls.context(config.tlsCa()) : null,
+                session);
+        session.attach(connection);
+        return new Connected(connection, (first + i) % brokers.size());
+      } catch (ChatConnection.TlsHandshakeFailed e) {
+        last = e; // already names the broker and what to do
+      } catch (IOException e) {
+        last = new IOException("cannot connect to " + broker + ": " + e.getMessage(), e);
+      }
     }
+    throw last;
   }
 
   /** Joins without anyone to ask for another name: returns an exit code if refused, else null. */

@@ -92,8 +92,9 @@ final class InteractiveChat implements AutoCloseable {
    */
   int run(ClientConfig config, boolean reconnect) throws InterruptedException {
     ChatSession session = new ChatSession(screen);
+    int broker;
     try {
-      ClientMain.connect(config, session);
+      broker = ClientMain.connect(config, session, 0).broker();
     } catch (IOException e) {
       terminal.writer().println("ringchat-client: " + e.getMessage());
       terminal.flush();
@@ -107,7 +108,7 @@ final class InteractiveChat implements AutoCloseable {
       Consumer<String> gone = onLost != null ? onLost : line -> Exit.now(screen, line, 1);
       Reconnector reconnector =
           new Reconnector(config, name, screen, reconnect ? null : gone, this::chatOn);
-      reconnector.watch(session);
+      reconnector.watch(session, broker);
       current = session;
       int code = chat(name + "> ");
       reconnector.stop();

@@ -10,9 +10,10 @@ import java.util.function.Consumer;
 /**
  * Keeps an interactive chat in the room across lost connections. When a connection ends without
  * {@code BYE} (the broker stopped, the network dropped, the keepalive gave up on it), it connects
- * again with back-off (1 s, doubling up to 30 s) and joins under the same name. While the broker
- * still holds the old connection the name is taken; that is retried, with one line saying so. With
- * reconnecting off, a lost connection is the end: one line, and the caller exits.
+ * again with back-off (1 s, doubling up to 30 s), to the next broker of the list when there are
+ * several ({@code --host a,b,c}), and joins under the same name. While the broker still holds the
+ * old connection the name is taken; that is retried, with one line saying so. With reconnecting
+ * off, a lost connection is the end: one line, and the caller exits.
  *
  * <p>Lost connections are reported on their event loop; the reconnecting runs on a thread of its
  * own, so that the prompt keeps working meanwhile (a message typed then is refused with a note).
@@ -28,6 +29,9 @@ final class Reconnector {
   private final Consumer<ChatSession> rejoined;
   private volatile boolean stopped;
   private volatile Thread thread;
+
+  /** The index in the broker list of the broker the current session is on. */
+  private volatile int broker;
 
   /**
    * @param giveUp null to reconnect; otherwise called with the last line when a connection is lost
@@ -46,8 +50,12 @@ final class Reconnector {
     this.rejoined = rejoined;
   }
 
-  /** Looks after {@code session}, which has joined as the name: its messages shown as its own. */
-  void watch(ChatSession session) {
+  /**
+   * Looks after {@code session}, which has joined as the name on broker {@code broker} of the list:
+   * its messages shown as its own.
+   */
+  void watch(ChatSession session, int broker) {
+    this.broker = broker;
     session.echoOwnMessagesAs(name);
     session.onLost(this::lost);
   }
@@ -87,10 +95,11 @@ final class Reconnector {
       String retry = "; retrying in " + Math.min(delay * 2, MAX_DELAY_MILLIS) / 1000 + " s";
       ChatSession session = new ChatSession(screen);
       try {
-        ClientMain.connect(config, session);
+        // The next broker in the list first: the one just lost may be the one that is down.
+        int next = ClientMain.connect(config, session, broker + 1).broker();
         ServerFrame reply = session.join(name);
         if (reply.type() == ServerFrame.Type.WELCOME && !stopped) {
-          watch(session);
+          watch(session, next);
           rejoined.accept(session);
           screen.note("reconnected as " + shown + "; " + reply.count() + " in the room");
           return;

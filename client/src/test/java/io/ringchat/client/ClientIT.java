@@ -119,6 +119,36 @@ class ClientIT {
   }
 
   @Test
+  void shouldTryTheBrokersOfAListInOrder() throws Exception {
+    int closed;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      closed = free.getLocalPort(); // nothing listens there once closed
+    }
+    Process listener = client(Map.of("CHAT_PORT", port(), "CHAT_USERNAME", "listener"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);
+
+    Process sender =
+        client(
+            Map.of("CHAT_HOST", "127.0.0.1:" + closed + ",127.0.0.1:" + port()),
+            "-u",
+            "s",
+            "--send",
+            "via the second");
+
+    assertThat(sender.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(sender.exitValue()).as(err(1)).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> out(0).contains("s: via the second"));
+    listener.getOutputStream().close();
+
+    Process nowhere = client(Map.of(), "-H", "127.0.0.1:" + closed, "-u", "x", "--send", "lost");
+    assertThat(nowhere.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(nowhere.exitValue()).isEqualTo(1);
+    assertThat(err(2).strip())
+        .isEqualTo(
+            "ringchat-client: cannot connect to 127.0.0.1:" + closed + ": connection refused");
+  }
+
+  @Test
   void shouldExitTwoWithTheReasonWhenTheNameIsTaken() throws Exception {
     client(Map.of(), "-p", port(), "-u", "taken");
     await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 1);

@@ -143,6 +143,36 @@ class InteractiveChatIT {
     }
   }
 
+  @Test
+  void shouldReconnectToTheNextBrokerOfTheList() throws Exception {
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    Broker second = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    String hosts =
+        "127.0.0.1:" + broker.address().getPort() + ",127.0.0.1:" + second.address().getPort();
+    try (InteractiveChat chat = new InteractiveChat(terminal())) {
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return chat.run(new ClientConfig(hosts, 7878, "alice", "--username"), true);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return -1;
+                }
+              });
+      awaitScreen("joined as alice");
+      assertThat(broker.counters().members()).isEqualTo(1);
+
+      broker.stop(); // lost without BYE: on to the second broker, same name
+      awaitScreen("reconnected as alice");
+      assertThat(second.counters().members()).isEqualTo(1);
+      type("leave\r");
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+    } finally {
+      second.stop();
+    }
+  }
+
   /**
    * A terminal wide enough for every line: keys from {@link #keys}, output into {@link #screen}.
    */
