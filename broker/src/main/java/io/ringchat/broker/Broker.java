@@ -14,12 +14,18 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.ringchat.broker.cluster.ClusterLink;
+import io.ringchat.broker.cluster.ClusterMembers;
+import io.ringchat.broker.cluster.ClusterNode;
+import io.ringchat.broker.cluster.ClusterWaitStrategy;
+import io.ringchat.broker.cluster.RoomService;
 import io.ringchat.broker.net.AcceptErrorLogger;
 import io.ringchat.broker.net.Connections;
 import io.ringchat.broker.net.EventLoopOutbound;
 import io.ringchat.broker.net.HttpChannelInitializer;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.ring.RingConsumer;
 import io.ringchat.broker.ring.RoomConsumer;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
@@ -66,7 +72,14 @@ public final class Broker {
   private final EventLoop[] loops;
   private final Connections connections;
   private final InboundRing ring;
-  private final RoomConsumer consumer;
+  private final RingConsumer consumer;
+
+  /** This process's cluster member, or null (a single broker, or a front-end only). */
+  private final ClusterNode node;
+
+  /** The link to the clustered room, or null for a single broker. */
+  private final ClusterLink link;
+
   private final Channel server;
 
   /** The HTTP listener, or null with --no-http. */
@@ -96,15 +109,52 @@ public final class Broker {
     this.connections =
         new Connections(
             loops, this::publish, counters, config.connectionLimits(), SystemNanoClock.INSTANCE);
-    Room room =
-        new Room(
-            ByteBufAllocator.DEFAULT,
-            new EventLoopOutbound(connections.tables(), this::wakeRoom),
-            counters,
-            config.presenceLimit(),
-            config.maxLineBytes());
-    this.consumer = new RoomConsumer(room, observer);
-    this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), consumer, counters);
+    EventLoopOutbound outbound = new EventLoopOutbound(connections.tables(), this::wakeRoom);
+    ClusterMembers cluster = config.cluster();
+    if (cluster == null) {
+      Room room =
+          new Room(
+              ByteBufAllocator.DEFAULT,
+              outbound,
+              counters,
+              config.presenceLimit(),
+              config.maxLineBytes());
+      this.node = null;
+      this.link = null;
+      RoomConsumer roomConsumer = new RoomConsumer(room, observer);
+      this.consumer = roomConsumer;
+      this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), roomConsumer, counters);
+    } else {
+      // The room runs in the cluster; this broker forwards its connections' requests to it.
+      int id = config.clusterId();
+      this.node =
+          id < 0
+              ? null
+              : ClusterNode.start(
+                  cluster,
+                  id,
+                  config.clusterDir(),
+                  new RoomService(counters, config.presenceLimit(), config.maxLineBytes()),
+                  System.out);
+      ClusterWaitStrategy wait = new ClusterWaitStrategy();
+      try {
+        this.link =
+            new ClusterLink(
+                cluster,
+                node == null ? null : node.aeronDir(),
+                id >= 0 ? cluster.host(id) : egressHost(config.bind()),
+                outbound,
+                wait,
+                CLUSTER_CONNECT_MILLIS);
+      } catch (RuntimeException e) {
+        if (node != null) {
+          node.close();
+        }
+        throw e;
+      }
+      this.consumer = link;
+      this.ring = new InboundRing(config.ringSize(), wait, link, counters);
+    }
     ring.start();
     this.metrics =
         config.httpEnabled() ? new MetricsEndpoint(new BrokerMetrics(counters).registry()) : null;
@@ -121,10 +171,19 @@ public final class Broker {
         metrics.close();
       }
       ring.halt();
+      closeCluster();
       acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
       io.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1_000);
       throw e;
     }
+  }
+
+  /** How long a broker waits at start for a cluster leader to talk to. */
+  private static final long CLUSTER_CONNECT_MILLIS = 60_000;
+
+  /** Where the cluster sends a front-end's egress: its --bind address, or loopback for any. */
+  private static String egressHost(String bind) {
+    return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
   }
 
   /**
@@ -264,6 +323,7 @@ public final class Broker {
       metrics.close();
     }
     ring.halt();
+    closeCluster();
     Future<?> a = acceptor.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);
     Future<?> b = io.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS);
     clean &= a.await(remainingMillis(deadline));
@@ -300,6 +360,15 @@ public final class Broker {
       }
     }
     return closes;
+  }
+
+  private void closeCluster() {
+    if (link != null) {
+      link.close();
+    }
+    if (node != null) {
+      node.close();
+    }
   }
 
   /** The shutdown thread may wait; it retries the non-blocking publish until the deadline. */

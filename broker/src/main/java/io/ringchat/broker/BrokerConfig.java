@@ -1,6 +1,7 @@
 package io.ringchat.broker;
 
 import io.netty.handler.ssl.SslContext;
+import io.ringchat.broker.cluster.ClusterMembers;
 import io.ringchat.broker.net.ConnectionLimits;
 import io.ringchat.broker.net.ServerTls;
 import io.ringchat.broker.ring.InboundRing;
@@ -201,7 +202,48 @@ public final class BrokerConfig {
               + " Default: ${DEFAULT-VALUE}(none).")
   private String tlsKey;
 
+  @Option(
+      names = "--cluster-members",
+      paramLabel = "HOST:PORT,...",
+      defaultValue = "",
+      description =
+          "Brokers serving one room together (Aeron Cluster), each host:base-port; member i uses"
+              + " ports base to base+4 (ingress, consensus, log, catch-up, archive). Default:"
+              + " ${DEFAULT-VALUE}(none: a room of its own).")
+  private String clusterMembers;
+
+  @Option(
+      names = "--cluster-id",
+      paramLabel = "I",
+      defaultValue = "-1",
+      description =
+          "This process is member I (0-based) of --cluster-members, and serves chat; without it,"
+              + " a process with --cluster-members serves chat as a front-end only. Default:"
+              + " ${DEFAULT-VALUE} (none).")
+  private int clusterId;
+
+  @Option(
+      names = "--cluster-dir",
+      paramLabel = "DIR",
+      defaultValue = "",
+      description =
+          "The member's log, snapshots and archive; restarting with it rejoins and catches up."
+              + " Default: ${DEFAULT-VALUE}(./ringchat-cluster-<id>).")
+  private String clusterDir;
+
+  @Option(
+      names = "--cluster-hold",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "With no cluster leader reachable, messages are held this long, then refused with ERR"
+              + " unavailable. Default: ${DEFAULT-VALUE}.")
+  private Duration clusterHold;
+
   // Parsed by validate(), from the options above.
+  private ClusterMembers cluster;
+
   private OriginPolicy origins;
   private AddressRanges metricsAllowed;
   private SslContext tls;
@@ -269,6 +311,34 @@ public final class BrokerConfig {
         tlsCert.isEmpty() == tlsKey.isEmpty(),
         "--tls-cert and --tls-key go together: give both, or neither");
     tls = tlsCert.isEmpty() ? null : ServerTls.load(Path.of(tlsCert), Path.of(tlsKey));
+    cluster = clusterMembers.isBlank() ? null : ClusterMembers.parse(clusterMembers);
+    check(
+        clusterId == -1 || (cluster != null && clusterId >= 0 && clusterId < cluster.size()),
+        cluster == null
+            ? "--cluster-id needs --cluster-members"
+            : "--cluster-id must be 0 to " + (cluster.size() - 1) + ", got " + clusterId);
+    check(
+        !clusterHold.isNegative() && !clusterHold.isZero(),
+        "--cluster-hold must be positive, got " + clusterHold.toMillis() + " ms");
+  }
+
+  /** The cluster's members, or null for a broker with a room of its own. */
+  public ClusterMembers cluster() {
+    return cluster;
+  }
+
+  /** This process's member id, or -1 for a front-end only (or no cluster). */
+  public int clusterId() {
+    return clusterId;
+  }
+
+  /** The member's directory: {@code --cluster-dir}, or {@code ./ringchat-cluster-<id>}. */
+  public Path clusterDir() {
+    return clusterDir.isBlank() ? Path.of("ringchat-cluster-" + clusterId) : Path.of(clusterDir);
+  }
+
+  public Duration clusterHold() {
+    return clusterHold;
   }
 
   private static void check(boolean ok, String message) {

@@ -29,7 +29,7 @@ public final class InboundRing implements EventSink {
     YIELDING,
     BUSY_SPIN;
 
-    WaitStrategy create() {
+    public WaitStrategy create() {
       return switch (this) {
         case PARK -> new SpinThenParkWaitStrategy(PARK_SPIN_NANOS);
         case BLOCKING -> new BlockingWaitStrategy();
@@ -55,10 +55,14 @@ public final class InboundRing implements EventSink {
    * @param size number of slots, a power of two
    */
   public InboundRing(int size, Wait wait, RoomConsumer consumer, BrokerCounters counters) {
+    this(size, wait.create(), consumer, counters);
+  }
+
+  /** A ring with any consumer and wait strategy (the cluster link's, which polls on timeouts). */
+  public InboundRing(int size, WaitStrategy wait, RingConsumer consumer, BrokerCounters counters) {
     // A FastThreadLocalThread, so that the room's buffer allocations use a per-thread pool cache.
     DefaultThreadFactory threads = new DefaultThreadFactory("ringchat-room", true);
-    this.disruptor =
-        new Disruptor<>(RingEvent::new, size, threads, ProducerType.MULTI, wait.create());
+    this.disruptor = new Disruptor<>(RingEvent::new, size, threads, ProducerType.MULTI, wait);
     disruptor.handleEventsWith(consumer);
     disruptor.setDefaultExceptionHandler(new RoomExceptionHandler(counters));
     this.ring = disruptor.getRingBuffer();

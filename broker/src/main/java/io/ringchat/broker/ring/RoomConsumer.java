@@ -1,6 +1,5 @@
 package io.ringchat.broker.ring;
 
-import com.lmax.disruptor.EventHandler;
 import io.ringchat.broker.room.Room;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Room thread (the Disruptor's consumer thread), except {@link #awaitStopped}.
  */
-public final class RoomConsumer implements EventHandler<RingEvent> {
+public final class RoomConsumer implements RingConsumer {
   private final Room room;
   private final RoomObserver observer;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -63,6 +62,7 @@ public final class RoomConsumer implements EventHandler<RingEvent> {
   }
 
   /** Any thread: waits until the room has handled the SHUTDOWN event. */
+  @Override
   public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
     return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
   }

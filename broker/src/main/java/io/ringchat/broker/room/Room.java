@@ -6,6 +6,7 @@ import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Name;
 import io.ringchat.protocol.ServerFrames;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The room: a deterministic state machine over connection ids. It takes one typed call per client
@@ -205,6 +206,24 @@ public final class Room {
     }
     broadcast.close(members, out);
     out.endOfBatch();
+  }
+
+  /** What {@link #forEachMember} hands each member to. */
+  @FunctionalInterface
+  public interface MemberVisitor {
+    void visit(long connection, String name);
+  }
+
+  /**
+   * Each member's connection and name as it was given (for a snapshot of the room: joining them
+   * again in this order, with their output discarded, rebuilds the same room).
+   */
+  public void forEachMember(MemberVisitor visitor) {
+    assert thread.check();
+    for (int i = 0; i < members.size(); i++) {
+      Member member = members.get(i);
+      visitor.visit(member.connection(), new String(member.nameBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   /** The number of members. */

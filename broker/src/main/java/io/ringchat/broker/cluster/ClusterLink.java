@@ -1,0 +1,322 @@
+package io.ringchat.broker.cluster;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.cluster.codecs.EventCode;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.ringchat.broker.ring.RingConsumer;
+import io.ringchat.broker.ring.RingEvent;
+import io.ringchat.broker.room.Outbound;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A broker's side of the cluster: takes the ring's events (its connections' requests, in order),
+ * sends them to the clustered room as one ingress message per ring batch, and writes the room's
+ * egress to its own connections through the same write path as a single broker's room.
+ *
+ * <p>Nothing sent is lost to a leader change: each message is numbered and kept until the room
+ * acknowledges it, and sent again, in order, when a new leader appears; the room applies each
+ * number once. Egress is polled at the end of each ring batch and whenever the ring has been idle
+ * for a moment ({@link ClusterWaitStrategy} times out into {@link #onTimeout}).
+ *
+ * <p>The ring's consumer thread only (the Aeron cluster client is single-threaded), except {@link
+ * #awaitStopped} and the constructor's connect.
+ */
+public final class ClusterLink implements RingConsumer, EgressListener, AutoCloseable {
+  private static final long KEEPALIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** A sent-but-unacknowledged ingress message. */
+  private static final class Sent {
+    final long seq;
+    final UnsafeBuffer bytes;
+
+    Sent(long seq, byte[] bytes) {
+      this.seq = seq;
+      this.bytes = new UnsafeBuffer(bytes);
+    }
+  }
+
+  private final Outbound out;
+  private final ClusterWaitStrategy wait;
+  private final MediaDriver ownDriver;
+  private final AeronCluster cluster;
+  private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
+  private final ArrayDeque<Sent> unacked = new ArrayDeque<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+  private int batchLength = ClusterWire.EVENTS_HEADER;
+  private int batchCount;
+  private long seq;
+
+  /** Messages from this one on (in {@link #unacked}) have not been offered to this leader yet. */
+  private int unsent;
+
+  private long lastSendNanos = System.nanoTime();
+  private boolean wroteSincePoll;
+
+  /**
+   * Connects to the cluster (waiting for a leader, up to {@code connectTimeoutMillis}).
+   *
+   * @param aeronDir the media driver to use (a cluster member's own), or null to start one
+   * @param egressHost the address the cluster sends egress to (this host, as the members see it)
+   */
+  public ClusterLink(
+      ClusterMembers members,
+      String aeronDir,
+      String egressHost,
+      Outbound out,
+      ClusterWaitStrategy wait,
+      long connectTimeoutMillis) {
+    this.out = out;
+    this.wait = wait;
+    String dir = aeronDir;
+    MediaDriver driver = null;
+    if (dir == null) {
+      driver =
+          MediaDriver.launchEmbedded(
+              new MediaDriver.Context()
+                  .threadingMode(ThreadingMode.SHARED)
+                  .sharedIdleStrategy(ClusterNode.backoff())
+                  .termBufferSparseFile(true)
+                  .dirDeleteOnShutdown(true));
+      dir = driver.aeronDirectoryName();
+    }
+    this.ownDriver = driver;
+    AeronCluster connected = null;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
+    RuntimeException last = null;
+    while (connected == null && System.nanoTime() - deadline < 0) {
+      try {
+        connected =
+            AeronCluster.connect(
+                new AeronCluster.Context()
+                    .aeronDirectoryName(dir)
+                    .ingressChannel("aeron:udp")
+                    .ingressEndpoints(members.ingressEndpoints())
+                    .egressChannel("aeron:udp?endpoint=" + egressHost + ":0")
+                    .egressListener(this)
+                    .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
+      } catch (RuntimeException e) { // no leader yet: try again
+        last = e;
+      }
+    }
+    if (connected == null) {
+      CloseHelper.close(driver);
+      throw new IllegalStateException(
+          "no cluster leader reachable at " + members.ingressEndpoints(), last);
+    }
+    this.cluster = connected;
+  }
+
+  @Override
+  public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+    try {
+      switch (event.kind()) {
+        case JOIN -> add(ClusterWire.JOIN, event.connection(), utf8(event.name().display()));
+        case SEND -> add(ClusterWire.SEND, event.connection(), event.payload());
+        case WHO -> add(ClusterWire.WHO, event.connection(), (ByteBuf) null);
+        case PING -> add(ClusterWire.PING, event.connection(), event.payload());
+        case LEAVE -> add(ClusterWire.LEAVE, event.connection(), (ByteBuf) null);
+        case REJECT -> add(ClusterWire.REJECT, event.connection(), utf8(event.error().wireName()));
+        case DISCONNECTED -> add(ClusterWire.DISCONNECTED, event.connection(), (ByteBuf) null);
+        case EVICTED -> add(ClusterWire.EVICTED, event.connection(), (ByteBuf) null);
+        case SHUTDOWN -> shutdown();
+        case WAKE -> {
+          // an I/O loop is free: the end of this batch hands it what was held back
+        }
+      }
+    } finally {
+      event.clear();
+      if (endOfBatch) {
+        endOfBatch();
+      }
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void add(byte kind, long connection, ByteBuf detail) {
+    int length = detail == null ? -1 : detail.readableBytes();
+    header(kind, connection, length);
+    if (detail != null) {
+      batch.putBytes(batchLength, detail.nioBuffer(), length);
+      batchLength += length;
+    }
+  }
+
+  private void add(byte kind, long connection, byte[] detail) {
+    header(kind, connection, detail.length);
+    batch.putBytes(batchLength, detail);
+    batchLength += detail.length;
+  }
+
+  private void header(byte kind, long connection, int length) {
+    batch.putByte(batchLength, kind);
+    batch.putLong(batchLength + 1, connection, ByteOrder.LITTLE_ENDIAN);
+    batch.putInt(batchLength + 9, length, ByteOrder.LITTLE_ENDIAN);
+    batchLength += ClusterWire.EVENT_HEADER;
+    batchCount++;
+  }
+
+  private void endOfBatch() {
+    if (batchCount > 0) {
+      seq++;
+      batch.putByte(0, ClusterWire.EVENTS);
+      batch.putLong(1, seq, ByteOrder.LITTLE_ENDIAN);
+      batch.putInt(9, batchCount, ByteOrder.LITTLE_ENDIAN);
+      byte[] bytes = new byte[batchLength];
+      batch.getBytes(0, bytes);
+      unacked.add(new Sent(seq, bytes));
+      batchLength = ClusterWire.EVENTS_HEADER;
+      batchCount = 0;
+    }
+    poll();
+  }
+
+  /** The ring was idle for a while: look for egress, and keep the session alive. */
+  @Override
+  public void onTimeout(long sequence) {
+    poll();
+  }
+
+  private void poll() {
+    if (cluster.isClosed()) {
+      return;
+    }
+    sendUnsent();
+    int work = cluster.pollEgress();
+    if (work > 0) {
+      wait.busy();
+    }
+    if (System.nanoTime() - lastSendNanos > KEEPALIVE_NANOS && cluster.sendKeepAlive()) {
+      lastSendNanos = System.nanoTime();
+    }
+    if (wroteSincePoll) {
+      wroteSincePoll = false;
+      out.endOfBatch();
+    }
+  }
+
+  /** Offers what this leader has not had yet, in order; stops at back pressure (tried again). */
+  private void sendUnsent() {
+    if (unsent >= unacked.size()) {
+      return;
+    }
+    Iterator<Sent> it = unacked.iterator();
+    for (int i = 0; i < unsent; i++) {
+      it.next();
+    }
+    while (it.hasNext()) {
+      Sent sent = it.next();
+      if (cluster.offer(sent.bytes, 0, sent.bytes.capacity()) < 0) {
+        return;
+      }
+      lastSendNanos = System.nanoTime();
+      unsent++;
+    }
+  }
+
+  @Override
+  public void onMessage(
+      long clusterSessionId,
+      long timestamp,
+      DirectBuffer buffer,
+      int offset,
+      int length,
+      Header header) {
+    if (buffer.getByte(offset) != ClusterWire.OUTPUT) {
+      return;
+    }
+    acknowledge(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
+    int bytes = buffer.getInt(offset + 9, ByteOrder.LITTLE_ENDIAN);
+    int at = offset + 13;
+    ByteBuf lines = alloc.buffer(bytes);
+    try {
+      byte[] copy = new byte[bytes];
+      buffer.getBytes(at, copy);
+      lines.writeBytes(copy);
+      at += bytes;
+      int count = buffer.getInt(at, ByteOrder.LITTLE_ENDIAN);
+      at += 4;
+      for (int i = 0; i < count; i++) {
+        long connection = buffer.getLong(at, ByteOrder.LITTLE_ENDIAN);
+        byte op = buffer.getByte(at + 8);
+        int from = buffer.getInt(at + 9, ByteOrder.LITTLE_ENDIAN);
+        int len = buffer.getInt(at + 13, ByteOrder.LITTLE_ENDIAN);
+        at += ClusterWire.OUTPUT_ENTRY;
+        switch (op) {
+          case ClusterWire.WRITE -> out.write(connection, lines, from, len);
+          case ClusterWire.WRITE_AND_CLOSE ->
+              out.writeAndClose(connection, lines.retainedSlice(from, len));
+          case ClusterWire.JOINED -> out.joined(connection);
+          default -> {
+            // a newer room's operation
+          }
+        }
+        wroteSincePoll = true;
+      }
+    } finally {
+      lines.release();
+    }
+  }
+
+  private void acknowledge(long ack) {
+    while (!unacked.isEmpty() && unacked.peekFirst().seq <= ack) {
+      unacked.pollFirst();
+      if (unsent > 0) {
+        unsent--;
+      }
+    }
+  }
+
+  @Override
+  public void onNewLeader(
+      long clusterSessionId, long leadershipTermId, int leaderMemberId, String ingressEndpoints) {
+    unsent = 0; // the new leader may not have what the old one took: send it all again, in order
+  }
+
+  @Override
+  public void onSessionEvent(
+      long correlationId,
+      long clusterSessionId,
+      long leadershipTermId,
+      int leaderMemberId,
+      EventCode code,
+      String detail) {
+    if (code == EventCode.CLOSED || code == EventCode.ERROR) {
+      System.err.println("ringchat cluster: session " + code + ": " + detail);
+    }
+  }
+
+  private void shutdown() {
+    // Closing the session tells the room: this broker's members leave, their names are free.
+    poll();
+    cluster.close();
+    stopped.countDown();
+  }
+
+  @Override
+  public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
+    return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    CloseHelper.closeAll(cluster, ownDriver);
+  }
+}

@@ -1,0 +1,169 @@
+package io.ringchat.broker.cluster;
+
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * One member of the cluster in this process: Aeron's media driver, archive and consensus module
+ * (one {@link ClusteredMediaDriver}) and the clustered room ({@link RoomService}), with the
+ * member's files under {@code --cluster-dir}. It prints {@code cluster role: leader} or {@code
+ * cluster role: follower}, with the leadership term, whenever the member's role changes.
+ *
+ * <p>Every Aeron agent backs off to a 1 ms sleep when it has nothing to do: on a small machine
+ * three members would otherwise starve each other, and an idle cluster would burn the CPU.
+ *
+ * <p>Started and closed by the thread that starts and stops the broker.
+ */
+public final class ClusterNode implements AutoCloseable {
+  /** How often the role is looked at; a role change is printed within this. */
+  private static final long ROLE_POLL_MILLIS = 50;
+
+  private final ClusteredMediaDriver driver;
+  private final ClusteredServiceContainer container;
+  private final Thread roleMonitor;
+  private final String aeronDir;
+  private volatile boolean closed;
+
+  private ClusterNode(
+      ClusteredMediaDriver driver,
+      ClusteredServiceContainer container,
+      String aeronDir,
+      PrintStream out) {
+    this.driver = driver;
+    this.container = container;
+    this.aeronDir = aeronDir;
+    ConsensusModule.Context cm = driver.consensusModule().context();
+    this.roleMonitor =
+        new Thread(
+            () -> watchRole(cm.clusterNodeRoleCounter(), cm.leadershipTermIdCounter(), out),
+            "ringchat-cluster-role");
+    roleMonitor.setDaemon(true);
+    roleMonitor.start();
+  }
+
+  static IdleStrategy backoff() {
+    return new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(10), 1_000_000);
+  }
+
+  /** Starts member {@code id} of {@code members}, its files in {@code dir}. */
+  public static ClusterNode start(
+      ClusterMembers members, int id, Path dir, RoomService service, PrintStream out) {
+    Path base = dir.toAbsolutePath();
+    String aeronDir = base.resolve("driver").toString();
+    String host = members.host(id);
+    MediaDriver.Context driver =
+        new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(backoff())
+            .termBufferSparseFile(true)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true);
+    Archive.Context archive =
+        new Archive.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveDir(base.resolve("archive").toFile())
+            .controlChannel("aeron:udp?endpoint=" + members.endpoint(id, ClusterMembers.ARCHIVE))
+            .localControlChannel("aeron:ipc?term-length=64k")
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(ClusterNode::backoff)
+            .archiveId(id);
+    AeronArchive.Context archiveClient =
+        new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .controlRequestChannel(archive.localControlChannel())
+            .controlRequestStreamId(archive.localControlStreamId())
+            .controlResponseChannel(archive.localControlChannel())
+            .aeronDirectoryName(aeronDir);
+    ConsensusModule.Context consensus =
+        new ConsensusModule.Context()
+            .clusterMemberId(id)
+            .clusterMembers(members.aeronMembers())
+            .clusterDir(base.resolve("cluster").toFile())
+            .archiveContext(archiveClient.clone())
+            .aeronDirectoryName(aeronDir)
+            .serviceCount(1)
+            .ingressChannel("aeron:udp")
+            .logChannel("aeron:udp?term-length=4m")
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .idleStrategySupplier(ClusterNode::backoff)
+            // A broker that stopped or vanished: its members leave within about 3 s.
+            .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(3))
+            // A leader that vanished: the others elect a new one within about 1.5 s.
+            .leaderHeartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(1))
+            .leaderHeartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
+            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300));
+    ClusteredServiceContainer.Context serviceContext =
+        new ClusteredServiceContainer.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveContext(archiveClient.clone())
+            .clusterDir(base.resolve("cluster").toFile())
+            .clusteredService(service)
+            .serviceId(0)
+            .idleStrategySupplier(ClusterNode::backoff);
+    ClusteredMediaDriver launched = ClusteredMediaDriver.launch(driver, archive, consensus);
+    ClusteredServiceContainer container;
+    try {
+      container = ClusteredServiceContainer.launch(serviceContext);
+    } catch (RuntimeException e) {
+      launched.close();
+      throw e;
+    }
+    return new ClusterNode(launched, container, aeronDir, out);
+  }
+
+  /** The media driver's directory: the broker's own cluster client shares this driver. */
+  public String aeronDir() {
+    return aeronDir;
+  }
+
+  private void watchRole(AtomicCounter role, AtomicCounter term, PrintStream out) {
+    Cluster.Role shown = null;
+    long shownTerm = Long.MIN_VALUE;
+    while (!closed) {
+      Cluster.Role now = Cluster.Role.get(role);
+      long nowTerm = term == null ? -1 : term.get();
+      boolean settled = now != Cluster.Role.CANDIDATE;
+      if (settled && (now != shown || (now == Cluster.Role.LEADER && nowTerm != shownTerm))) {
+        out.printf(
+            Locale.ROOT,
+            "cluster role: %s (term %d)%n",
+            now.name().toLowerCase(Locale.ROOT),
+            nowTerm);
+        out.flush();
+        shown = now;
+        shownTerm = nowTerm;
+      }
+      try {
+        Thread.sleep(ROLE_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    roleMonitor.interrupt();
+    CloseHelper.closeAll(container, driver);
+  }
+}
