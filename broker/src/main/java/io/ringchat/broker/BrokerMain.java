@@ -58,6 +58,14 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
       err.println("ringchat-broker: " + e.getMessage());
       err.flush();
       return 1;
+    } catch (RuntimeException e) {
+      if (config.cluster() == null) {
+        throw e;
+      }
+      // Aeron's failures (files in use, a port taken, no leader) in one line, not a stack trace.
+      err.println("ringchat-broker: cannot join the cluster: " + oneLine(e));
+      err.flush();
+      return 1;
     }
     out.printf(
         Locale.ROOT,
@@ -84,6 +92,11 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
         .addShutdownHook(new Thread(() -> stop(broker, stats, out), "ringchat-stop"));
     new CountDownLatch(1).await(); // the broker runs on its own threads until the JVM is stopped
     return 0;
+  }
+
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 
   private static ScheduledExecutorService startStats(Broker broker, PrintWriter out) {

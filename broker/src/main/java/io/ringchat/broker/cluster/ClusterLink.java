@@ -37,6 +37,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class ClusterLink implements RingConsumer, EgressListener, AutoCloseable {
   private static final long KEEPALIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final long RESYNC_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** A sent-but-unacknowledged ingress message. */
   private static final class Sent {
@@ -65,6 +66,16 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   private int unsent;
 
   private long lastSendNanos = System.nanoTime();
+
+  /** The number of the last egress message applied. */
+  private long lastEgress;
+
+  /** A resync is wanted: sent with the next poll, and again while no new egress follows. */
+  private boolean resyncWanted;
+
+  private long resyncSentNanos;
+
+  private final UnsafeBuffer resync = new UnsafeBuffer(new byte[9]);
   private boolean wroteSincePoll;
 
   /**
@@ -198,6 +209,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     if (cluster.isClosed()) {
       return;
     }
+    sendResync();
     sendUnsent();
     int work = cluster.pollEgress();
     if (work > 0) {
@@ -242,9 +254,21 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     if (buffer.getByte(offset) != ClusterWire.OUTPUT) {
       return;
     }
-    acknowledge(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
-    int bytes = buffer.getInt(offset + 9, ByteOrder.LITTLE_ENDIAN);
-    int at = offset + 13;
+    long number = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);
+    if (number <= lastEgress) {
+      return; // sent again after a resync: applied already
+    }
+    if (number != lastEgress + 1) {
+      // Some egress was lost (a leader died with it in flight): ask for it, drop this one, which
+      // comes again after what is missing.
+      requestResync();
+      return;
+    }
+    lastEgress = number;
+    resyncWanted = false;
+    acknowledge(buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN));
+    int bytes = buffer.getInt(offset + ClusterWire.OUTPUT_HEADER - 4, ByteOrder.LITTLE_ENDIAN);
+    int at = offset + ClusterWire.OUTPUT_HEADER;
     ByteBuf lines = alloc.buffer(bytes);
     try {
       byte[] copy = new byte[bytes];
@@ -288,6 +312,24 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   public void onNewLeader(
       long clusterSessionId, long leadershipTermId, int leaderMemberId, String ingressEndpoints) {
     unsent = 0; // the new leader may not have what the old one took: send it all again, in order
+    requestResync(); // and the old one may have died with egress for this broker in flight
+  }
+
+  private void requestResync() {
+    resyncWanted = true;
+    resyncSentNanos = System.nanoTime() - RESYNC_RETRY_NANOS;
+  }
+
+  /** Asks the room for the egress after {@link #lastEgress}, at most every so often. */
+  private void sendResync() {
+    if (!resyncWanted || System.nanoTime() - resyncSentNanos < RESYNC_RETRY_NANOS) {
+      return;
+    }
+    resync.putByte(0, ClusterWire.RESYNC);
+    resync.putLong(1, lastEgress, ByteOrder.LITTLE_ENDIAN);
+    if (cluster.offer(resync, 0, 9) > 0) {
+      resyncSentNanos = System.nanoTime();
+    }
   }
 
   @Override

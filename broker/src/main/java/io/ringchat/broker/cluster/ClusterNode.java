@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -119,15 +120,55 @@ public final class ClusterNode implements AutoCloseable {
             .clusteredService(service)
             .serviceId(0)
             .idleStrategySupplier(ClusterNode::backoff);
-    ClusteredMediaDriver launched = ClusteredMediaDriver.launch(driver, archive, consensus);
+    ClusteredMediaDriver launched =
+        whenStale(
+            () -> ClusteredMediaDriver.launch(driver.clone(), archive.clone(), consensus.clone()),
+            dir,
+            out);
     ClusteredServiceContainer container;
     try {
-      container = ClusteredServiceContainer.launch(serviceContext);
+      container =
+          whenStale(() -> ClusteredServiceContainer.launch(serviceContext.clone()), dir, out);
     } catch (RuntimeException e) {
       launched.close();
       throw e;
     }
     return new ClusterNode(launched, container, aeronDir, out);
+  }
+
+  /** How long a killed member's files count as in use (Aeron's mark-file liveness: 10 s). */
+  private static final long STALE_WAIT_MILLIS = 15_000;
+
+  /**
+   * Launches a part of the member. A member restarted right after it was killed finds its mark
+   * files still fresh, and Aeron refuses them for a few seconds (another process might be using the
+   * directory): wait that out, saying so once; a directory really in use stays fresh and fails
+   * after the wait.
+   */
+  private static <T> T whenStale(Supplier<T> launch, Path dir, PrintStream out) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALE_WAIT_MILLIS);
+    boolean said = false;
+    while (true) {
+      try {
+        return launch.get();
+      } catch (RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!message.contains("active mark file") || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        if (!said) {
+          out.println("cluster: waiting for the last run's files in " + dir + " to go stale");
+          out.flush();
+          said = true;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** The media driver's directory: the broker's own cluster client shares this driver. */

@@ -37,8 +37,27 @@ final class ClusterOutbound implements Outbound {
 
   /** A broker as the room sees it: its cluster session and the last of its seqs applied. */
   static final class Broker {
+    /** Egress kept for a broker that missed some in a leader change (about 8 MiB at most). */
+    static final int HISTORY_BYTES = 8 * 1024 * 1024;
+
     final ClientSession session;
     long lastSeq;
+
+    /** The number of the last egress message made for this broker. */
+    long egressNumber;
+
+    /** Recent egress, oldest first, for {@link ClusterWire#RESYNC}: the same on every member. */
+    final java.util.ArrayDeque<byte[]> history = new java.util.ArrayDeque<>();
+
+    long historyBytes;
+
+    void remember(byte[] message) {
+      history.addLast(message);
+      historyBytes += message.length;
+      while (historyBytes > HISTORY_BYTES && history.size() > 1) {
+        historyBytes -= history.removeFirst().length;
+      }
+    }
 
     /** Its connection ids to room-wide ids. */
     final org.agrona.collections.Long2LongHashMap ids =
@@ -169,11 +188,12 @@ final class ClusterOutbound implements Outbound {
   private int sendFrom(Pending p, int from) {
     ExpandableArrayBuffer out = message;
     out.putByte(0, ClusterWire.OUTPUT);
-    out.putLong(1, p.broker.lastSeq, ByteOrder.LITTLE_ENDIAN);
+    out.putLong(1, ++p.broker.egressNumber, ByteOrder.LITTLE_ENDIAN);
+    out.putLong(9, p.broker.lastSeq, ByteOrder.LITTLE_ENDIAN);
     // Pass 1: which entries fit, and the bytes of the buffers they use, in first-use order.
     int[] base = new int[p.buffers.size()];
     java.util.Arrays.fill(base, -1);
-    int bytesAt = 1 + 8 + 4;
+    int bytesAt = ClusterWire.OUTPUT_HEADER;
     int bytes = 0;
     int to = from;
     int entryBytes = 4;
@@ -196,7 +216,7 @@ final class ClusterOutbound implements Outbound {
       entryBytes += grow;
       to++;
     }
-    out.putInt(1 + 8, bytes, ByteOrder.LITTLE_ENDIAN);
+    out.putInt(ClusterWire.OUTPUT_HEADER - 4, bytes, ByteOrder.LITTLE_ENDIAN);
     int at = bytesAt + bytes;
     out.putInt(at, to - from, ByteOrder.LITTLE_ENDIAN);
     at += 4;
@@ -209,8 +229,24 @@ final class ClusterOutbound implements Outbound {
       out.putInt(at + 13, (int) e[4], ByteOrder.LITTLE_ENDIAN);
       at += ClusterWire.OUTPUT_ENTRY;
     }
+    byte[] kept = new byte[at];
+    out.getBytes(0, kept);
+    p.broker.remember(kept);
     offerer.offer(p.broker.session, out, at);
     return to == from ? to + 1 : to; // an empty message (an ack) counts as sent
+  }
+
+  /** Offers again every kept message numbered after {@code last}, oldest first. */
+  void resend(Broker broker, long last) {
+    long first = broker.egressNumber - broker.history.size() + 1;
+    long number = first;
+    for (byte[] kept : broker.history) {
+      if (number > last) {
+        message.putBytes(0, kept);
+        offerer.offer(broker.session, message, kept.length);
+      }
+      number++;
+    }
   }
 
   /** A buffer is copied from its start: slices point at absolute offsets in it. */

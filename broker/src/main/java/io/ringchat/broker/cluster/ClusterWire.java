@@ -10,8 +10,13 @@ package io.ringchat.broker.cluster;
  *   int   count
  *   count x { byte kind, long connection, int length (-1: none), length bytes }
  *
+ * resync, broker to room, after a leader change: send again what I may have missed
+ *   byte  RESYNC
+ *   long  last         the last egress number this broker received
+ *
  * egress, room to broker: what the broker writes to its own connections
  *   byte  OUTPUT
+ *   long  number       1, 2, 3... per broker: the broker applies each once, in order
  *   long  ack          the last ingress seq of this broker the room has applied
  *   int   bytes        the lines below point into these
  *   bytes x byte
@@ -27,6 +32,10 @@ final class ClusterWire {
 
   static final byte EVENTS = 1;
   static final byte OUTPUT = 2;
+  static final byte RESYNC = 3;
+
+  /** Where an egress message's byte count starts. */
+  static final int OUTPUT_HEADER = 1 + 8 + 8 + 4;
 
   // Event kinds (ingress).
   static final byte JOIN = 1;

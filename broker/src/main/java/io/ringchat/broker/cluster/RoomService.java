@@ -110,7 +110,14 @@ public final class RoomService implements ClusteredService {
       int length,
       Header header) {
     ClusterOutbound.Broker broker = brokers.get(session.id());
-    if (broker == null || buffer.getByte(offset) != ClusterWire.EVENTS) {
+    if (broker == null) {
+      return;
+    }
+    if (buffer.getByte(offset) == ClusterWire.RESYNC) {
+      out.resend(broker, buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
+      return;
+    }
+    if (buffer.getByte(offset) != ClusterWire.EVENTS) {
       return;
     }
     long seq = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);

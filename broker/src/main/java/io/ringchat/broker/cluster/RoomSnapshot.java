@@ -40,7 +40,8 @@ final class RoomSnapshot {
               buf.putByte(0, BROKER);
               buf.putLong(1, sessionId, ByteOrder.LITTLE_ENDIAN);
               buf.putLong(9, broker.lastSeq, ByteOrder.LITTLE_ENDIAN);
-              offer(publication, buf, 17, idle);
+              buf.putLong(17, broker.egressNumber, ByteOrder.LITTLE_ENDIAN);
+              offer(publication, buf, 25, idle);
               broker.ids.forEach(
                   (local, id) -> {
                     buf.putByte(0, ID);
@@ -90,6 +91,7 @@ final class RoomSnapshot {
                       ClientSession session = service.cluster().getClientSession(sessionId);
                       ClusterOutbound.Broker broker = new ClusterOutbound.Broker(session);
                       broker.lastSeq = buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN);
+                      broker.egressNumber = buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN);
                       service.brokers().put(sessionId, broker);
                     }
                     case ID -> {

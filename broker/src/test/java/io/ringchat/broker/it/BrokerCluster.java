@@ -1,0 +1,196 @@
+package io.ringchat.broker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/**
+ * Three (or more) broker jars forming one clustered room on 127.0.0.1, each a process of its own
+ * with its own chat port and cluster directory, started, killed (SIGKILL) and restarted as the
+ * acceptance tests would. Closing kills what is left.
+ */
+final class BrokerCluster implements AutoCloseable {
+  private static final Path JAR = Path.of("target", "ringchat-broker.jar");
+  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+) ");
+
+  private final Path dir;
+  private final String members;
+  private final Process[] processes;
+  private final int[] ports;
+
+  private BrokerCluster(Path dir, String members, int size) {
+    this.dir = dir;
+    this.members = members;
+    this.processes = new Process[size];
+    this.ports = new int[size];
+  }
+
+  /** Starts {@code size} members and waits until each serves chat (a leader exists). */
+  static BrokerCluster start(Path dir, int size) throws Exception {
+    assertThat(JAR).as("run 'mvn package' first: the shaded jar").exists();
+    List<String> bases = new ArrayList<>();
+    for (int base : freeBases(size)) {
+      bases.add("127.0.0.1:" + base);
+    }
+    BrokerCluster cluster = new BrokerCluster(dir, String.join(",", bases), size);
+    for (int i = 0; i < size; i++) {
+      cluster.launch(i, 0);
+    }
+    for (int i = 0; i < size; i++) {
+      cluster.ports[i] = cluster.awaitChatPort(i);
+    }
+    return cluster;
+  }
+
+  /** Bases 100 apart whose five UDP ports are free now. */
+  private static int[] freeBases(int size) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int first = 20_000 + 100 * ThreadLocalRandom.current().nextInt(0, 300);
+      int[] bases = new int[size];
+      boolean free = true;
+      for (int i = 0; i < size && free; i++) {
+        bases[i] = first + 100 * i;
+        for (int p = 0; p < 5 && free; p++) {
+          free = udpFree(bases[i] + p);
+        }
+      }
+      if (free) {
+        return bases;
+      }
+    }
+    throw new IOException("no free UDP port range for a cluster");
+  }
+
+  private static boolean udpFree(int port) {
+    try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+      return s.isBound();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void launch(int i, int chatPort) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(
+        List.of(
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "" + chatPort,
+            "--http-port",
+            "0",
+            "--cluster-id",
+            "" + i,
+            "--cluster-members",
+            members,
+            "--cluster-dir",
+            dir.resolve("node-" + i).toString()));
+    processes[i] =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
+            .start();
+  }
+
+  Path log(int i) {
+    return dir.resolve("broker-" + i + ".out");
+  }
+
+  String output(int i) throws IOException {
+    return Files.exists(log(i)) ? Files.readString(log(i), StandardCharsets.UTF_8) : "";
+  }
+
+  /** Waits for member {@code i}'s listening line (it prints it once it is in the cluster). */
+  private int awaitChatPort(int i) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> LISTENING.matcher(output(i)).find());
+    try {
+      Matcher m = LISTENING.matcher(output(i));
+      assertThat(m.find()).isTrue();
+      return Integer.parseInt(m.group(1));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  InetSocketAddress address(int i) {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[i]);
+  }
+
+  int size() {
+    return processes.length;
+  }
+
+  /** The member whose latest role line says leader, among the live ones; -1 if none yet. */
+  int leader() throws IOException {
+    for (int i = 0; i < processes.length; i++) {
+      if (processes[i] != null && processes[i].isAlive()) {
+        String out = output(i);
+        int lastLeader = out.lastIndexOf("cluster role: leader");
+        int lastFollower = out.lastIndexOf("cluster role: follower");
+        if (lastLeader >= 0 && lastLeader > lastFollower) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** SIGKILL: no goodbye to anyone. */
+  void kill(int i) throws InterruptedException {
+    processes[i].destroyForcibly();
+    processes[i].waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts member {@code i} again on its chat port, with its directory; waits until it serves. */
+  void restart(int i) throws IOException {
+    long before = starts(i);
+    launch(i, ports[i]);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> starts(i) > before);
+  }
+
+  private long starts(int i) throws IOException {
+    return output(i).lines().filter(l -> l.contains("ringchat broker listening on")).count();
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      if (p != null) {
+        p.destroyForcibly();
+      }
+    }
+    for (Process p : processes) {
+      if (p != null) {
+        try {
+          p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+}

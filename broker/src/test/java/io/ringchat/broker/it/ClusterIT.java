@@ -1,0 +1,199 @@
+package io.ringchat.broker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three broker processes serving one room on Aeron Cluster, on 127.0.0.1, killed with SIGKILL as a
+ * machine would fail: one order, names unique across brokers, a dead broker's members gone within 5
+ * s, nothing lost, duplicated or reordered when the leader dies, a restarted member catching up.
+ */
+class ClusterIT {
+  @TempDir Path dir;
+
+  @Test
+  void shouldServeOneRoomInOneOrderAcrossThreeBrokers() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3);
+        LineClient alice = LineClient.joined(cluster.address(0), "alice");
+        LineClient bob = LineClient.joined(cluster.address(1), "bob")) {
+      assertThat(alice.readLine()).isEqualTo("JOINED bob");
+      try (LineClient taken = new LineClient(cluster.address(2))) {
+        taken.send("JOIN Alice");
+        assertThat(taken.readLine()).startsWith("ERR name_taken ");
+        taken.send("JOIN carol");
+        assertThat(taken.readLine()).isEqualTo("WELCOME carol 3");
+        assertThat(alice.readLine()).isEqualTo("JOINED carol");
+        assertThat(bob.readLine()).isEqualTo("JOINED carol");
+
+        for (int i = 0; i < 50; i++) {
+          alice.send("SEND a" + i);
+          bob.send("SEND b" + i);
+        }
+        List<String> atCarol = taken.readLines(100);
+        List<String> atAlice = alice.readLines(50);
+        List<String> atBob = bob.readLines(50);
+        // One order: each member sees the others' messages in the order carol sees them.
+        assertThat(atAlice).containsExactlyElementsOf(only(atCarol, "MSG bob "));
+        assertThat(atBob).containsExactlyElementsOf(only(atCarol, "MSG alice "));
+        assertThat(only(atCarol, "MSG alice ")).hasSize(50);
+
+        taken.send("WHO");
+        assertThat(taken.readLines(4))
+            .containsExactlyInAnyOrder("MEMBER alice", "MEMBER bob", "MEMBER carol", "MEMBERS 3");
+      }
+      assertThat(alice.readLine()).isEqualTo("LEFT carol");
+    }
+  }
+
+  private static List<String> only(List<String> lines, String prefix) {
+    return lines.stream().filter(l -> l.startsWith(prefix)).toList();
+  }
+
+  @Test
+  void shouldGiveExactlyOneWelcomeToFiftySimultaneousJoinsAcrossBrokers() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
+      List<LineClient> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < 50; i++) {
+          clients.add(new LineClient(cluster.address(i % 3)));
+        }
+        for (LineClient c : clients) {
+          c.send("JOIN bob");
+        }
+        int welcomes = 0;
+        for (LineClient c : clients) {
+          String reply = c.readLine();
+          if (reply.startsWith("WELCOME bob ")) {
+            welcomes++;
+          } else {
+            assertThat(reply).startsWith("ERR name_taken ");
+          }
+        }
+        assertThat(welcomes).isEqualTo(1);
+      } finally {
+        for (LineClient c : clients) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldTakeAKilledBrokersMembersOutWithinFiveSecondsAndCatchItUpOnRestart() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
+      int victim = (cluster.leader() + 1) % 3; // a follower
+      int other = (victim + 1) % 3;
+      try (LineClient watcher = LineClient.joined(cluster.address(other), "watcher")) {
+        LineClient doomed = LineClient.joined(cluster.address(victim), "doomed");
+        assertThat(watcher.readLine()).isEqualTo("JOINED doomed");
+
+        long killed = System.nanoTime();
+        cluster.kill(victim);
+        assertThat(watcher.readLine()).isEqualTo("LEFT doomed");
+        assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(5));
+        doomed.close();
+
+        try (LineClient again = LineClient.joined(cluster.address(other), "doomed")) {
+          assertThat(watcher.readLine()).isEqualTo("JOINED doomed");
+          cluster.restart(victim);
+          try (LineClient late = LineClient.joined(cluster.address(victim), "late")) {
+            late.send("WHO");
+            assertThat(late.readLines(4))
+                .containsExactlyInAnyOrder(
+                    "MEMBER watcher", "MEMBER doomed", "MEMBER late", "MEMBERS 3");
+            again.send("SEND caught up");
+            assertThat(late.readLine()).isEqualTo("MSG doomed caught up");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldLoseDuplicateAndReorderNothingWhenTheLeaderIsKilledMidChat() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
+      int leader = cluster.leader();
+      int a = (leader + 1) % 3;
+      int b = (leader + 2) % 3;
+      int messages = 1_500;
+      try (LineClient senderA = LineClient.joined(cluster.address(a), "sa");
+          LineClient senderB = LineClient.joined(cluster.address(b), "sb");
+          LineClient readerA = LineClient.joined(cluster.address(a), "ra");
+          LineClient readerB = LineClient.joined(cluster.address(b), "rb")) {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+          Future<?> sendA = pool.submit(sender(senderA, messages));
+          Future<?> sendB = pool.submit(sender(senderB, messages));
+          Future<List<String>> gotA = pool.submit(reader(readerA, messages));
+          Future<List<String>> gotB = pool.submit(reader(readerB, messages));
+          Thread.sleep(1_000); // mid-chat
+          cluster.kill(leader);
+          sendA.get();
+          sendB.get();
+          for (List<String> got : List.of(gotA.get(), gotB.get())) {
+            assertInOrderOnce(got, "MSG sa ", messages);
+            assertInOrderOnce(got, "MSG sb ", messages);
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    }
+  }
+
+  private static Callable<Void> sender(LineClient client, int messages) {
+    return () -> {
+      for (int i = 0; i < messages; i++) {
+        client.send("SEND " + i);
+        Thread.sleep(2); // about 500 a second each: a conversation, not a flood
+      }
+      return null;
+    };
+  }
+
+  /** Reads until each sender's last message has arrived (joins and leaves of others aside). */
+  private static Callable<List<String>> reader(LineClient client, int messages) {
+    return () -> {
+      List<String> got = new ArrayList<>();
+      int lastSeen = 0;
+      while (lastSeen < 2) {
+        String line = client.readLine();
+        if (line == null) {
+          throw new AssertionError("connection closed after " + got.size() + " lines");
+        }
+        if (line.startsWith("MSG ")) {
+          got.add(line);
+          if (line.endsWith(" " + (messages - 1))) {
+            lastSeen++;
+          }
+        }
+      }
+      return got;
+    };
+  }
+
+  private static void assertInOrderOnce(List<String> lines, String prefix, int messages) {
+    List<Integer> numbers =
+        lines.stream()
+            .filter(l -> l.startsWith(prefix))
+            .map(l -> Integer.parseInt(l.substring(prefix.length())))
+            .toList();
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < messages; i++) {
+      expected.add(i);
+    }
+    assertThat(numbers).as(prefix + "each exactly once, in order").isEqualTo(expected);
+  }
+}
