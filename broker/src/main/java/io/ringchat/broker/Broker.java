@@ -145,7 +145,9 @@ public final class Broker {
                 id >= 0 ? cluster.host(id) : egressHost(config.bind()),
                 outbound,
                 wait,
-                CLUSTER_CONNECT_MILLIS);
+                CLUSTER_CONNECT_MILLIS,
+                config.clusterHold(),
+                counters);
       } catch (RuntimeException e) {
         if (node != null) {
           node.close();

@@ -16,6 +16,9 @@ public enum ErrorCode {
   NOT_JOINED("not_joined", "JOIN <name> first"),
   TOO_LONG("too_long", "line longer than the limit; it was discarded"),
   BAD_TEXT("bad_text", "text must be valid UTF-8 with no control characters but TAB"),
+  UNAVAILABLE(
+      "unavailable",
+      "no cluster leader could order the message in time; it reached nobody; send it again"),
   SLOW_CONSUMER("slow_consumer", "you are not reading fast enough; disconnecting"),
   SERVER_FULL("server_full", "the broker is at its connection limit; try again later"),
   SHUTTING_DOWN("shutting_down", "the broker is stopping");

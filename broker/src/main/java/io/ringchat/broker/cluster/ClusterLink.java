@@ -11,6 +11,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.ringchat.broker.ring.RingConsumer;
 import io.ringchat.broker.ring.RingEvent;
 import io.ringchat.broker.room.Outbound;
+import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.ServerFrames;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -20,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -42,7 +46,8 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   /** A sent-but-unacknowledged ingress message. */
   private static final class Sent {
     final long seq;
-    final UnsafeBuffer bytes;
+    final long madeNanos = System.nanoTime();
+    UnsafeBuffer bytes;
 
     Sent(long seq, byte[] bytes) {
       this.seq = seq;
@@ -53,7 +58,28 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   private final Outbound out;
   private final ClusterWaitStrategy wait;
   private final MediaDriver ownDriver;
-  private final AeronCluster cluster;
+  private final AeronCluster.Context context;
+  private final long holdNanos;
+  private final BrokerCounters counters;
+
+  /** The session to the cluster; replaced when the cluster closed the last one. */
+  private AeronCluster cluster;
+
+  /** A new session being made after the last one was lost, or null. */
+  private AeronCluster.AsyncConnect reconnecting;
+
+  /** This broker's connections that are members of the room (the room said JOINED). */
+  private final LongHashSet joined = new LongHashSet();
+
+  /** When egress last arrived: while none does, no leader is ordering anything. */
+  private long lastEgressNanos = System.nanoTime();
+
+  /** No leader for longer than --cluster-hold: SENDs are refused with ERR unavailable. */
+  private boolean unavailable;
+
+  /** The broker is stopping: nothing more goes to the cluster. */
+  private boolean shutDown;
+
   private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
   private final ArrayDeque<Sent> unacked = new ArrayDeque<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -90,9 +116,13 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
       String egressHost,
       Outbound out,
       ClusterWaitStrategy wait,
-      long connectTimeoutMillis) {
+      long connectTimeoutMillis,
+      java.time.Duration hold,
+      BrokerCounters counters) {
     this.out = out;
     this.wait = wait;
+    this.holdNanos = hold.toNanos();
+    this.counters = counters;
     String dir = aeronDir;
     MediaDriver driver = null;
     if (dir == null) {
@@ -106,20 +136,20 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
       dir = driver.aeronDirectoryName();
     }
     this.ownDriver = driver;
+    this.context =
+        new AeronCluster.Context()
+            .aeronDirectoryName(dir)
+            .ingressChannel("aeron:udp")
+            .ingressEndpoints(members.ingressEndpoints())
+            .egressChannel("aeron:udp?endpoint=" + egressHost + ":0")
+            .egressListener(this)
+            .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5));
     AeronCluster connected = null;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
     RuntimeException last = null;
     while (connected == null && System.nanoTime() - deadline < 0) {
       try {
-        connected =
-            AeronCluster.connect(
-                new AeronCluster.Context()
-                    .aeronDirectoryName(dir)
-                    .ingressChannel("aeron:udp")
-                    .ingressEndpoints(members.ingressEndpoints())
-                    .egressChannel("aeron:udp?endpoint=" + egressHost + ":0")
-                    .egressListener(this)
-                    .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
+        connected = AeronCluster.connect(context.clone());
       } catch (RuntimeException e) { // no leader yet: try again
         last = e;
       }
@@ -134,16 +164,32 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
 
   @Override
   public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+    if (shutDown) {
+      event.clear();
+      return;
+    }
     try {
       switch (event.kind()) {
         case JOIN -> add(ClusterWire.JOIN, event.connection(), utf8(event.name().display()));
-        case SEND -> add(ClusterWire.SEND, event.connection(), event.payload());
+        case SEND -> {
+          if (unavailable) {
+            refuse(event.connection());
+          } else {
+            add(ClusterWire.SEND, event.connection(), event.payload());
+          }
+        }
         case WHO -> add(ClusterWire.WHO, event.connection(), (ByteBuf) null);
         case PING -> add(ClusterWire.PING, event.connection(), event.payload());
         case LEAVE -> add(ClusterWire.LEAVE, event.connection(), (ByteBuf) null);
         case REJECT -> add(ClusterWire.REJECT, event.connection(), utf8(event.error().wireName()));
-        case DISCONNECTED -> add(ClusterWire.DISCONNECTED, event.connection(), (ByteBuf) null);
-        case EVICTED -> add(ClusterWire.EVICTED, event.connection(), (ByteBuf) null);
+        case DISCONNECTED -> {
+          joined.remove(event.connection());
+          add(ClusterWire.DISCONNECTED, event.connection(), (ByteBuf) null);
+        }
+        case EVICTED -> {
+          joined.remove(event.connection());
+          add(ClusterWire.EVICTED, event.connection(), (ByteBuf) null);
+        }
         case SHUTDOWN -> shutdown();
         case WAKE -> {
           // an I/O loop is free: the end of this batch hands it what was held back
@@ -206,9 +252,14 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   }
 
   private void poll() {
-    if (cluster.isClosed()) {
+    if (shutDown) {
+      return; // the broker is stopping: its session is closed on purpose
+    }
+    if (cluster == null || cluster.isClosed()) {
+      reconnect();
       return;
     }
+    holdOrRefuse();
     sendResync();
     sendUnsent();
     int work = cluster.pollEgress();
@@ -266,6 +317,8 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     }
     lastEgress = number;
     resyncWanted = false;
+    lastEgressNanos = System.nanoTime();
+    unavailable = false;
     acknowledge(buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN));
     int bytes = buffer.getInt(offset + ClusterWire.OUTPUT_HEADER - 4, ByteOrder.LITTLE_ENDIAN);
     int at = offset + ClusterWire.OUTPUT_HEADER;
@@ -287,7 +340,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
           case ClusterWire.WRITE -> out.write(connection, lines, from, len);
           case ClusterWire.WRITE_AND_CLOSE ->
               out.writeAndClose(connection, lines.retainedSlice(from, len));
-          case ClusterWire.JOINED -> out.joined(connection);
+          case ClusterWire.JOINED -> {
+            joined.add(connection);
+            out.joined(connection);
+          }
           default -> {
             // a newer room's operation
           }
@@ -305,6 +361,103 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
       if (unsent > 0) {
         unsent--;
       }
+    }
+  }
+
+  /** Answers a SEND that no leader can order: it reached nobody. */
+  private void refuse(long connection) {
+    counters.error(ErrorCode.UNAVAILABLE);
+    out.write(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE));
+    wroteSincePoll = true;
+  }
+
+  /**
+   * No leader has answered for longer than --cluster-hold while messages wait: each held SEND is
+   * refused (ERR unavailable), and the rest of what was held (joins, leaves, disconnects) waits on,
+   * to be ordered once a leader is back.
+   */
+  private void holdOrRefuse() {
+    long now = System.nanoTime();
+    if (unavailable
+        || unacked.isEmpty()
+        || now - unacked.peekFirst().madeNanos < holdNanos
+        || now - lastEgressNanos < holdNanos) {
+      return;
+    }
+    unavailable = true;
+    for (Sent sent : unacked) {
+      sent.bytes = withoutSends(sent.bytes);
+    }
+    unsent = 0;
+  }
+
+  /** {@code message} without its SEND events, each of which is refused. */
+  private UnsafeBuffer withoutSends(UnsafeBuffer message) {
+    int count = message.getInt(9, ByteOrder.LITTLE_ENDIAN);
+    ExpandableArrayBuffer kept = new ExpandableArrayBuffer(message.capacity());
+    kept.putBytes(0, message, 0, ClusterWire.EVENTS_HEADER);
+    int keptLength = ClusterWire.EVENTS_HEADER;
+    int keptCount = 0;
+    int at = ClusterWire.EVENTS_HEADER;
+    for (int i = 0; i < count; i++) {
+      byte kind = message.getByte(at);
+      int bytes = Math.max(0, message.getInt(at + 9, ByteOrder.LITTLE_ENDIAN));
+      int size = ClusterWire.EVENT_HEADER + bytes;
+      if (kind == ClusterWire.SEND) {
+        refuse(message.getLong(at + 1, ByteOrder.LITTLE_ENDIAN));
+      } else {
+        kept.putBytes(keptLength, message, at, size);
+        keptLength += size;
+        keptCount++;
+      }
+      at += size;
+    }
+    kept.putInt(9, keptCount, ByteOrder.LITTLE_ENDIAN);
+    byte[] bytes = new byte[keptLength];
+    kept.getBytes(0, bytes);
+    return new UnsafeBuffer(bytes);
+  }
+
+  /**
+   * The cluster closed this broker's session (it was cut off longer than the session timeout): the
+   * room has taken its members out. They are told and disconnected, to join again (the client moves
+   * on to the next broker); meanwhile a new session is made, without waiting.
+   */
+  private void reconnect() {
+    if (reconnecting == null) {
+      if (cluster != null) {
+        System.err.println("ringchat cluster: lost the session to the cluster; reconnecting");
+        joined.forEach(
+            connection ->
+                out.writeAndClose(
+                    connection,
+                    ServerFrames.encodeErr(
+                        alloc,
+                        ErrorCode.UNAVAILABLE,
+                        "this broker lost the cluster; connect again")));
+        joined.clear();
+        out.endOfBatch();
+        CloseHelper.quietClose(cluster);
+        cluster = null;
+        unacked.clear();
+        unsent = 0;
+        seq = 0;
+        lastEgress = 0;
+        resyncWanted = false;
+      }
+      reconnecting = AeronCluster.asyncConnect(context.clone());
+    }
+    try {
+      AeronCluster connected = reconnecting.poll();
+      if (connected != null) {
+        reconnecting = null;
+        cluster = connected;
+        lastEgressNanos = System.nanoTime();
+        unavailable = false;
+      }
+    } catch (RuntimeException e) { // timed out: try again
+      CloseHelper.quietClose(reconnecting);
+      reconnecting = null;
     }
   }
 
@@ -347,8 +500,11 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
 
   private void shutdown() {
     // Closing the session tells the room: this broker's members leave, their names are free.
-    poll();
-    cluster.close();
+    if (cluster != null && !cluster.isClosed()) {
+      poll();
+      cluster.close();
+    }
+    shutDown = true;
     stopped.countDown();
   }
 
@@ -359,6 +515,6 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
 
   @Override
   public void close() {
-    CloseHelper.closeAll(cluster, ownDriver);
+    CloseHelper.closeAll(reconnecting, cluster, ownDriver);
   }
 }

@@ -32,21 +32,25 @@ final class BrokerCluster implements AutoCloseable {
   private final Process[] processes;
   private final int[] ports;
 
-  private BrokerCluster(Path dir, String members, int size) {
+  private final List<String> extra;
+
+  private BrokerCluster(Path dir, String members, int size, List<String> extra) {
     this.dir = dir;
     this.members = members;
+    this.extra = extra;
     this.processes = new Process[size];
     this.ports = new int[size];
   }
 
   /** Starts {@code size} members and waits until each serves chat (a leader exists). */
-  static BrokerCluster start(Path dir, int size) throws Exception {
+  static BrokerCluster start(Path dir, int size, String... extraFlags) throws Exception {
     assertThat(JAR).as("run 'mvn package' first: the shaded jar").exists();
     List<String> bases = new ArrayList<>();
     for (int base : freeBases(size)) {
       bases.add("127.0.0.1:" + base);
     }
-    BrokerCluster cluster = new BrokerCluster(dir, String.join(",", bases), size);
+    BrokerCluster cluster =
+        new BrokerCluster(dir, String.join(",", bases), size, List.of(extraFlags));
     for (int i = 0; i < size; i++) {
       cluster.launch(i, 0);
     }
@@ -102,6 +106,7 @@ final class BrokerCluster implements AutoCloseable {
             members,
             "--cluster-dir",
             dir.resolve("node-" + i).toString()));
+    command.addAll(extra);
     processes[i] =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -153,6 +158,12 @@ final class BrokerCluster implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /** SIGTERM: a graceful stop. */
+  void stop(int i) throws InterruptedException {
+    processes[i].toHandle().destroy();
+    processes[i].waitFor(20, TimeUnit.SECONDS);
   }
 
   /** SIGKILL: no goodbye to anyone. */

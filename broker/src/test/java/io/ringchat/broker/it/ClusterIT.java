@@ -196,4 +196,42 @@ class ClusterIT {
     }
     assertThat(numbers).as(prefix + "each exactly once, in order").isEqualTo(expected);
   }
+
+  @Test
+  void shouldRefuseMessagesNoLeaderCanOrderAfterTheHold() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3, "--cluster-hold=2s")) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
+      int alone = (cluster.leader() + 1) % 3;
+      try (LineClient cut = LineClient.joined(cluster.address(alone), "cut")) {
+        cluster.kill((alone + 1) % 3);
+        cluster.kill((alone + 2) % 3); // no majority left: nothing can be ordered
+        long sent = System.nanoTime();
+        cut.send("SEND held, then refused");
+        assertThat(cut.readLine()).startsWith("ERR unavailable ");
+        assertThat(Duration.ofNanos(System.nanoTime() - sent))
+            .isGreaterThanOrEqualTo(Duration.ofMillis(1_500));
+        cut.send("SEND refused at once");
+        assertThat(cut.readLine()).startsWith("ERR unavailable ");
+      }
+    }
+  }
+
+  @Test
+  void shouldSayShuttingDownOnSigtermAndLetTheOthersGoOn() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
+      int leaving = cluster.leader(); // the leader itself: the others must carry on
+      int a = (leaving + 1) % 3;
+      int b = (leaving + 2) % 3;
+      try (LineClient gone = LineClient.joined(cluster.address(leaving), "gone");
+          LineClient stay = LineClient.joined(cluster.address(a), "stay");
+          LineClient other = LineClient.joined(cluster.address(b), "other")) {
+        cluster.stop(leaving);
+        assertThat(gone.readUntil("ERR ")).startsWith("ERR shutting_down ");
+        assertThat(stay.readUntil("LEFT ")).isEqualTo("LEFT gone");
+        other.send("SEND still here");
+        assertThat(stay.readUntil("MSG ")).isEqualTo("MSG other still here");
+      }
+    }
+  }
 }
