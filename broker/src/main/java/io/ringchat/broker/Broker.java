@@ -134,6 +134,7 @@ public final class Broker {
                   cluster,
                   id,
                   config.clusterDir(),
+                  config.clusterSnapshotBytes(),
                   new RoomService(counters, config.presenceLimit(), config.maxLineBytes()),
                   System.out);
       ClusterWaitStrategy wait = new ClusterWaitStrategy();

@@ -241,6 +241,16 @@ public final class BrokerConfig {
               + " unavailable. Default: ${DEFAULT-VALUE}.")
   private Duration clusterHold;
 
+  @Option(
+      names = "--cluster-snapshot-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "67108864",
+      description =
+          "The leader has every member snapshot the room each time the log grew by this much"
+              + " (a restarting member replays from the snapshot). Default: ${DEFAULT-VALUE} (64"
+              + " MiB, about 500,000 messages).")
+  private long clusterSnapshotBytes;
+
   // Parsed by validate(), from the options above.
   private ClusterMembers cluster;
 
@@ -318,6 +328,9 @@ public final class BrokerConfig {
             ? "--cluster-id needs --cluster-members"
             : "--cluster-id must be 0 to " + (cluster.size() - 1) + ", got " + clusterId);
     check(
+        clusterSnapshotBytes >= 1024,
+        "--cluster-snapshot-bytes must be at least 1024, got " + clusterSnapshotBytes);
+    check(
         !clusterHold.isNegative() && !clusterHold.isZero(),
         "--cluster-hold must be positive, got " + clusterHold.toMillis() + " ms");
   }
@@ -335,6 +348,10 @@ public final class BrokerConfig {
   /** The member's directory: {@code --cluster-dir}, or {@code ./ringchat-cluster-<id>}. */
   public Path clusterDir() {
     return clusterDir.isBlank() ? Path.of("ringchat-cluster-" + clusterId) : Path.of(clusterDir);
+  }
+
+  public long clusterSnapshotBytes() {
+    return clusterSnapshotBytes;
   }
 
   public Duration clusterHold() {

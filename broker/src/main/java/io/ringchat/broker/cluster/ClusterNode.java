@@ -3,6 +3,7 @@ package io.ringchat.broker.cluster;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
@@ -41,19 +42,20 @@ public final class ClusterNode implements AutoCloseable {
   private final String aeronDir;
   private volatile boolean closed;
 
+  private final long snapshotBytes;
+
   private ClusterNode(
       ClusteredMediaDriver driver,
       ClusteredServiceContainer container,
       String aeronDir,
+      long snapshotBytes,
       PrintStream out) {
     this.driver = driver;
     this.container = container;
     this.aeronDir = aeronDir;
+    this.snapshotBytes = snapshotBytes;
     ConsensusModule.Context cm = driver.consensusModule().context();
-    this.roleMonitor =
-        new Thread(
-            () -> watchRole(cm.clusterNodeRoleCounter(), cm.leadershipTermIdCounter(), out),
-            "ringchat-cluster-role");
+    this.roleMonitor = new Thread(() -> watch(cm, out), "ringchat-cluster-role");
     roleMonitor.setDaemon(true);
     roleMonitor.start();
   }
@@ -62,9 +64,19 @@ public final class ClusterNode implements AutoCloseable {
     return new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(10), 1_000_000);
   }
 
-  /** Starts member {@code id} of {@code members}, its files in {@code dir}. */
+  /**
+   * Starts member {@code id} of {@code members}, its files in {@code dir}.
+   *
+   * @param snapshotBytes while this member leads, a snapshot is taken each time the log has grown
+   *     by this many bytes since the last one (a restarting member then replays from it)
+   */
   public static ClusterNode start(
-      ClusterMembers members, int id, Path dir, RoomService service, PrintStream out) {
+      ClusterMembers members,
+      int id,
+      Path dir,
+      long snapshotBytes,
+      RoomService service,
+      PrintStream out) {
     Path base = dir.toAbsolutePath();
     String aeronDir = base.resolve("driver").toString();
     String host = members.host(id);
@@ -133,7 +145,7 @@ public final class ClusterNode implements AutoCloseable {
       launched.close();
       throw e;
     }
-    return new ClusterNode(launched, container, aeronDir, out);
+    return new ClusterNode(launched, container, aeronDir, snapshotBytes, out);
   }
 
   /** How long a killed member's files count as in use (Aeron's mark-file liveness: 10 s). */
@@ -176,12 +188,21 @@ public final class ClusterNode implements AutoCloseable {
     return aeronDir;
   }
 
-  private void watchRole(AtomicCounter role, AtomicCounter term, PrintStream out) {
+  /**
+   * Prints each change of role with its term, and while this member leads asks for a snapshot
+   * whenever the log has grown by {@code snapshotBytes} (the consensus module's control toggle).
+   */
+  private void watch(ConsensusModule.Context cm, PrintStream out) {
+    AtomicCounter role = cm.clusterNodeRoleCounter();
+    AtomicCounter term = cm.leadershipTermIdCounter();
+    AtomicCounter commit = cm.commitPositionCounter();
+    AtomicCounter toggle = cm.controlToggleCounter();
     Cluster.Role shown = null;
     long shownTerm = Long.MIN_VALUE;
+    long snapshotAt = commit.get();
     while (!closed) {
       Cluster.Role now = Cluster.Role.get(role);
-      long nowTerm = term == null ? -1 : term.get();
+      long nowTerm = term.get();
       boolean settled = now != Cluster.Role.CANDIDATE;
       if (settled && (now != shown || (now == Cluster.Role.LEADER && nowTerm != shownTerm))) {
         out.printf(
@@ -192,6 +213,14 @@ public final class ClusterNode implements AutoCloseable {
         out.flush();
         shown = now;
         shownTerm = nowTerm;
+      }
+      long position = commit.get();
+      if (now == Cluster.Role.LEADER && position - snapshotAt >= snapshotBytes) {
+        if (ClusterControl.ToggleState.SNAPSHOT.toggle(toggle)) {
+          snapshotAt = position;
+          out.printf(Locale.ROOT, "cluster: snapshot at log position %d%n", position);
+          out.flush();
+        }
       }
       try {
         Thread.sleep(ROLE_POLL_MILLIS);

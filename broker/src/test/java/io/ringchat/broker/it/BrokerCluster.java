@@ -33,6 +33,7 @@ final class BrokerCluster implements AutoCloseable {
   private final int[] ports;
 
   private final List<String> extra;
+  private Process frontEnd;
 
   private BrokerCluster(Path dir, String members, int size, List<String> extra) {
     this.dir = dir;
@@ -160,6 +161,24 @@ final class BrokerCluster implements AutoCloseable {
     return -1;
   }
 
+  /** Starts a front-end only (no --cluster-id): it serves chat as a client of the cluster. */
+  InetSocketAddress startFrontEnd() throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-jar", JAR.toString(), "--bind", "127.0.0.1", "--port", "0"));
+    command.addAll(List.of("--http-port", "0", "--cluster-members", members));
+    Path log = dir.resolve("front-end.out");
+    frontEnd =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8)).find());
+    Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+  }
+
   /** SIGTERM: a graceful stop. */
   void stop(int i) throws InterruptedException {
     processes[i].toHandle().destroy();
@@ -188,6 +207,9 @@ final class BrokerCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (frontEnd != null) {
+      frontEnd.destroyForcibly();
+    }
     for (Process p : processes) {
       if (p != null) {
         p.destroyForcibly();

@@ -234,4 +234,47 @@ class ClusterIT {
       }
     }
   }
+
+  @Test
+  void shouldServeChatFromAFrontEndOnly() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3);
+        LineClient member = LineClient.joined(cluster.address(0), "member");
+        LineClient front = LineClient.joined(cluster.startFrontEnd(), "front")) {
+      assertThat(member.readLine()).isEqualTo("JOINED front");
+      front.send("SEND from the front-end");
+      assertThat(member.readLine()).isEqualTo("MSG front from the front-end");
+      member.send("SEND back");
+      assertThat(front.readLine()).isEqualTo("MSG member back");
+    }
+  }
+
+  @Test
+  void shouldRestartAMemberFromASnapshot() throws Exception {
+    try (BrokerCluster cluster = BrokerCluster.start(dir, 3, "--cluster-snapshot-bytes=1024")) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
+      int leader = cluster.leader();
+      int victim = (leader + 1) % 3;
+      try (LineClient talker = LineClient.joined(cluster.address(leader), "talker");
+          LineClient listener = LineClient.joined(cluster.address(leader), "listener")) {
+        talker.readLine(); // JOINED listener
+        for (int i = 0; i < 200; i++) {
+          talker.send("SEND filling the log " + i);
+        }
+        assertThat(listener.readLines(200)).last().isEqualTo("MSG talker filling the log 199");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> cluster.output(leader).contains("cluster: snapshot at log position"));
+        cluster.kill(victim);
+        cluster.restart(victim);
+        try (LineClient late = LineClient.joined(cluster.address(victim), "late")) {
+          late.send("WHO");
+          assertThat(late.readLines(4))
+              .containsExactlyInAnyOrder(
+                  "MEMBER talker", "MEMBER listener", "MEMBER late", "MEMBERS 3");
+          talker.send("SEND welcome back");
+          assertThat(late.readLine()).isEqualTo("MSG talker welcome back");
+        }
+      }
+    }
+  }
 }
