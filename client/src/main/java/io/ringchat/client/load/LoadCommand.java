@@ -30,7 +30,9 @@ public final class LoadCommand implements Callable<Integer> {
       order = 1,
       names = {"-H", "--host"},
       defaultValue = "127.0.0.1",
-      description = "Broker host. Default: ${DEFAULT-VALUE}")
+      description =
+          "Broker host, or brokers serving one room together (a,b:7879,c): the members are"
+              + " spread over them in turn. Default: ${DEFAULT-VALUE}")
   void host(String value) {
     options.host = value;
   }

@@ -13,6 +13,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ringchat.cli.KeepAlive;
 import io.ringchat.cli.Transport;
+import io.ringchat.client.BrokerAddress;
 import io.ringchat.client.ConnectFailure;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -87,8 +88,11 @@ final class LoadRun {
     List<LoadConnection> connections = new ArrayList<>(options.clients);
     List<Channel> channels = new ArrayList<>(options.clients);
 
+    // Members spread over the brokers of --host a,b:7879,c (brokers serving one room together).
+    List<BrokerAddress> brokers = BrokerAddress.parseList(options.host, options.port, "--host");
     long connectStart = System.nanoTime();
     for (int i = 0; i < options.clients; i++) {
+      BrokerAddress broker = brokers.get(i % brokers.size());
       EventLoop loop = group.next();
       int senderIndex = i < options.senders ? i : -1;
       LoadConnection connection =
@@ -105,7 +109,7 @@ final class LoadRun {
                     @Override
                     protected void initChannel(Channel ch) {
                       if (options.target == Target.WEBSOCKET) {
-                        WebSocketLoadFraming.addTo(ch.pipeline(), options.host, options.port);
+                        WebSocketLoadFraming.addTo(ch.pipeline(), broker.host(), broker.port());
                       }
                       ch.pipeline().addLast(connection);
                     }
@@ -114,16 +118,14 @@ final class LoadRun {
       ChannelFuture connect =
           options.sourceAddresses > 1
               ? bootstrap.connect(
-                  new InetSocketAddress(options.host, options.port),
+                  new InetSocketAddress(broker.host(), broker.port()),
                   new InetSocketAddress(sourceAddress(i), 0))
-              : bootstrap.connect(options.host, options.port);
+              : bootstrap.connect(broker.host(), broker.port());
       // Wait for each connect, so that a burst of SYNs does not overflow the listen backlog.
       if (!connect.await(30, TimeUnit.SECONDS) || !connect.isSuccess()) {
         throw new IllegalStateException(
             "cannot connect to "
-                + options.host
-                + ":"
-                + options.port
+                + broker
                 + ": "
                 + whyNot(connect)
                 + (i == 0 ? "" : " (after " + i + " clients connected)"));

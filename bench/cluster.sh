@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The clustered room, measured on this machine: three members (broker jars with --cluster-id) on
+# loopback, plus a front-end only, beside a single broker in the same run.
+#
+#   ./mvnw -B package -DskipTests && bench/cluster.sh          # failover, throughput, footprint
+#   DURATION=60 KILL_EVERY=15 bench/cluster.sh soak              # soak: load through a front-end
+#                                                                # while the leader is killed again
+#                                                                # and again; exit 1 on any loss
+#
+# Sections: failover throughput footprint soak (default: the first three). Environment: KILLS
+# (failovers measured, default 10), DURATION (s, default 5; the soak's length), WARMUP (s, 3),
+# KILL_EVERY (soak: seconds between leader kills, default 15).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/broker-port.sh
+
+BROKER_JAR=broker/target/ringchat-broker.jar
+CLIENT_JAR=client/target/ringchat-client.jar
+KILLS=${KILLS:-10}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-3}
+KILL_EVERY=${KILL_EVERY:-15}
+SECTIONS=${*:-failover throughput footprint}
+for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
+  [ -f "$jar" ] || { echo "cluster: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+declare -a pid port
+front_pid=""
+single_pid=""
+cleanup() {
+  for p in "${pid[@]:-}" "$front_pid" "$single_pid"; do
+    [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+base=$((20000 + 100 * (RANDOM % 200)))
+members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
+
+# start_member I: starts (or restarts) member I; sets pid[I] and port[I] once it serves chat.
+start_member() {
+  local i=$1 before
+  before=$(grep -c 'listening on' "$work/b$i.out" 2>/dev/null || true)
+  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
+    --cluster-members "$members" --cluster-dir "$work/node-$i" >>"$work/b$i.out" 2>&1 &
+  pid[$i]=$!
+  for _ in $(seq 1 600); do
+    [ "$(grep -c 'listening on' "$work/b$i.out")" -gt "${before:-0}" ] && break
+    sleep 0.1
+  done
+  port[$i]=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/b$i.out" | tail -1)
+}
+
+# leader: the live member whose last role line says leader (or nothing).
+leader() {
+  local i
+  for i in 0 1 2; do
+    kill -0 "${pid[$i]}" 2>/dev/null || continue
+    [ "$(grep 'cluster role:' "$work/b$i.out" | tail -1 | awk '{print $3}')" = leader ] && echo "$i"
+  done | head -1
+}
+leader_lines() { cat "$work"/b*.out | grep -c 'cluster role: leader' || true; }
+rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+field() {
+  python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d.get(sys.argv[2], "-"))' "$1" "$2"
+}
+
+echo "# ringchat cluster, $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo
+for i in 0 1 2; do start_member "$i" & done
+wait
+for i in 0 1 2; do
+  port[$i]=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/b$i.out" | tail -1)
+  pid[$i]=$(pgrep -f -- "--cluster-dir $work/node-$i" | head -1)
+done
+until [ -n "$(leader)" ]; do sleep 0.1; done
+
+if [[ " $SECTIONS " == *" failover "* ]]; then
+  echo "## Failover: the leader killed (SIGKILL) $KILLS times, time until another member leads"
+  echo
+  times=()
+  for _ in $(seq 1 "$KILLS"); do
+    l=$(leader)
+    c0=$(leader_lines)
+    t0=$(date +%s%N)
+    kill -9 "${pid[$l]}"
+    until [ "$(leader_lines)" -gt "$c0" ]; do sleep 0.01; done
+    t1=$(date +%s%N)
+    times+=($(((t1 - t0) / 1000000)))
+    start_member "$l" # back with its directory, to catch up before the next kill
+    until [ -n "$(leader)" ]; do sleep 0.1; done
+  done
+  python3 - "${times[@]}" <<'PY'
+import statistics, sys
+t = sorted(int(x) for x in sys.argv[1:])
+print("| kills | p50 ms | max ms | each (ms) |")
+print("| ---: | ---: | ---: | --- |")
+print(f"| {len(t)} | {statistics.median(t):.0f} | {max(t)} | {', '.join(map(str, t))} |")
+PY
+  echo
+  echo "(The role is looked at every 50 ms, so each time is up to 50 ms late.)"
+  echo
+fi
+
+# load ARGS...: one generator run; prints its JSON report.
+load() {
+  rm -f "$work/run.json"
+  java -jar "$CLIENT_JAR" load --warmup "$WARMUP" --duration "$DURATION" \
+    --json "$work/run.json" "$@" >/dev/null 2>"$work/load.err" || true
+  cat "$work/run.json" 2>/dev/null || echo '{}'
+}
+
+if [[ " $SECTIONS " == *" throughput "* ]]; then
+  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 >"$work/single.out" 2>&1 &
+  single_pid=$!
+  single_port=$(broker_port "$work/single.out")
+  spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
+  echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
+  echo
+  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for run in 30:30:w16 300:10:w16 30:30:r50; do
+    IFS=: read -r clients senders mode <<<"$run"
+    args=(--clients "$clients" --senders "$senders" --size 64)
+    case "$mode" in w*) args+=(--window "${mode#w}") ;; r*) args+=(--rate "${mode#r}") ;; esac
+    for room in cluster single; do
+      if [ "$room" = cluster ]; then host=$spread; else host=127.0.0.1:$single_port; fi
+      d0=$(du -sb "$work"/node-* | awk '{s += $1} END {print s}')
+      r=$(load --host "$host" "${args[@]}")
+      d1=$(du -sb "$work"/node-* | awk '{s += $1} END {print s}')
+      [ "$room" = cluster ] && echo "$d0 $d1 $(field "$r" sent)" >>"$work/disk"
+      python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
+lat = r.get("latency_us", {})
+ms = lambda v: "-" if v is None else f"{v / 1000:.2f}"
+print(f"| {sys.argv[2].replace(' w ', ' window ').replace(' r ', ' msg/s ')} | {sys.argv[3]} | "
+      f"{round(r.get('sent_per_sec', 0)):,} | {round(r.get('delivered_per_sec', 0)):,} | "
+      f"{r.get('lost', '-')} | {r.get('out_of_order', '-')} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} |")
+PY
+    done
+  done
+  echo
+  kill "$single_pid" 2>/dev/null || true
+  single_pid=""
+fi
+
+if [[ " $SECTIONS " == *" footprint "* ]]; then
+  echo "## Footprint"
+  echo
+  c0=(); for i in 0 1 2; do c0+=("$(cpu_ticks "${pid[$i]}")"); done
+  sleep 10
+  cpu=""
+  for i in 0 1 2; do
+    cpu="$cpu $(python3 -c "import os; print(round(100*($(cpu_ticks "${pid[$i]}")-${c0[$i]})/os.sysconf('SC_CLK_TCK')/10, 1))")%"
+  done
+  rss=""
+  for i in 0 1 2; do rss="$rss $(($(rss_kib "${pid[$i]}") / 1024)) MiB"; done
+  echo "- RSS per member (after the runs above):$rss"
+  echo "- CPU per member, idle room, 10 s:$cpu of one core"
+  if [ -f "$work/disk" ]; then
+    python3 - "$work/disk" <<'PY'
+import sys
+grown = sent = 0
+for line in open(sys.argv[1]):
+    d0, d1, s = line.split()
+    if s != "-":
+        grown += int(d1) - int(d0); sent += int(s)
+if sent:
+    print(f"- disk, three members together: {grown / sent * 1e6 / 2**20:.0f} MiB per million messages"
+          f" ({grown / 2**20:.0f} MiB for {sent:,} messages, snapshots included)")
+PY
+  fi
+  echo
+fi
+
+if [[ " $SECTIONS " == *" soak "* ]]; then
+  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-members "$members" \
+    >"$work/front.out" 2>&1 &
+  front_pid=$!
+  front_port=$(broker_port "$work/front.out")
+  echo "## Soak: ${DURATION} s of load through a front-end, the leader killed every ${KILL_EVERY} s"
+  echo
+  java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$front_port" --clients 20 --senders 20 \
+    --rate 100 --warmup 1 --duration "$DURATION" --json "$work/soak.json" \
+    >"$work/soak.out" 2>"$work/soak.err" &
+  gen=$!
+  kills=0
+  while kill -0 "$gen" 2>/dev/null; do
+    sleep "$KILL_EVERY"
+    kill -0 "$gen" 2>/dev/null || break
+    l=$(leader)
+    [ -n "$l" ] || continue
+    kill -9 "${pid[$l]}"
+    kills=$((kills + 1))
+    start_member "$l"
+  done
+  wait "$gen" && status=0 || status=$?
+  wait
+  cat "$work/soak.out"
+  echo "leader kills: $kills; generator exit: $status"
+  exit "$status"
+fi
