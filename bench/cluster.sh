@@ -60,8 +60,12 @@ leader() {
   local i
   for i in 0 1 2; do
     kill -0 "${pid[$i]}" 2>/dev/null || continue
-    [ "$(grep 'cluster role:' "$work/b$i.out" | tail -1 | awk '{print $3}')" = leader ] && echo "$i"
-  done | head -1
+    if [ "$(grep 'cluster role:' "$work/b$i.out" | tail -1 | awk '{print $3}')" = leader ]; then
+      echo "$i"
+      return 0
+    fi
+  done
+  return 0
 }
 leader_lines() { cat "$work"/b*.out | grep -c 'cluster role: leader' || true; }
 rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
@@ -130,9 +134,9 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
     case "$mode" in w*) args+=(--window "${mode#w}") ;; r*) args+=(--rate "${mode#r}") ;; esac
     for room in cluster single; do
       if [ "$room" = cluster ]; then host=$spread; else host=127.0.0.1:$single_port; fi
-      d0=$(du -sb "$work"/node-* | awk '{s += $1} END {print s}')
+      d0=$(du -s --block-size=1 "$work"/node-* | awk '{s += $1} END {printf "%d", s}')
       r=$(load --host "$host" "${args[@]}")
-      d1=$(du -sb "$work"/node-* | awk '{s += $1} END {print s}')
+      d1=$(du -s --block-size=1 "$work"/node-* | awk '{s += $1} END {printf "%d", s}')
       [ "$room" = cluster ] && echo "$d0 $d1 $(field "$r" sent)" >>"$work/disk"
       python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" <<'PY'
 import json, sys

@@ -51,6 +51,11 @@ class BrokerConfigTest {
         "--allowed-origins=example.org|--allowed-origins takes self, * or origins such as https://chat.example.org, got 'example.org'",
         "--metrics-allow=localhost|--metrics-allow takes addresses or CIDR ranges (e.g. 127.0.0.0/8,::1/128), got 'localhost'",
         "--max-rate=-5|--max-rate must be 0 (off) or more, got -5",
+        "--cluster-id=1|--cluster-id needs --cluster-members",
+        "--cluster-members=nohost|--cluster-members takes host:base-port,... (base 1 to 65530), got 'nohost'",
+        "--cluster-members=h:1,h:101 --cluster-id=2|--cluster-id must be 0 to 1, got 2",
+        "--cluster-hold=0s|--cluster-hold must be positive, got 0 ms",
+        "--cluster-snapshot-bytes=10|--cluster-snapshot-bytes must be at least 1024, got 10",
         "--wait-strategy=spin|'spin' is not a wait strategy; use one of park, blocking, sleeping,"
             + " yielding, busy-spin",
         "--join-timeout=soon|'soon' is not a duration; use e.g. 60s, 500ms, 2m",

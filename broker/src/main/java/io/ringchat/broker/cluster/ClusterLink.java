@@ -102,7 +102,6 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   private long resyncSentNanos;
 
   private final UnsafeBuffer resync = new UnsafeBuffer(new byte[9]);
-  private boolean wroteSincePoll;
 
   /**
    * Connects to the cluster (waiting for a leader, up to {@code connectTimeoutMillis}).
@@ -139,9 +138,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     this.context =
         new AeronCluster.Context()
             .aeronDirectoryName(dir)
-            .ingressChannel("aeron:udp")
+            // Room for bursts both ways: a broadcast to many members is much egress at once.
+            .ingressChannel("aeron:udp?term-length=4m")
             .ingressEndpoints(members.ingressEndpoints())
-            .egressChannel("aeron:udp?endpoint=" + egressHost + ":0")
+            .egressChannel("aeron:udp?endpoint=" + egressHost + ":0|term-length=8m")
             .egressListener(this)
             .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5));
     AeronCluster connected = null;
@@ -269,10 +269,9 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     if (System.nanoTime() - lastSendNanos > KEEPALIVE_NANOS && cluster.sendKeepAlive()) {
       lastSendNanos = System.nanoTime();
     }
-    if (wroteSincePoll) {
-      wroteSincePoll = false;
-      out.endOfBatch();
-    }
+    // Every time, not only after new egress: an I/O loop that was busy holds output back until
+    // it wakes the ring (WAKE), and this hands that output over.
+    out.endOfBatch();
   }
 
   /** Offers what this leader has not had yet, in order; stops at back pressure (tried again). */
@@ -348,7 +347,6 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
             // a newer room's operation
           }
         }
-        wroteSincePoll = true;
       }
     } finally {
       lines.release();
@@ -368,7 +366,6 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   private void refuse(long connection) {
     counters.error(ErrorCode.UNAVAILABLE);
     out.write(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE));
-    wroteSincePoll = true;
   }
 
   /**
