@@ -68,6 +68,11 @@ leader() {
   return 0
 }
 leader_lines() { cat "$work"/b*.out | grep -c 'cluster role: leader' || true; }
+# disk_bytes: what the members keep on disk (archive: the log and snapshots; cluster: its
+# metadata), not the media driver's buffers, which live in the same directory here.
+disk_bytes() {
+  du -s --block-size=1 "$work"/node-*/archive "$work"/node-*/cluster | awk '{s += $1} END {printf "%d", s}'
+}
 rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() {
@@ -134,9 +139,9 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
     case "$mode" in w*) args+=(--window "${mode#w}") ;; r*) args+=(--rate "${mode#r}") ;; esac
     for room in cluster single; do
       if [ "$room" = cluster ]; then host=$spread; else host=127.0.0.1:$single_port; fi
-      d0=$(du -s --block-size=1 "$work"/node-* | awk '{s += $1} END {printf "%d", s}')
+      d0=$(disk_bytes)
       r=$(load --host "$host" "${args[@]}")
-      d1=$(du -s --block-size=1 "$work"/node-* | awk '{s += $1} END {printf "%d", s}')
+      d1=$(disk_bytes)
       [ "$room" = cluster ] && echo "$d0 $d1 $(field "$r" sent)" >>"$work/disk"
       python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" <<'PY'
 import json, sys
@@ -176,8 +181,9 @@ for line in open(sys.argv[1]):
     if s != "-":
         grown += int(d1) - int(d0); sent += int(s)
 if sent:
-    print(f"- disk, three members together: {grown / sent * 1e6 / 2**20:.0f} MiB per million messages"
-          f" ({grown / 2**20:.0f} MiB for {sent:,} messages, snapshots included)")
+    print(f"- disk (archive and cluster files), each member: {grown / 3 / sent * 1e6 / 2**20:.0f} MiB"
+          f" per million messages ({grown / 3 / 2**20:.0f} MiB for {sent:,} messages, snapshots"
+          f" included)")
 PY
   fi
   echo
@@ -205,7 +211,6 @@ if [[ " $SECTIONS " == *" soak "* ]]; then
     start_member "$l"
   done
   wait "$gen" && status=0 || status=$?
-  wait
   cat "$work/soak.out"
   echo "leader kills: $kills; generator exit: $status"
   exit "$status"
