@@ -3,6 +3,7 @@ package io.ringchat.broker.ring;
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -23,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>One consumer only: the room. {@link #waitFor} runs on the room thread, {@link
  * #signalAllWhenBlocking} on any publishing thread (and on the thread that halts the ring).
  */
-public final class SpinThenParkWaitStrategy implements WaitStrategy {
+public class SpinThenParkWaitStrategy implements WaitStrategy {
   /**
    * A safety net, not a timer: a parked room looks again at least this often even if no publisher
    * woke it. Ten wake-ups a second of an idle room cost nothing measurable.
@@ -58,9 +59,10 @@ public final class SpinThenParkWaitStrategy implements WaitStrategy {
   @Override
   public long waitFor(
       long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
-      throws AlertException {
+      throws AlertException, TimeoutException {
     long available = dependentSequence.get();
     if (available >= sequence) {
+      foundWork();
       return available;
     }
     long spinUntil = System.nanoTime() + spinNanos;
@@ -73,11 +75,34 @@ public final class SpinThenParkWaitStrategy implements WaitStrategy {
       PARKED.setVolatile(this, Thread.currentThread());
       VarHandle.fullFence(); // the write above is visible before the cursor is read again
       if (dependentSequence.get() < sequence && !barrier.isAlerted()) {
-        LockSupport.parkNanos(this, MAX_PARK_NANOS);
+        LockSupport.parkNanos(this, parkNanos());
       }
       PARKED.setVolatile(this, null);
+      if (dependentSequence.get() < sequence) {
+        parkedInVain();
+      }
     }
+    foundWork();
     return available;
+  }
+
+  /** How long one park lasts at most. The room's: a safety net, {@link #MAX_PARK_NANOS}. */
+  protected long parkNanos() {
+    return MAX_PARK_NANOS;
+  }
+
+  /**
+   * A park ended with the ring still empty. The room just parks again; a consumer with work of its
+   * own outside the ring throws {@link TimeoutException} here, to be called back in {@code
+   * onTimeout}.
+   */
+  protected void parkedInVain() throws TimeoutException {
+    // park again
+  }
+
+  /** The ring had events for the consumer. */
+  protected void foundWork() {
+    // nothing to adapt
   }
 
   @Override
