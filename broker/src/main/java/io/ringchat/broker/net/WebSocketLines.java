@@ -1,16 +1,19 @@
 package io.ringchat.broker.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.ringchat.protocol.ErrorCode;
@@ -30,18 +33,39 @@ import io.ringchat.protocol.ErrorCode;
 @SuppressWarnings("FutureReturnValueIgnored")
 final class WebSocketLines extends ChannelDuplexHandler {
   private final ConnectionHandler lines;
+  private final int maxFrameBytes;
 
   /** A close frame went out: nothing more is to be sent. */
   private boolean closeSent;
 
-  WebSocketLines(ConnectionHandler lines) {
+  /**
+   * A text message sent in fragments, while its continuation frames arrive; null otherwise.
+   * Gathering them here rather than in Netty's aggregator saves every WebSocket member a handler
+   * and its pipeline context (browsers do not fragment small messages; other clients may).
+   */
+  private CompositeByteBuf fragments;
+
+  WebSocketLines(ConnectionHandler lines, int maxFrameBytes) {
     this.lines = lines;
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof TextWebSocketFrame text) {
-      line(text.content());
+      if (text.isFinalFragment()) {
+        line(text.content());
+      } else {
+        releaseFragments();
+        fragments = ctx.alloc().compositeBuffer();
+        gather(ctx, text);
+      }
+    } else if (msg instanceof ContinuationWebSocketFrame more) {
+      if (fragments == null) {
+        more.release(); // a continuation of a binary message, or of nothing: ignored
+      } else {
+        gather(ctx, more);
+      }
     } else if (msg instanceof PingWebSocketFrame ping) {
       ctx.writeAndFlush(new PongWebSocketFrame(ping.content()), ctx.voidPromise());
     } else if (msg instanceof CloseWebSocketFrame close) {
@@ -54,6 +78,41 @@ final class WebSocketLines extends ChannelDuplexHandler {
     } else {
       ReferenceCountUtil.release(msg); // a pong
     }
+  }
+
+  /** Adds a fragment; at the last one the whole message is one line. */
+  private void gather(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    boolean last = frame.isFinalFragment();
+    if (fragments.readableBytes() + frame.content().readableBytes() > maxFrameBytes) {
+      frame.release();
+      releaseFragments();
+      closeWith(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "a line is at most one frame's worth");
+      return;
+    }
+    fragments.addComponent(true, frame.content());
+    if (last) {
+      CompositeByteBuf whole = fragments;
+      fragments = null;
+      line(whole);
+    }
+  }
+
+  private void releaseFragments() {
+    if (fragments != null) {
+      fragments.release();
+      fragments = null;
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseFragments();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseFragments();
+    ctx.fireChannelInactive();
   }
 
   /** One frame's content as one line: ownership passes to the connection's handler. */

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -72,8 +71,7 @@ public final class WebSocketUpgrade {
       pipeline.remove(ReadTimeoutHandler.class);
     }
     ConnectionHandler handler = new ConnectionHandler(loop, true);
-    pipeline.addLast(
-        new WebSocketFrameAggregator(maxFrameBytes), new WebSocketLines(handler), handler);
+    pipeline.addLast(new WebSocketLines(handler, maxFrameBytes), handler);
     pipeline.remove(router.handler());
   }
 }

@@ -77,6 +77,20 @@ class WebSocketIT {
   }
 
   @Test
+  void shouldTakeAMessageInFragmentsAsOneLine() throws Exception {
+    try (RunningBroker broker = RunningBroker.start();
+        LineClient tcp = LineClient.joined(broker.address(), "alice");
+        WsClient ws = WsClient.joined(broker.httpAddress(), "bob")) {
+      tcp.readLine(); // JOINED bob
+      ws.sendFragments("SEND one ", "line in ", "three frames");
+      assertThat(tcp.readLine()).isEqualTo("MSG bob one line in three frames");
+      ws.sendFragments("SEND " + "x".repeat(40_000), "y".repeat(40_000)); // past 64 KiB in all
+      assertThat(ws.readLine()).isNull();
+      assertThat(ws.closeStatus()).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void shouldCloseWith1003OnABinaryFrame() throws Exception {
     try (RunningBroker broker = RunningBroker.start();
         WsClient ws = WsClient.joined(broker.httpAddress(), "bob")) {

@@ -131,10 +131,24 @@ final class WsClient implements AutoCloseable {
     return sendFrame(0x2, payload);
   }
 
+  /** One text message in several frames: a text frame, then continuations, the last final. */
+  WsClient sendFragments(String... parts) throws IOException {
+    for (int i = 0; i < parts.length; i++) {
+      boolean last = i == parts.length - 1;
+      sendFrame(i == 0 ? 0x1 : 0x0, parts[i].getBytes(StandardCharsets.UTF_8), last);
+    }
+    return this;
+  }
+
   /** One final, masked frame. */
   WsClient sendFrame(int opcode, byte[] payload) throws IOException {
+    return sendFrame(opcode, payload, true);
+  }
+
+  /** One masked frame, final or not. */
+  WsClient sendFrame(int opcode, byte[] payload, boolean last) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write(0x80 | opcode);
+    frame.write((last ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length < 65_536) {
