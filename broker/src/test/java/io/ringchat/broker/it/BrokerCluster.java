@@ -33,25 +33,66 @@ final class BrokerCluster implements AutoCloseable {
   private final int[] ports;
 
   private final List<String> extra;
+  private final Layout layout;
   private Process frontEnd;
 
-  private BrokerCluster(Path dir, String members, int size, List<String> extra) {
+  /**
+   * Where each member lives: the host its cluster ports are on, the address its chat port binds,
+   * how its process is started (e.g. inside a network namespace), and options for its JVM.
+   */
+  interface Layout {
+    String clusterHost(int member);
+
+    String chatBind(int member);
+
+    default ProcessBuilder process(int member, List<String> command) {
+      return new ProcessBuilder(command);
+    }
+
+    default List<String> jvmOptions() {
+      return List.of();
+    }
+  }
+
+  /** Every member on 127.0.0.1, started as a plain process. */
+  private static final Layout LOOPBACK =
+      new Layout() {
+        @Override
+        public String clusterHost(int member) {
+          return "127.0.0.1";
+        }
+
+        @Override
+        public String chatBind(int member) {
+          return "127.0.0.1";
+        }
+      };
+
+  private BrokerCluster(Path dir, String members, int size, List<String> extra, Layout layout) {
     this.dir = dir;
     this.members = members;
     this.extra = extra;
+    this.layout = layout;
     this.processes = new Process[size];
     this.ports = new int[size];
   }
 
   /** Starts {@code size} members and waits until each serves chat (a leader exists). */
   static BrokerCluster start(Path dir, int size, String... extraFlags) throws Exception {
+    return start(dir, size, LOOPBACK, extraFlags);
+  }
+
+  /** As above, each member where {@code layout} puts it. */
+  static BrokerCluster start(Path dir, int size, Layout layout, String... extraFlags)
+      throws Exception {
     assertThat(JAR).as("run 'mvn package' first: the shaded jar").exists();
     List<String> bases = new ArrayList<>();
-    for (int base : freeBases(size)) {
-      bases.add("127.0.0.1:" + base);
+    int[] free = freeBases(size);
+    for (int i = 0; i < size; i++) {
+      bases.add(layout.clusterHost(i) + ":" + free[i]);
     }
     BrokerCluster cluster =
-        new BrokerCluster(dir, String.join(",", bases), size, List.of(extraFlags));
+        new BrokerCluster(dir, String.join(",", bases), size, List.of(extraFlags), layout);
     for (int i = 0; i < size; i++) {
       cluster.launch(i, 0);
     }
@@ -91,12 +132,13 @@ final class BrokerCluster implements AutoCloseable {
   private void launch(int i, int chatPort) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(layout.jvmOptions());
     command.add("-jar");
-    command.add(JAR.toString());
+    command.add(JAR.toAbsolutePath().toString());
     command.addAll(
         List.of(
             "--bind",
-            "127.0.0.1",
+            layout.chatBind(i),
             "--port",
             "" + chatPort,
             "--http-port",
@@ -109,7 +151,8 @@ final class BrokerCluster implements AutoCloseable {
             dir.resolve("node-" + i).toString()));
     command.addAll(extra);
     processes[i] =
-        new ProcessBuilder(command)
+        layout
+            .process(i, command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
             .start();
@@ -139,7 +182,7 @@ final class BrokerCluster implements AutoCloseable {
   }
 
   InetSocketAddress address(int i) {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[i]);
+    return new InetSocketAddress(layout.chatBind(i), ports[i]);
   }
 
   int size() {

@@ -72,6 +72,110 @@ public final class NetNamespace implements AutoCloseable {
     return new ProcessBuilder(full);
   }
 
+  /** A further link between this host and the namespace, with a /24 of its own. */
+  public final class Link implements AutoCloseable {
+    private final String hostEnd;
+    private final String insideEnd;
+    private final String hostIp;
+    private final String insideIp;
+
+    private Link(int id) {
+      this(id, "10." + (200 + id / 250) + "." + (id % 250) + ".2");
+    }
+
+    private Link(int id, String insideIp) {
+      this.hostEnd = "rcx" + id;
+      this.insideEnd = "rcy" + id;
+      this.insideIp = insideIp;
+      this.hostIp = insideIp.substring(0, insideIp.lastIndexOf('.') + 1) + "1";
+    }
+
+    public String hostAddress() {
+      return hostIp;
+    }
+
+    public String insideAddress() {
+      return insideIp;
+    }
+
+    /** This link alone goes down: what travels over the namespace's other links goes on. */
+    public void cut() throws IOException {
+      inside("ip", "link", "set", insideEnd, "down");
+    }
+
+    @Override
+    public void close() {
+      try {
+        run("ip", "link", "del", hostEnd);
+      } catch (IOException | RuntimeException e) {
+        // gone with the namespace
+      }
+    }
+  }
+
+  /**
+   * A switch between namespaces: a bridge on this host to which each namespace's {@link
+   * #joinBridge} link is attached, one /24 for all of them (no address on this host's side).
+   */
+  public static final class Bridge implements AutoCloseable {
+    private final String name;
+    private final String subnet;
+
+    private Bridge(int id) {
+      this.name = "rcb" + id;
+      this.subnet = "10." + (230 + id / 250) + "." + (id % 250) + ".";
+    }
+
+    /** Makes the bridge, up. */
+    public static Bridge create() throws IOException {
+      Bridge bridge = new Bridge(ThreadLocalRandom.current().nextInt(1, 6_000));
+      NetNamespace.exec("ip", "link", "add", bridge.name, "type", "bridge");
+      NetNamespace.exec("ip", "link", "set", bridge.name, "up");
+      return bridge;
+    }
+
+    /** The address of host number {@code n} (1 to 254) on the bridge's subnet. */
+    public String address(int n) {
+      return subnet + n;
+    }
+
+    @Override
+    public void close() {
+      try {
+        NetNamespace.exec("ip", "link", "del", name);
+      } catch (IOException | RuntimeException e) {
+        // never made
+      }
+    }
+  }
+
+  /**
+   * Joins this namespace to {@code bridge} by a link of its own, as host number {@code n} there;
+   * cutting the link takes the namespace off the bridge alone.
+   */
+  public Link joinBridge(Bridge bridge, int n) throws IOException {
+    Link link = new Link(ThreadLocalRandom.current().nextInt(1, 12_000), bridge.address(n));
+    run("ip", "link", "add", link.hostEnd, "type", "veth", "peer", "name", link.insideEnd);
+    run("ip", "link", "set", link.insideEnd, "netns", name);
+    run("ip", "link", "set", link.hostEnd, "master", bridge.name);
+    run("ip", "link", "set", link.hostEnd, "up");
+    inside("ip", "addr", "add", link.insideIp + "/24", "dev", link.insideEnd);
+    inside("ip", "link", "set", link.insideEnd, "up");
+    return link;
+  }
+
+  /** Adds a second link (e.g. one for a cluster's traffic, besides one for its clients). */
+  public Link addLink() throws IOException {
+    Link link = new Link(ThreadLocalRandom.current().nextInt(1, 12_000));
+    run("ip", "link", "add", link.hostEnd, "type", "veth", "peer", "name", link.insideEnd);
+    run("ip", "link", "set", link.insideEnd, "netns", name);
+    run("ip", "addr", "add", link.hostIp + "/24", "dev", link.hostEnd);
+    run("ip", "link", "set", link.hostEnd, "up");
+    inside("ip", "addr", "add", link.insideIp + "/24", "dev", link.insideEnd);
+    inside("ip", "link", "set", link.insideEnd, "up");
+    return link;
+  }
+
   /** The namespace vanishes: its end of the link goes down, nothing more gets through. */
   public void vanish() throws IOException {
     inside("ip", "link", "set", insideSide, "down");
@@ -98,6 +202,10 @@ public final class NetNamespace implements AutoCloseable {
   }
 
   private void run(String... command) throws IOException {
+    exec(command);
+  }
+
+  private static void exec(String... command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
