@@ -301,6 +301,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
       int offset,
       int length,
       Header header) {
+    if (buffer.getByte(offset) == ClusterWire.SKIP) {
+      skipTo(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
+      return;
+    }
     if (buffer.getByte(offset) != ClusterWire.OUTPUT) {
       return;
     }
@@ -360,6 +364,31 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
         unsent--;
       }
     }
+  }
+
+  /**
+   * The room no longer has the egress after {@link #lastEgress} up to {@code next}: this broker's
+   * members missed lines that cannot be sent again. Each is told and disconnected (to join again
+   * and see the room as it is now), and egress is taken from {@code next} on.
+   */
+  private void skipTo(long next) {
+    if (next <= lastEgress + 1) {
+      return; // nothing missed after all
+    }
+    System.err.println(
+        "ringchat cluster: egress " + (lastEgress + 1) + " to " + (next - 1) + " is lost");
+    closeMembers("this broker missed messages it cannot get again; connect again");
+    lastEgress = next - 1;
+  }
+
+  /** Every member of this broker is told {@code why} and disconnected. */
+  private void closeMembers(String why) {
+    joined.forEach(
+        connection ->
+            out.writeAndClose(
+                connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE, why)));
+    joined.clear();
+    out.endOfBatch();
   }
 
   /** Answers a SEND that no leader can order: it reached nobody. */
@@ -424,16 +453,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     if (reconnecting == null) {
       if (cluster != null) {
         System.err.println("ringchat cluster: lost the session to the cluster; reconnecting");
-        joined.forEach(
-            connection ->
-                out.writeAndClose(
-                    connection,
-                    ServerFrames.encodeErr(
-                        alloc,
-                        ErrorCode.UNAVAILABLE,
-                        "this broker lost the cluster; connect again")));
-        joined.clear();
-        out.endOfBatch();
+        closeMembers("this broker lost the cluster; connect again");
         CloseHelper.quietClose(cluster);
         cluster = null;
         unacked.clear();

@@ -41,6 +41,7 @@ final class ClusterOutbound implements Outbound {
     static final int HISTORY_BYTES = 8 * 1024 * 1024;
 
     final ClientSession session;
+    private final long historyLimit;
     long lastSeq;
 
     /** The number of the last egress message made for this broker. */
@@ -54,7 +55,7 @@ final class ClusterOutbound implements Outbound {
     void remember(byte[] message) {
       history.addLast(message);
       historyBytes += message.length;
-      while (historyBytes > HISTORY_BYTES && history.size() > 1) {
+      while (historyBytes > historyLimit && history.size() > 1) {
         historyBytes -= history.removeFirst().length;
       }
     }
@@ -64,7 +65,17 @@ final class ClusterOutbound implements Outbound {
         new org.agrona.collections.Long2LongHashMap(0);
 
     Broker(ClientSession session) {
+      this(session, HISTORY_BYTES);
+    }
+
+    Broker(ClientSession session, long historyLimit) {
       this.session = session;
+      this.historyLimit = historyLimit;
+    }
+
+    /** The number of the oldest egress message still kept (egressNumber + 1 when none is). */
+    long firstKept() {
+      return egressNumber - history.size() + 1;
     }
   }
 
@@ -236,9 +247,19 @@ final class ClusterOutbound implements Outbound {
     return to == from ? to + 1 : to; // an empty message (an ack) counts as sent
   }
 
-  /** Offers again every kept message numbered after {@code last}, oldest first. */
+  /**
+   * Offers again every kept message numbered after {@code last}, oldest first. When some it wants
+   * are no longer kept (a long outage, or a member restored from a snapshot, which keeps none),
+   * says so first ({@link ClusterWire#SKIP}): the broker then knows its members missed lines and
+   * disconnects them, rather than waiting for what will never come.
+   */
   void resend(Broker broker, long last) {
-    long first = broker.egressNumber - broker.history.size() + 1;
+    long first = broker.firstKept();
+    if (last + 1 < first) {
+      message.putByte(0, ClusterWire.SKIP);
+      message.putLong(1, first, ByteOrder.LITTLE_ENDIAN);
+      offerer.offer(broker.session, message, 9);
+    }
     long number = first;
     for (byte[] kept : broker.history) {
       if (number > last) {

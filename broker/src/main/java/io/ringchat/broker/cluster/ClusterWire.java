@@ -14,6 +14,10 @@ package io.ringchat.broker.cluster;
  *   byte  RESYNC
  *   long  last         the last egress number this broker received
  *
+ * skip, room to broker, answering a resync it cannot fully serve
+ *   byte  SKIP
+ *   long  next         the oldest egress number still kept: what came before it is gone
+ *
  * egress, room to broker: what the broker writes to its own connections
  *   byte  OUTPUT
  *   long  number       1, 2, 3... per broker: the broker applies each once, in order
@@ -33,6 +37,7 @@ final class ClusterWire {
   static final byte EVENTS = 1;
   static final byte OUTPUT = 2;
   static final byte RESYNC = 3;
+  static final byte SKIP = 4;
 
   /** Where an egress message's byte count starts. */
   static final int OUTPUT_HEADER = 1 + 8 + 8 + 4;
