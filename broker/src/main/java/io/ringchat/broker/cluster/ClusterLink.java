@@ -401,6 +401,11 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
    * No leader has answered for longer than --cluster-hold while messages wait: each held SEND is
    * refused (ERR unavailable), and the rest of what was held (joins, leaves, disconnects) waits on,
    * to be ordered once a leader is back.
+   *
+   * <p>One case this cannot tell apart: a leader that ordered a message and died before its
+   * acknowledgement went out, with no new leader within the hold. That message was delivered, yet
+   * its sender is told it was not. Telling it apart needs an answer from a leader, which is exactly
+   * what is missing.
    */
   private void holdOrRefuse() {
     long now = System.nanoTime();
