@@ -110,6 +110,14 @@ class BrowserIT {
     return driver;
   }
 
+  /** A new browser on the page, joined as {@code name}. */
+  private WebDriver browserJoinedAs(String name) {
+    WebDriver page = browser();
+    join(page, name);
+    joined(page);
+    return page;
+  }
+
   private static void join(WebDriver page, String name) {
     WebElement field = new WebDriverWait(page, WAIT).until(d -> d.findElement(By.id("name")));
     field.clear();
@@ -170,12 +178,8 @@ class BrowserIT {
 
   @Test
   void shouldChatBetweenTwoBrowsersAndTheCliShowingEveryTextAsText() throws Exception {
-    WebDriver alice = browser();
-    WebDriver bob = browser();
-    join(alice, "alice");
-    joined(alice);
-    join(bob, "bob");
-    joined(bob);
+    WebDriver alice = browserJoinedAs("alice");
+    WebDriver bob = browserJoinedAs("bob");
     Process carol = cliClient("carol");
     await().atMost(WAIT).until(() -> broker.counters().members() == 3);
     new WebDriverWait(alice, WAIT).until(d -> members(d).contains("carol"));
@@ -225,9 +229,7 @@ class BrowserIT {
 
   @Test
   void shouldExplainATakenNameAndTakeAnother() {
-    WebDriver alice = browser();
-    join(alice, "alice");
-    joined(alice);
+    WebDriver alice = browserJoinedAs("alice");
     WebDriver second = browser();
     join(second, "ALICE");
     WebElement error =
@@ -245,12 +247,8 @@ class BrowserIT {
 
   @Test
   void shouldReconnectAndRejoinWhenTheBrokerRestarts() throws Exception {
-    WebDriver alice = browser();
-    WebDriver bob = browser();
-    join(alice, "alice");
-    joined(alice);
-    join(bob, "bob");
-    joined(bob);
+    WebDriver alice = browserJoinedAs("alice");
+    WebDriver bob = browserJoinedAs("bob");
 
     broker.stop();
     new WebDriverWait(alice, WAIT)
