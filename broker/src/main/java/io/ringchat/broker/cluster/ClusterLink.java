@@ -327,9 +327,8 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     int at = offset + ClusterWire.OUTPUT_HEADER;
     ByteBuf lines = alloc.buffer(bytes);
     try {
-      byte[] copy = new byte[bytes];
-      buffer.getBytes(at, copy);
-      lines.writeBytes(copy);
+      buffer.getBytes(at, lines.nioBuffer(0, bytes), bytes); // one copy, straight into the buffer
+      lines.writerIndex(bytes);
       at += bytes;
       int count = buffer.getInt(at, ByteOrder.LITTLE_ENDIAN);
       at += 4;
@@ -384,9 +383,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   /** Every member of this broker is told {@code why} and disconnected. */
   private void closeMembers(String why) {
     joined.forEach(
-        connection ->
-            out.writeAndClose(
-                connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE, why)));
+        connection -> {
+          counters.error(ErrorCode.UNAVAILABLE);
+          out.writeAndClose(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE, why));
+        });
     joined.clear();
     out.endOfBatch();
   }

@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBuf;
 import io.ringchat.broker.room.Outbound;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.List;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -20,15 +20,78 @@ import org.agrona.collections.Long2ObjectHashMap;
  * offers go anywhere: Aeron makes a follower's a no-op).
  */
 final class ClusterOutbound implements Outbound {
-  /** One broker's output being gathered. */
+  /**
+   * One broker's output being gathered: the buffers its lines point into (each retained once) and
+   * one entry per line, in parallel arrays, kept by the broker and reused batch after batch, so
+   * gathering a broadcast to many members allocates nothing per member.
+   */
   private static final class Pending {
     final Broker broker;
-    final List<ByteBuf> buffers = new ArrayList<>();
-    final List<long[]> entries = new ArrayList<>(); // connection, op, buffer index, offset, length
     final IdentityHashMap<ByteBuf, Integer> indexOf = new IdentityHashMap<>();
+    ByteBuf[] buffers = new ByteBuf[8];
+    int bufferCount;
+
+    /** Where each buffer's bytes start in the message being encoded; -1: not in it yet. */
+    int[] base = new int[8];
+
+    long[] connections = new long[64];
+    byte[] ops = new byte[64];
+    int[] bufferIndex = new int[64];
+    int[] offsets = new int[64];
+    int[] lengths = new int[64];
+    int size;
+
+    /** In this batch's list of brokers with output. */
+    boolean queued;
 
     Pending(Broker broker) {
       this.broker = broker;
+    }
+
+    int buffer(ByteBuf buf, boolean owned) {
+      Integer known = indexOf.get(buf);
+      if (known != null) {
+        if (owned) {
+          buf.release();
+        }
+        return known;
+      }
+      if (bufferCount == buffers.length) {
+        buffers = Arrays.copyOf(buffers, bufferCount * 2);
+        base = Arrays.copyOf(base, bufferCount * 2);
+      }
+      buffers[bufferCount] = owned ? buf : buf.retain();
+      indexOf.put(buf, bufferCount);
+      return bufferCount++;
+    }
+
+    void add(long connection, byte op, int index, int offset, int length) {
+      if (size == connections.length) {
+        int capacity = size * 2;
+        connections = Arrays.copyOf(connections, capacity);
+        ops = Arrays.copyOf(ops, capacity);
+        bufferIndex = Arrays.copyOf(bufferIndex, capacity);
+        offsets = Arrays.copyOf(offsets, capacity);
+        lengths = Arrays.copyOf(lengths, capacity);
+      }
+      connections[size] = connection;
+      ops[size] = op;
+      bufferIndex[size] = index;
+      offsets[size] = offset;
+      lengths[size] = length;
+      size++;
+    }
+
+    /** Sent: every buffer let go, ready for the next batch. */
+    void reset() {
+      for (int i = 0; i < bufferCount; i++) {
+        buffers[i].release();
+        buffers[i] = null;
+      }
+      bufferCount = 0;
+      indexOf.clear();
+      size = 0;
+      queued = false;
     }
   }
 
@@ -60,6 +123,9 @@ final class ClusterOutbound implements Outbound {
       }
     }
 
+    /** Its output in the batch being gathered. */
+    final Pending pending = new Pending(this);
+
     /** Its connection ids to room-wide ids. */
     final org.agrona.collections.Long2LongHashMap ids =
         new org.agrona.collections.Long2LongHashMap(0);
@@ -80,7 +146,10 @@ final class ClusterOutbound implements Outbound {
   }
 
   private final Long2ObjectHashMap<Owner> owners;
-  private final IdentityHashMap<Broker, Pending> pending = new IdentityHashMap<>();
+
+  /** The brokers with output in this batch, in the order they got their first line. */
+  private final ArrayList<Pending> touched = new ArrayList<>();
+
   private final ExpandableArrayBuffer message = new ExpandableArrayBuffer(64 * 1024);
   private final Offerer offerer;
   private boolean muted;
@@ -106,7 +175,12 @@ final class ClusterOutbound implements Outbound {
   }
 
   private Pending pendingFor(Broker broker) {
-    return pending.computeIfAbsent(broker, Pending::new);
+    Pending p = broker.pending;
+    if (!p.queued) {
+      p.queued = true;
+      touched.add(p);
+    }
+    return p;
   }
 
   private void add(long id, ByteBuf buf, int offset, int length, byte op, boolean owned) {
@@ -118,21 +192,8 @@ final class ClusterOutbound implements Outbound {
       return;
     }
     Pending p = pendingFor(owner.broker());
-    int index = -1;
-    if (buf != null) {
-      Integer known = p.indexOf.get(buf);
-      if (known == null) {
-        index = p.buffers.size();
-        p.buffers.add(owned ? buf : buf.retain());
-        p.indexOf.put(buf, index);
-      } else {
-        index = known;
-        if (owned) {
-          buf.release();
-        }
-      }
-    }
-    p.entries.add(new long[] {owner.connection(), op, index, offset, length});
+    int index = buf == null ? -1 : p.buffer(buf, owned);
+    p.add(owner.connection(), op, index, offset, length);
   }
 
   @Override
@@ -168,10 +229,10 @@ final class ClusterOutbound implements Outbound {
 
   @Override
   public void endOfBatch() {
-    for (Pending p : pending.values()) {
-      send(p);
+    for (int i = 0; i < touched.size(); i++) {
+      send(touched.get(i));
     }
-    pending.clear();
+    touched.clear();
   }
 
   @Override
@@ -185,11 +246,9 @@ final class ClusterOutbound implements Outbound {
       int from = 0;
       do {
         from = sendFrom(p, from);
-      } while (from < p.entries.size());
+      } while (from < p.size);
     } finally {
-      for (ByteBuf buf : p.buffers) {
-        buf.release();
-      }
+      p.reset();
     }
   }
 
@@ -202,24 +261,23 @@ final class ClusterOutbound implements Outbound {
     out.putLong(1, ++p.broker.egressNumber, ByteOrder.LITTLE_ENDIAN);
     out.putLong(9, p.broker.lastSeq, ByteOrder.LITTLE_ENDIAN);
     // Pass 1: which entries fit, and the bytes of the buffers they use, in first-use order.
-    int[] base = new int[p.buffers.size()];
-    java.util.Arrays.fill(base, -1);
+    int[] base = p.base;
+    Arrays.fill(base, 0, p.bufferCount, -1);
     int bytesAt = ClusterWire.OUTPUT_HEADER;
     int bytes = 0;
     int to = from;
     int entryBytes = 4;
-    while (to < p.entries.size()) {
-      long[] e = p.entries.get(to);
-      int index = (int) e[2];
+    while (to < p.size) {
+      int index = p.bufferIndex[to];
       int grow = ClusterWire.OUTPUT_ENTRY;
       boolean newBuffer = index >= 0 && base[index] < 0;
-      int bufferBytes = newBuffer ? bufferLength(p.buffers.get(index)) : 0;
+      int bufferBytes = newBuffer ? bufferLength(p.buffers[index]) : 0;
       if (to > from
           && bytesAt + bytes + bufferBytes + entryBytes + grow > ClusterWire.MAX_OUTPUT_BYTES) {
         break;
       }
       if (newBuffer) {
-        ByteBuf buf = p.buffers.get(index);
+        ByteBuf buf = p.buffers[index];
         base[index] = bytes;
         out.putBytes(bytesAt + bytes, buf.nioBuffer(0, bufferBytes), bufferBytes);
         bytes += bufferBytes;
@@ -232,12 +290,11 @@ final class ClusterOutbound implements Outbound {
     out.putInt(at, to - from, ByteOrder.LITTLE_ENDIAN);
     at += 4;
     for (int i = from; i < to; i++) {
-      long[] e = p.entries.get(i);
-      int index = (int) e[2];
-      out.putLong(at, e[0], ByteOrder.LITTLE_ENDIAN);
-      out.putByte(at + 8, (byte) e[1]);
-      out.putInt(at + 9, index < 0 ? 0 : base[index] + (int) e[3], ByteOrder.LITTLE_ENDIAN);
-      out.putInt(at + 13, (int) e[4], ByteOrder.LITTLE_ENDIAN);
+      int index = p.bufferIndex[i];
+      out.putLong(at, p.connections[i], ByteOrder.LITTLE_ENDIAN);
+      out.putByte(at + 8, p.ops[i]);
+      out.putInt(at + 9, index < 0 ? 0 : base[index] + p.offsets[i], ByteOrder.LITTLE_ENDIAN);
+      out.putInt(at + 13, p.lengths[i], ByteOrder.LITTLE_ENDIAN);
       at += ClusterWire.OUTPUT_ENTRY;
     }
     byte[] kept = new byte[at];
