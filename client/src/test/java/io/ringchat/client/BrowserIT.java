@@ -16,7 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +50,6 @@ class BrowserIT {
   private static final Path CHROMIUM = Path.of(env("CHROME_BIN", "/usr/bin/chromium"));
 
   private static final Path CHROMEDRIVER = Path.of(env("CHROMEDRIVER", "/usr/bin/chromedriver"));
-  private static final Path CLIENT_JAR = Path.of("target", "ringchat-client.jar");
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
@@ -58,7 +57,7 @@ class BrowserIT {
   private int chatPort;
   private int httpPort;
   private final List<WebDriver> browsers = new ArrayList<>();
-  private final List<Process> processes = new ArrayList<>();
+  private ClientJarProcesses clients;
 
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
@@ -78,6 +77,7 @@ class BrowserIT {
     broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--http-port=0"));
     chatPort = broker.address().getPort();
     httpPort = broker.httpAddress().getPort();
+    clients = new ClientJarProcesses(dir);
   }
 
   @AfterEach
@@ -85,10 +85,7 @@ class BrowserIT {
     for (WebDriver browser : browsers) {
       browser.quit();
     }
-    for (Process p : processes) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    clients.stopAll();
     broker.stop();
   }
 
@@ -152,28 +149,12 @@ class BrowserIT {
   }
 
   private Process cliClient(String name) throws IOException {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar",
-            CLIENT_JAR.toAbsolutePath().toString(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "" + chatPort,
-            "--username",
-            name);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().keySet().removeIf(variable -> variable.startsWith("CHAT_"));
-    pb.redirectOutput(dir.resolve(name + ".out").toFile());
-    pb.redirectError(dir.resolve(name + ".err").toFile());
-    Process p = pb.start();
-    processes.add(p);
-    return p;
+    return clients.start(
+        name, Map.of(), "--host", "127.0.0.1", "--port", "" + chatPort, "--username", name);
   }
 
   private String out(String name) throws IOException {
-    return Files.readString(dir.resolve(name + ".out"), StandardCharsets.UTF_8);
+    return clients.out(name);
   }
 
   @Test

@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -23,43 +21,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The client jar as a user runs it, against a real broker on 127.0.0.1. */
 class ClientIT {
-  private static final Path JAR = Path.of("target", "ringchat-client.jar");
 
   @TempDir Path dir;
   private Broker broker;
-  private final List<Process> processes = new ArrayList<>();
+  private ClientJarProcesses clients;
 
   @BeforeEach
   void startBroker() throws InterruptedException {
     broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    clients = new ClientJarProcesses(dir);
   }
 
   @AfterEach
   void stopEverything() throws InterruptedException {
-    for (Process p : processes) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    clients.stopAll();
     broker.stop();
   }
 
   private Process client(Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(JAR.toAbsolutePath().toString());
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().remove("CHAT_HOST");
-    pb.environment().remove("CHAT_PORT");
-    pb.environment().remove("CHAT_USERNAME");
-    pb.environment().putAll(env);
-    String name = "client" + processes.size();
-    pb.redirectOutput(dir.resolve(name + ".out").toFile());
-    pb.redirectError(dir.resolve(name + ".err").toFile());
-    Process p = pb.start();
-    processes.add(p);
-    return p;
+    return clients.start("client" + clients.count(), env, args);
   }
 
   private String port() {
@@ -67,11 +47,11 @@ class ClientIT {
   }
 
   private String out(int client) throws IOException {
-    return Files.readString(dir.resolve("client" + client + ".out"), StandardCharsets.UTF_8);
+    return clients.out("client" + client);
   }
 
   private String err(int client) throws IOException {
-    return Files.readString(dir.resolve("client" + client + ".err"), StandardCharsets.UTF_8);
+    return clients.err("client" + client);
   }
 
   private static void type(Process p, String line) throws IOException {

@@ -22,6 +22,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -37,12 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * hanging), and the HTTP port serves HTTPS.
  */
 class TlsIT {
-  private static final Path JAR = Path.of("target", "ringchat-client.jar");
 
   @TempDir Path dir;
   private TestCertificates certs;
   private Broker broker;
-  private final List<Process> processes = new ArrayList<>();
+  private ClientJarProcesses clients;
 
   @BeforeEach
   void startBroker() throws Exception {
@@ -55,14 +55,12 @@ class TlsIT {
                 "--http-port=0",
                 "--tls-cert=" + certs.serverCert,
                 "--tls-key=" + certs.serverKey));
+    clients = new ClientJarProcesses(dir);
   }
 
   @AfterEach
   void stopEverything() throws InterruptedException {
-    for (Process p : processes) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    clients.stopAll();
     broker.stop();
   }
 
@@ -153,25 +151,14 @@ class TlsIT {
   }
 
   private Process clientOf(int port, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(JAR.toAbsolutePath().toString());
-    command.addAll(List.of("--host", "127.0.0.1", "--port", "" + port));
-    command.addAll(List.of("--username", "sender"));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().keySet().removeIf(name -> name.startsWith("CHAT_"));
-    String name = "client" + processes.size();
-    pb.redirectOutput(dir.resolve(name + ".out").toFile());
-    pb.redirectError(dir.resolve(name + ".err").toFile());
-    Process p = pb.start();
-    processes.add(p);
-    return p;
+    List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "" + port));
+    all.addAll(List.of("--username", "sender"));
+    all.addAll(List.of(args));
+    return clients.start("client" + clients.count(), Map.of(), all.toArray(new String[0]));
   }
 
   private String err(int client) throws IOException {
-    return Files.readString(dir.resolve("client" + client + ".err"), StandardCharsets.UTF_8);
+    return clients.err("client" + client);
   }
 
   private static BufferedReader reader(InputStream in) {
