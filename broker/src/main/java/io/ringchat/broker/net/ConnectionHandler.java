@@ -169,7 +169,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     }
   }
 
-  /** A line refused before it could be classified (a WebSocket frame with a CR or LF inside). */
+  /**
+   * A line refused before it could be classified: over --max-line, or a WebSocket frame with a CR
+   * or LF inside.
+   */
   void refusedLine(ErrorCode code) {
     if (inputDone) {
       return;
@@ -182,12 +185,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
   /** A line over --max-line, already discarded. */
   @Override
   public void tooLong() {
-    if (inputDone) {
-      return;
-    }
-    loop.counters().frameIn();
-    checkRate();
-    publish(EventKind.REJECT, ErrorCode.TOO_LONG);
+    refusedLine(ErrorCode.TOO_LONG);
   }
 
   // The requests of this connection's lines, as LineClassifier hands them over.
