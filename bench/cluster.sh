@@ -7,7 +7,8 @@
 #                                                                # while the leader is killed again
 #                                                                # and again; exit 1 on any loss
 #
-# Sections: failover throughput footprint soak (default: the first three). Environment: KILLS
+# Sections: failover handover throughput footprint soak (default: all but the soak; handover:
+# the leader stopped with SIGTERM instead of killed). Environment: KILLS
 # (failovers measured, default 10), DURATION (s, default 5; the soak's length), WARMUP (s, 3),
 # KILL_EVERY (soak: seconds between leader kills, default 15).
 set -euo pipefail
@@ -20,7 +21,7 @@ KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
 KILL_EVERY=${KILL_EVERY:-15}
-SECTIONS=${*:-failover throughput footprint}
+SECTIONS=${*:-failover handover throughput footprint}
 for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
   [ -f "$jar" ] || { echo "cluster: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
 done
@@ -89,32 +90,38 @@ for i in 0 1 2; do
 done
 until [ -n "$(leader)" ]; do sleep 0.1; done
 
-if [[ " $SECTIONS " == *" failover "* ]]; then
-  echo "## Failover: the leader killed (SIGKILL) $KILLS times, time until another member leads"
+# failover SIGNAL WHAT: stops the leader with SIGNAL $KILLS times and times until another member
+# leads (it comes back with its directory before the next round).
+failover() {
+  local signal=$1 what=$2 l c0 t0 t1
+  echo "## Failover: the leader $what $KILLS times, time until another member leads"
   echo
   times=()
   for _ in $(seq 1 "$KILLS"); do
     l=$(leader)
     c0=$(leader_lines)
     t0=$(date +%s%N)
-    kill -9 "${pid[$l]}"
+    kill "-$signal" "${pid[$l]}"
     until [ "$(leader_lines)" -gt "$c0" ]; do sleep 0.01; done
     t1=$(date +%s%N)
     times+=($(((t1 - t0) / 1000000)))
-    start_member "$l" # back with its directory, to catch up before the next kill
+    wait "${pid[$l]}" 2>/dev/null || true
+    start_member "$l" # back with its directory, to catch up before the next round
     until [ -n "$(leader)" ]; do sleep 0.1; done
   done
   python3 - "${times[@]}" <<'PY'
 import statistics, sys
 t = sorted(int(x) for x in sys.argv[1:])
-print("| kills | p50 ms | max ms | each (ms) |")
+print("| rounds | p50 ms | max ms | each (ms) |")
 print("| ---: | ---: | ---: | --- |")
 print(f"| {len(t)} | {statistics.median(t):.0f} | {max(t)} | {', '.join(map(str, t))} |")
 PY
   echo
   echo "(The role is looked at every 50 ms, so each time is up to 50 ms late.)"
   echo
-fi
+}
+[[ " $SECTIONS " == *" failover "* ]] && failover KILL "killed (SIGKILL)"
+[[ " $SECTIONS " == *" handover "* ]] && failover TERM "stopped (SIGTERM)"
 
 # load ARGS...: one generator run; prints its JSON report.
 load() {

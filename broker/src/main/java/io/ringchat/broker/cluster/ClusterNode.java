@@ -230,10 +230,34 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /**
+   * How long a stopping leader keeps its media driver after its consensus module has closed, so
+   * that the end of its log reaches the followers (they then elect a new leader at once instead of
+   * waiting out the leader heartbeat timeout).
+   */
+  private static final long HANDOVER_MILLIS = 200;
+
+  /**
+   * Stops the member. The consensus module closes first: its log publication then ends with an
+   * end-of-stream, which the followers take as "the leader left" and elect a new leader at once
+   * (Aeron's graceful leader close, in place of a leadership transfer it does not have). A leader
+   * keeps its driver a moment longer so that the end-of-stream is sent.
+   */
   @Override
   public void close() {
     closed = true;
     roleMonitor.interrupt();
+    ConsensusModule consensusModule = driver.consensusModule();
+    boolean leading =
+        Cluster.Role.get(consensusModule.context().clusterNodeRoleCounter()) == Cluster.Role.LEADER;
+    CloseHelper.close(consensusModule);
+    if (leading) {
+      try {
+        Thread.sleep(HANDOVER_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     CloseHelper.closeAll(container, driver);
   }
 }

@@ -2,7 +2,10 @@ package io.ringchat.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aeron.cluster.ClusterTool;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -156,6 +159,18 @@ final class BrokerCluster implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()))
             .start();
+  }
+
+  /**
+   * The events and errors member {@code i}'s consensus module has recorded in its mark file (for
+   * one, why each election began), as Aeron's cluster tool prints them.
+   */
+  String consensusEvents(int i) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+      ClusterTool.errors(out, dir.resolve("node-" + i).resolve("cluster").toFile());
+    }
+    return text.toString(StandardCharsets.UTF_8);
   }
 
   Path log(int i) {

@@ -232,6 +232,10 @@ class ClusterIT {
         other.send("SEND still here");
         assertThat(stay.readUntil("MSG ")).isEqualTo("MSG other still here");
       }
+      // Handed over, not timed out: the followers' election began at the end of the stopped
+      // leader's log, not at the leader heartbeat timeout (Aeron records why each one began).
+      String why = cluster.consensusEvents(a) + cluster.consensusEvents(b);
+      assertThat(why).contains("eos=true").doesNotContain("leader heartbeat timeout");
     }
   }
 
