@@ -7,10 +7,12 @@
 #                                                                # while the leader is killed again
 #                                                                # and again; exit 1 on any loss
 #
-# Sections: failover handover throughput footprint soak (default: all but the soak; handover:
-# the leader stopped with SIGTERM instead of killed). Environment: KILLS
-# (failovers measured, default 10), DURATION (s, default 5; the soak's length), WARMUP (s, 3),
-# KILL_EVERY (soak: seconds between leader kills, default 15).
+# Sections: failover handover throughput retention footprint soak (default: all but the soak;
+# handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
+# holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
+# measured, default 10), DURATION (s, default 5; the soak's length), WARMUP (s, 3), KILL_EVERY
+# (soak: seconds between leader kills, default 15), RETAIN (retention's length, s, default 60),
+# SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes, default the broker's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/broker-port.sh
@@ -21,7 +23,8 @@ KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
 KILL_EVERY=${KILL_EVERY:-15}
-SECTIONS=${*:-failover handover throughput footprint}
+RETAIN=${RETAIN:-60}
+SECTIONS=${*:-failover handover throughput retention footprint}
 for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
   [ -f "$jar" ] || { echo "cluster: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
 done
@@ -47,7 +50,8 @@ start_member() {
   local i=$1 before
   before=$(grep -c 'listening on' "$work/b$i.out" 2>/dev/null || true)
   java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
-    --cluster-members "$members" --cluster-dir "$work/node-$i" >>"$work/b$i.out" 2>&1 &
+    --cluster-members "$members" --cluster-dir "$work/node-$i" \
+    ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!
   for _ in $(seq 1 600); do
     [ "$(grep -c 'listening on' "$work/b$i.out")" -gt "${before:-0}" ] && break
@@ -71,6 +75,7 @@ leader() {
 leader_lines() { cat "$work"/b*.out | grep -c 'cluster role: leader' || true; }
 # disk_bytes: what the members keep on disk (archive: the log and snapshots; cluster: its
 # metadata), not the media driver's buffers, which live in the same directory here.
+member_disk() { du -s --block-size=1 "$work/node-$1/archive" "$work/node-$1/cluster" | awk '{s += $1} END {printf "%d\n", s}'; }
 disk_bytes() {
   du -s --block-size=1 "$work"/node-*/archive "$work"/node-*/cluster | awk '{s += $1} END {printf "%d", s}'
 }
@@ -164,6 +169,39 @@ PY
   echo
   kill "$single_pid" 2>/dev/null || true
   single_pid=""
+fi
+
+if [[ " $SECTIONS " == *" retention "* ]]; then
+  spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
+  bytes=${SNAPSHOT_BYTES:-67108864}
+  echo "## Retention: 30 members all sending 1,000-byte messages for ${RETAIN}s, snapshots every $((bytes / 1048576)) MiB of log"
+  echo
+  : >"$work/disk-max"
+  (
+    while :; do
+      for i in 0 1 2; do member_disk "$i"; done | sort -n | tail -1 >>"$work/disk-max"
+      sleep 1
+    done
+  ) &
+  sampler=$!
+  r=$(WARMUP=1 DURATION=$RETAIN load --host "$spread" --clients 30 --senders 30 --size 1000 --window 16)
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  written=$(cat "$work"/b*.out | sed -n 's/^cluster: snapshot at log position \([0-9]*\)/\1/p' | sort -n | tail -1)
+  purges=$(grep -c '^cluster: purged below' "$work/b0.out" || true)
+  python3 - "$r" "${written:-0}" "$(sort -n "$work/disk-max" | tail -1)" "$bytes" "$purges" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
+written, disk, snap, purges = (int(x) for x in sys.argv[2:6])
+mib = lambda b: f"{b / 2**20:,.0f} MiB"
+print("| log written (last snapshot's position) | most disk any member held | bound (2.25 x snapshot interval) | purges (member 0) | messages | lost |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+print(f"| {mib(written)} | {mib(disk)} | {mib(snap * 9 // 4)} | {purges} | {r.get('sent', '-'):,} | {r.get('lost', '-')} |")
+PY
+  echo
+  echo "(Disk: the member's archive and cluster directories, sampled every second; the bound is"
+  echo "for the log alone, the snapshots kept and the recording log come on top.)"
+  echo
 fi
 
 if [[ " $SECTIONS " == *" footprint "* ]]; then

@@ -18,6 +18,7 @@ import io.ringchat.broker.cluster.ClusterLink;
 import io.ringchat.broker.cluster.ClusterMembers;
 import io.ringchat.broker.cluster.ClusterNode;
 import io.ringchat.broker.cluster.ClusterWaitStrategy;
+import io.ringchat.broker.cluster.LogRetention;
 import io.ringchat.broker.cluster.RoomService;
 import io.ringchat.broker.net.AcceptErrorLogger;
 import io.ringchat.broker.net.Connections;
@@ -127,6 +128,7 @@ public final class Broker {
     } else {
       // The room runs in the cluster; this broker forwards its connections' requests to it.
       int id = config.clusterId();
+      LogRetention retention = id < 0 ? null : new LogRetention(id);
       this.node =
           id < 0
               ? null
@@ -135,7 +137,13 @@ public final class Broker {
                   id,
                   config.clusterDir(),
                   config.clusterSnapshotBytes(),
-                  new RoomService(counters, config.presenceLimit(), config.maxLineBytes()),
+                  new RoomService(
+                      counters,
+                      config.presenceLimit(),
+                      config.maxLineBytes(),
+                      cluster.size(),
+                      retention),
+                  retention,
                   System.out);
       ClusterWaitStrategy wait = new ClusterWaitStrategy();
       try {
@@ -148,7 +156,8 @@ public final class Broker {
                 wait,
                 CLUSTER_CONNECT_MILLIS,
                 config.clusterHold(),
-                counters);
+                counters,
+                retention);
       } catch (RuntimeException e) {
         if (node != null) {
           node.close();

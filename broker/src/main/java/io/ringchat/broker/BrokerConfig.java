@@ -247,8 +247,10 @@ public final class BrokerConfig {
       defaultValue = "67108864",
       description =
           "The leader has every member snapshot the room each time the log grew by this much"
-              + " (a restarting member replays from the snapshot). Default: ${DEFAULT-VALUE} (64"
-              + " MiB, about 500,000 messages).")
+              + " (a restarting member replays from the snapshot); once every member has a"
+              + " snapshot, the log before the one before is deleted, so a member keeps at most"
+              + " about 2.25 times this of log. Default: ${DEFAULT-VALUE} (64 MiB, about 500,000"
+              + " messages).")
   private long clusterSnapshotBytes;
 
   // Parsed by validate(), from the options above.

@@ -103,11 +103,21 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
 
   private final UnsafeBuffer resync = new UnsafeBuffer(new byte[9]);
 
+  /** This process's cluster member, whose snapshots it reports; null for a front-end only. */
+  private final LogRetention retention;
+
+  private long snapshotReported = -1;
+
+  private final UnsafeBuffer snapshotTaken =
+      new UnsafeBuffer(new byte[ClusterWire.SNAPSHOT_TAKEN_LENGTH]);
+
   /**
    * Connects to the cluster (waiting for a leader, up to {@code connectTimeoutMillis}).
    *
    * @param aeronDir the media driver to use (a cluster member's own), or null to start one
    * @param egressHost the address the cluster sends egress to (this host, as the members see it)
+   * @param retention this process's member's snapshots, to report to the room; null for a front-end
+   *     only
    */
   public ClusterLink(
       ClusterMembers members,
@@ -117,8 +127,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
       ClusterWaitStrategy wait,
       long connectTimeoutMillis,
       java.time.Duration hold,
-      BrokerCounters counters) {
+      BrokerCounters counters,
+      LogRetention retention) {
     this.out = out;
+    this.retention = retention;
     this.wait = wait;
     this.holdNanos = hold.toNanos();
     this.counters = counters;
@@ -262,6 +274,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     holdOrRefuse();
     sendResync();
     sendUnsent();
+    reportSnapshot();
     int work = cluster.pollEgress();
     if (work > 0) {
       wait.busy();
@@ -504,6 +517,23 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     resync.putLong(1, lastEgress, ByteOrder.LITTLE_ENDIAN);
     if (cluster.offer(resync, 0, 9) > 0) {
       resyncSentNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * Tells the room of a snapshot this process's member took (best effort: one lost with a leader
+   * only puts the purge off until the member's next snapshot).
+   */
+  private void reportSnapshot() {
+    if (retention == null || retention.snapshotTaken() <= snapshotReported) {
+      return;
+    }
+    long position = retention.snapshotTaken();
+    snapshotTaken.putByte(0, ClusterWire.SNAPSHOT_TAKEN);
+    snapshotTaken.putInt(1, retention.memberId(), ByteOrder.LITTLE_ENDIAN);
+    snapshotTaken.putLong(5, position, ByteOrder.LITTLE_ENDIAN);
+    if (cluster.offer(snapshotTaken, 0, ClusterWire.SNAPSHOT_TAKEN_LENGTH) > 0) {
+      snapshotReported = position;
     }
   }
 

@@ -43,17 +43,23 @@ public final class ClusterNode implements AutoCloseable {
   private volatile boolean closed;
 
   private final long snapshotBytes;
+  private final LogRetention retention;
+  private final LogPurger purger;
 
   private ClusterNode(
       ClusteredMediaDriver driver,
       ClusteredServiceContainer container,
       String aeronDir,
       long snapshotBytes,
+      LogRetention retention,
+      LogPurger purger,
       PrintStream out) {
     this.driver = driver;
     this.container = container;
     this.aeronDir = aeronDir;
     this.snapshotBytes = snapshotBytes;
+    this.retention = retention;
+    this.purger = purger;
     ConsensusModule.Context cm = driver.consensusModule().context();
     this.roleMonitor = new Thread(() -> watch(cm, out), "ringchat-cluster-role");
     roleMonitor.setDaemon(true);
@@ -69,6 +75,7 @@ public final class ClusterNode implements AutoCloseable {
    *
    * @param snapshotBytes while this member leads, a snapshot is taken each time the log has grown
    *     by this many bytes since the last one (a restarting member then replays from it)
+   * @param retention where the room service says below which position the log may go
    */
   public static ClusterNode start(
       ClusterMembers members,
@@ -76,6 +83,7 @@ public final class ClusterNode implements AutoCloseable {
       Path dir,
       long snapshotBytes,
       RoomService service,
+      LogRetention retention,
       PrintStream out) {
     Path base = dir.toAbsolutePath();
     String aeronDir = base.resolve("driver").toString();
@@ -95,6 +103,8 @@ public final class ClusterNode implements AutoCloseable {
             .controlChannel("aeron:udp?endpoint=" + members.endpoint(id, ClusterMembers.ARCHIVE))
             .localControlChannel("aeron:ipc?term-length=64k")
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            // The log is purged a whole segment file at a time: small ones keep little extra.
+            .segmentFileLength(segmentBytes(snapshotBytes))
             .recordingEventsEnabled(false)
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(ClusterNode::backoff)
@@ -115,7 +125,7 @@ public final class ClusterNode implements AutoCloseable {
             .aeronDirectoryName(aeronDir)
             .serviceCount(1)
             .ingressChannel("aeron:udp")
-            .logChannel("aeron:udp?term-length=4m")
+            .logChannel("aeron:udp?term-length=" + LOG_TERM_BYTES)
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .idleStrategySupplier(ClusterNode::backoff)
             // A broker that stopped or vanished: its members leave within about 3 s.
@@ -145,8 +155,27 @@ public final class ClusterNode implements AutoCloseable {
       launched.close();
       throw e;
     }
-    return new ClusterNode(launched, container, aeronDir, snapshotBytes, out);
+    LogPurger purger =
+        new LogPurger(
+            archiveClient.clone(), base.resolve("cluster").toFile(), consensus.logStreamId(), out);
+    return new ClusterNode(launched, container, aeronDir, snapshotBytes, retention, purger, out);
   }
+
+  /** The log's term length: each publication of the log has three terms of this size. */
+  private static final int LOG_TERM_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * The archive's segment file length, the log's unit of purging: a quarter of the snapshot
+   * interval (a power of two and a multiple of the log's term, as the archive requires), so that
+   * the log kept is at most two snapshot intervals and a quarter.
+   */
+  static int segmentBytes(long snapshotBytes) {
+    long quarter = Long.highestOneBit(Math.max(1, snapshotBytes / 4));
+    return (int) Math.min(1L << 30, Math.max(LOG_TERM_BYTES, quarter));
+  }
+
+  /** How long a purge the archive put off waits before it is tried again. */
+  private static final long PURGE_RETRY_MILLIS = 5_000;
 
   /** How long a killed member's files count as in use (Aeron's mark-file liveness: 10 s). */
   private static final long STALE_WAIT_MILLIS = 15_000;
@@ -189,10 +218,21 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Prints each change of role with its term, and while this member leads asks for a snapshot
-   * whenever the log has grown by {@code snapshotBytes} (the consensus module's control toggle).
+   * Prints each change of role with its term, while this member leads asks for a snapshot whenever
+   * the log has grown by {@code snapshotBytes} (the consensus module's control toggle), and purges
+   * what the members agreed the log can do without.
    */
   private void watch(ConsensusModule.Context cm, PrintStream out) {
+    try {
+      watchUntilClosed(cm, out);
+    } finally {
+      purger.close();
+    }
+  }
+
+  private void watchUntilClosed(ConsensusModule.Context cm, PrintStream out) {
+    long purged = -1;
+    long purgeAgainAt = 0;
     AtomicCounter role = cm.clusterNodeRoleCounter();
     AtomicCounter term = cm.leadershipTermIdCounter();
     AtomicCounter commit = cm.commitPositionCounter();
@@ -222,6 +262,15 @@ public final class ClusterNode implements AutoCloseable {
           out.flush();
         }
       }
+      long purgeBelow = retention.purgeBelow();
+      long nowMillis = System.currentTimeMillis();
+      if (purgeBelow > purged && nowMillis >= purgeAgainAt) {
+        if (purger.purgeBelow(purgeBelow)) {
+          purged = purgeBelow;
+        } else {
+          purgeAgainAt = nowMillis + PURGE_RETRY_MILLIS;
+        }
+      }
       try {
         Thread.sleep(ROLE_POLL_MILLIS);
       } catch (InterruptedException e) {
@@ -246,6 +295,11 @@ public final class ClusterNode implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    try {
+      roleMonitor.join(1_000); // it may be purging: let it finish with the archive first
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     roleMonitor.interrupt();
     ConsensusModule consensusModule = driver.consensusModule();
     boolean leading =

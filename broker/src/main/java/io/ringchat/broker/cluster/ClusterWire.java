@@ -14,6 +14,12 @@ package io.ringchat.broker.cluster;
  *   byte  RESYNC
  *   long  last         the last egress number this broker received
  *
+ * snapshot taken, broker to room, from a broker that is also a cluster member: my member took a
+ * snapshot here (once every member has, the log before can go: SnapshotAgreement)
+ *   byte  SNAPSHOT_TAKEN
+ *   int   member
+ *   long  position     the log position of the snapshot
+ *
  * skip, room to broker, answering a resync it cannot fully serve
  *   byte  SKIP
  *   long  next         the oldest egress number still kept: what came before it is gone
@@ -38,6 +44,9 @@ final class ClusterWire {
   static final byte OUTPUT = 2;
   static final byte RESYNC = 3;
   static final byte SKIP = 4;
+  static final byte SNAPSHOT_TAKEN = 5;
+
+  static final int SNAPSHOT_TAKEN_LENGTH = 1 + 4 + 8;
 
   /** Where an egress message's byte count starts. */
   static final int OUTPUT_HEADER = 1 + 8 + 8 + 4;

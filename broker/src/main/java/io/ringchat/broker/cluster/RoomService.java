@@ -41,6 +41,8 @@ public final class RoomService implements ClusteredService {
   private final BrokerCounters counters;
   private final int presenceLimit;
   private final int maxLineBytes;
+  private final LogRetention retention;
+  private final SnapshotAgreement agreement;
 
   private final Long2ObjectHashMap<ClusterOutbound.Broker> brokers = new Long2ObjectHashMap<>();
   private final Long2ObjectHashMap<ClusterOutbound.Owner> owners = new Long2ObjectHashMap<>();
@@ -50,10 +52,21 @@ public final class RoomService implements ClusteredService {
   private Room room;
   private long nextId = 1;
 
-  public RoomService(BrokerCounters counters, int presenceLimit, int maxLineBytes) {
+  /**
+   * @param members how many members the cluster has (each reports its snapshots)
+   * @param retention where this member's snapshots and the agreed purge point are noted
+   */
+  public RoomService(
+      BrokerCounters counters,
+      int presenceLimit,
+      int maxLineBytes,
+      int members,
+      LogRetention retention) {
     this.counters = counters;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
+    this.retention = retention;
+    this.agreement = new SnapshotAgreement(members);
   }
 
   @Override
@@ -115,6 +128,16 @@ public final class RoomService implements ClusteredService {
     }
     if (buffer.getByte(offset) == ClusterWire.RESYNC) {
       out.resend(broker, buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
+      return;
+    }
+    if (buffer.getByte(offset) == ClusterWire.SNAPSHOT_TAKEN) {
+      long purgeBelow =
+          agreement.onReport(
+              buffer.getInt(offset + 1, ByteOrder.LITTLE_ENDIAN),
+              buffer.getLong(offset + 5, ByteOrder.LITTLE_ENDIAN));
+      if (purgeBelow >= 0) {
+        retention.purgeBelow(purgeBelow);
+      }
       return;
     }
     if (buffer.getByte(offset) != ClusterWire.EVENTS) {
@@ -202,6 +225,7 @@ public final class RoomService implements ClusteredService {
   @Override
   public void onTakeSnapshot(ExclusivePublication snapshotPublication) {
     new RoomSnapshot(this).take(snapshotPublication, snapshot, cluster.idleStrategy());
+    retention.snapshotTaken(cluster.logPosition()); // the broker's link reports it to the room
   }
 
   @Override

@@ -1,0 +1,142 @@
+package io.ringchat.broker.cluster;
+
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.client.RecordingDescriptorConsumer;
+import io.aeron.cluster.RecordingLog;
+import io.aeron.exceptions.AeronException;
+import java.io.File;
+import java.io.PrintStream;
+import java.util.Locale;
+import org.agrona.CloseHelper;
+
+/**
+ * Deletes what this member no longer needs below a purge point ({@link SnapshotAgreement}): the
+ * log's archive segment files wholly below it, and the snapshots taken before it (a snapshot is
+ * only of use with the log after it). The segment the point falls in stays, so the log kept starts
+ * at most one segment before the point.
+ *
+ * <p>The node's watcher thread only: the archive requests wait for their answers.
+ */
+final class LogPurger implements AutoCloseable {
+  private final AeronArchive.Context archiveContext;
+  private final File clusterDir;
+  private final int logStreamId;
+  private final PrintStream out;
+  private AeronArchive archive;
+
+  // The log recording found by the last listing.
+  private long logRecordingId;
+  private long logStart;
+  private int termLength;
+  private int segmentLength;
+
+  LogPurger(
+      AeronArchive.Context archiveContext, File clusterDir, int logStreamId, PrintStream out) {
+    this.archiveContext = archiveContext;
+    this.clusterDir = clusterDir;
+    this.logStreamId = logStreamId;
+    this.out = out;
+  }
+
+  /**
+   * Purges below {@code position}. Returns whether it is done; false when the archive refused for
+   * now (a segment being replayed to a member that catches up, say): try again later.
+   */
+  boolean purgeBelow(long position) {
+    try {
+      if (archive == null) {
+        archive = AeronArchive.connect(archiveContext.clone());
+      }
+      long segments = purgeLog(position);
+      int snapshots = purgeSnapshots(position);
+      if (segments > 0 || snapshots > 0) {
+        out.printf(
+            Locale.ROOT,
+            "cluster: purged below log position %d (%d log segment files, %d snapshot recordings)%n",
+            position,
+            segments,
+            snapshots);
+        out.flush();
+      }
+      return true;
+    } catch (AeronException e) { // the archive refused, or the recording log was mid-write
+      out.println("cluster: purge below log position " + position + " put off: " + e.getMessage());
+      out.flush();
+      return false;
+    }
+  }
+
+  /** Detaches and deletes the log's segment files wholly below {@code position}. */
+  private long purgeLog(long position) {
+    logRecordingId = -1;
+    RecordingDescriptorConsumer latestLog =
+        (controlSessionId,
+            correlationId,
+            recordingId,
+            startTimestamp,
+            stopTimestamp,
+            startPosition,
+            stopPosition,
+            initialTermId,
+            segmentFileLength,
+            termBufferLength,
+            mtuLength,
+            sessionId,
+            streamId,
+            strippedChannel,
+            originalChannel,
+            sourceIdentity) -> {
+          if (startPosition <= position && recordingId > logRecordingId) {
+            logRecordingId = recordingId;
+            logStart = startPosition;
+            termLength = termBufferLength;
+            segmentLength = segmentFileLength;
+          }
+        };
+    archive.listRecordingsForUri(0, Integer.MAX_VALUE, "", logStreamId, latestLog);
+    if (logRecordingId < 0) {
+      return 0;
+    }
+    long from = AeronArchive.segmentFileBasePosition(logStart, position, termLength, segmentLength);
+    return from > logStart ? archive.purgeSegments(logRecordingId, from) : 0;
+  }
+
+  /** Deletes the recordings of the snapshots taken before {@code position}. */
+  private int purgeSnapshots(long position) {
+    int purged = 0;
+    try (RecordingLog log = new RecordingLog(clusterDir, false)) {
+      for (RecordingLog.Entry entry : log.entries()) {
+        if (entry.type == RecordingLog.ENTRY_TYPE_SNAPSHOT
+            && entry.logPosition < position
+            && archive.listRecording(entry.recordingId, NOTHING) > 0) {
+          archive.purgeRecording(entry.recordingId);
+          purged++;
+        }
+      }
+    }
+    return purged;
+  }
+
+  private static final RecordingDescriptorConsumer NOTHING =
+      (controlSessionId,
+          correlationId,
+          recordingId,
+          startTimestamp,
+          stopTimestamp,
+          startPosition,
+          stopPosition,
+          initialTermId,
+          segmentFileLength,
+          termBufferLength,
+          mtuLength,
+          sessionId,
+          streamId,
+          strippedChannel,
+          originalChannel,
+          sourceIdentity) -> {};
+
+  @Override
+  public void close() {
+    CloseHelper.close(archive);
+  }
+}
