@@ -109,6 +109,16 @@ public final class ClientMain implements Callable<Integer> {
   private boolean noReconnect;
 
   @Option(
+      names = "--rejoin-wait",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = Reconnector.DEFAULT_REJOIN_WAIT_TEXT,
+      description =
+          "After reconnecting, how long a name the broker still holds is retried (every second)"
+              + " before the client gives up and exits 1. Default: ${DEFAULT-VALUE}.")
+  private Duration rejoinWait;
+
+  @Option(
       names = "--send",
       paramLabel = "MESSAGE",
       description = "Send one message, leave and exit (0 once the broker took it).")
@@ -142,7 +152,7 @@ public final class ClientMain implements Callable<Integer> {
       InteractiveChat chat = InteractiveChat.onSystemTerminalIfAny();
       if (chat != null) {
         try (chat) {
-          return chat.run(config, !noReconnect);
+          return chat.run(config, !noReconnect, rejoinWait);
         }
       }
     }

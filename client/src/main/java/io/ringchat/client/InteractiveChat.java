@@ -1,7 +1,9 @@
 package io.ringchat.client;
 
+import io.ringchat.cli.DurationConverter;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -91,6 +93,17 @@ final class InteractiveChat implements AutoCloseable {
    * reconnect}, a connection lost without BYE is followed by a new one and the same name.
    */
   int run(ClientConfig config, boolean reconnect) throws InterruptedException {
+    return run(config, reconnect, DEFAULT_REJOIN_WAIT);
+  }
+
+  static final Duration DEFAULT_REJOIN_WAIT =
+      new DurationConverter().convert(Reconnector.DEFAULT_REJOIN_WAIT_TEXT);
+
+  /**
+   * As {@link #run(ClientConfig, boolean)}; a name found taken after reconnecting is retried for
+   * {@code rejoinWait}.
+   */
+  int run(ClientConfig config, boolean reconnect, Duration rejoinWait) throws InterruptedException {
     ChatSession session = new ChatSession(screen);
     int broker;
     try {
@@ -107,7 +120,8 @@ final class InteractiveChat implements AutoCloseable {
       }
       Consumer<String> gone = onLost != null ? onLost : line -> Exit.now(screen, line, 1);
       Reconnector reconnector =
-          new Reconnector(config, name, screen, reconnect ? null : gone, this::chatOn);
+          new Reconnector(
+              config, name, screen, reconnect ? null : gone, gone, rejoinWait, this::chatOn);
       reconnector.watch(session, broker);
       current = session;
       int code = chat(name + "> ");

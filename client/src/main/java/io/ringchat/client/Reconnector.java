@@ -3,6 +3,7 @@ package io.ringchat.client;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -12,7 +13,9 @@ import java.util.function.Consumer;
  * {@code BYE} (the broker stopped, the network dropped, the keepalive gave up on it), it connects
  * again with back-off (1 s, doubling up to 30 s), to the next broker of the list when there are
  * several ({@code --host a,b,c}), and joins under the same name. While the broker still holds the
- * old connection the name is taken; that is retried, with one line saying so. With reconnecting
+ * old connection (or a cluster has not yet removed the old broker's session) the name is taken;
+ * that is retried every second, with one line saying so, for up to {@code --rejoin-wait} (10 s):
+ * taken for longer, someone else has it now, and the client says so and exits 1. With reconnecting
  * off, a lost connection is the end: one line, and the caller exits.
  *
  * <p>Lost connections are reported on their event loop; the reconnecting runs on a thread of its
@@ -21,11 +24,17 @@ import java.util.function.Consumer;
 final class Reconnector {
   private static final long FIRST_DELAY_MILLIS = 1_000;
   private static final long MAX_DELAY_MILLIS = 30_000;
+  private static final long NAME_RETRY_MILLIS = 1_000;
+
+  /** The default of {@code --rejoin-wait}. */
+  static final String DEFAULT_REJOIN_WAIT_TEXT = "10s";
 
   private final ClientConfig config;
   private final String name;
   private final Screen screen;
   private final Consumer<String> giveUp;
+  private final Consumer<String> exit;
+  private final Duration rejoinWait;
   private final Consumer<ChatSession> rejoined;
   private volatile boolean stopped;
   private volatile Thread thread;
@@ -35,6 +44,8 @@ final class Reconnector {
 
   /**
    * @param giveUp null to reconnect; otherwise called with the last line when a connection is lost
+   * @param exit called with the last line when reconnecting cannot go on (the name stayed taken)
+   * @param rejoinWait how long a taken name is retried after reconnecting
    * @param rejoined called with each new session once it has joined
    */
   Reconnector(
@@ -42,11 +53,15 @@ final class Reconnector {
       String name,
       Screen screen,
       Consumer<String> giveUp,
+      Consumer<String> exit,
+      Duration rejoinWait,
       Consumer<ChatSession> rejoined) {
     this.config = config;
     this.name = name;
     this.screen = screen;
     this.giveUp = giveUp;
+    this.exit = exit;
+    this.rejoinWait = rejoinWait;
     this.rejoined = rejoined;
   }
 
@@ -86,13 +101,18 @@ final class Reconnector {
 
   private void reconnect() {
     String shown = TerminalSafe.escape(name);
-    for (long delay = FIRST_DELAY_MILLIS; !stopped; delay = Math.min(delay * 2, MAX_DELAY_MILLIS)) {
+    long takenSince = 0; // when the name was first found taken (nanoTime), or 0
+    long backoff = FIRST_DELAY_MILLIS;
+    long delay = backoff;
+    while (!stopped) {
       try {
         Thread.sleep(delay);
       } catch (InterruptedException e) {
         return; // stopped
       }
-      String retry = "; retrying in " + Math.min(delay * 2, MAX_DELAY_MILLIS) / 1000 + " s";
+      backoff = Math.min(backoff * 2, MAX_DELAY_MILLIS);
+      delay = backoff;
+      String retry = "; retrying in " + backoff / 1000 + " s";
       ChatSession session = new ChatSession(screen);
       try {
         // The next broker in the list first: the one just lost may be the one that is down.
@@ -106,12 +126,23 @@ final class Reconnector {
         }
         session.close();
         if (reply.knownErrorCode() == ErrorCode.NAME_TAKEN) {
+          long now = System.nanoTime();
+          takenSince = takenSince == 0 ? now : takenSince;
+          if (now - takenSince >= rejoinWait.toNanos()) {
+            exit.accept(
+                "the name "
+                    + shown
+                    + " is still taken after "
+                    + rejoinWait.toSeconds()
+                    + " s: someone else has it now; start again with another --username");
+            return;
+          }
+          delay = NAME_RETRY_MILLIS;
           screen.note(
               "the name "
                   + shown
                   + " is still held by the broker (it has not yet noticed the old connection is"
-                  + " gone)"
-                  + retry);
+                  + " gone); retrying in 1 s");
         } else if (reply.type() == ServerFrame.Type.ERR) {
           screen.note("cannot rejoin as " + shown + ": " + ClientMain.describe(reply) + retry);
         }

@@ -144,6 +144,45 @@ class InteractiveChatIT {
   }
 
   @Test
+  void shouldGiveUpWithOneLineWhenTheNameStaysTakenPastTheRejoinWait() throws Exception {
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    int port = broker.address().getPort();
+    try (InteractiveChat chat = new InteractiveChat(terminal())) {
+      CompletableFuture<String> gaveUp = new CompletableFuture<>();
+      chat.onLost(
+          line -> {
+            chat.screen().last(line);
+            gaveUp.complete(line);
+          });
+      CompletableFuture<Void> chatting =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  chat.run(
+                      new ClientConfig("127.0.0.1", port, "alice", "--username"),
+                      true,
+                      Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      awaitScreen("joined as alice");
+      broker.stop();
+      broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=" + port, "--no-http"));
+      // Someone else takes the name while the client is away, and keeps it.
+      try (Socket holder = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        holder.getOutputStream().write("JOIN alice\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(gaveUp.get(20, TimeUnit.SECONDS))
+            .isEqualTo(
+                "the name alice is still taken after 2 s: someone else has it now; start again"
+                    + " with another --username");
+        assertThat(shown()).contains("is still held by the broker").contains("retrying in 1 s");
+      }
+      assertThat(chatting).isNotCompletedExceptionally();
+    }
+  }
+
+  @Test
   void shouldReconnectToTheNextBrokerOfTheList() throws Exception {
     broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
     Broker second = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
