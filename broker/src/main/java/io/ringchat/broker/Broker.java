@@ -25,6 +25,7 @@ import io.ringchat.broker.net.Connections;
 import io.ringchat.broker.net.EventLoopOutbound;
 import io.ringchat.broker.net.HttpChannelInitializer;
 import io.ringchat.broker.ring.EventKind;
+import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.ring.InboundRing;
 import io.ringchat.broker.ring.RingConsumer;
 import io.ringchat.broker.ring.RoomConsumer;
@@ -40,6 +41,7 @@ import io.ringchat.protocol.Farewell;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -109,7 +111,21 @@ public final class Broker {
     // Built before the ring, which is built last: the connections publish through this::publish.
     this.connections =
         new Connections(
-            loops, this::publish, counters, config.connectionLimits(), SystemNanoClock.INSTANCE);
+            loops,
+            new EventSink() {
+              @Override
+              public boolean tryPublish(EventKind kind, long connection, Object detail) {
+                return ring.tryPublish(kind, connection, detail);
+              }
+
+              @Override
+              public void deferWakeupsTo(Executor loop) {
+                ring.deferWakeupsTo(loop);
+              }
+            },
+            counters,
+            config.connectionLimits(),
+            SystemNanoClock.INSTANCE);
     EventLoopOutbound outbound = new EventLoopOutbound(connections.tables(), this::wakeRoom);
     ClusterMembers cluster = config.cluster();
     if (cluster == null) {
@@ -168,6 +184,7 @@ public final class Broker {
       this.ring = new InboundRing(config.ringSize(), wait, link, counters);
     }
     ring.start();
+    connections.deferRingWakeups();
     this.metrics =
         config.httpEnabled() ? new MetricsEndpoint(new BrokerMetrics(counters).registry()) : null;
     Channel chat = null;
@@ -205,11 +222,6 @@ public final class Broker {
    */
   private void wakeRoom() {
     ring.tryPublish(EventKind.WAKE, 0, null);
-  }
-
-  /** I/O threads: a connection's request into the ring (connections start after the ring). */
-  private boolean publish(EventKind kind, long connection, Object detail) {
-    return ring.tryPublish(kind, connection, detail);
   }
 
   /** Starts a broker on the best transport; returns once it listens. */

@@ -50,6 +50,17 @@ public final class Connections {
   }
 
   /**
+   * From now on each I/O loop wakes the ring's consumer once per loop iteration, after its reads,
+   * instead of at each event (see {@code SpinThenParkWaitStrategy}). Called once the ring exists.
+   */
+  public void deferRingWakeups() {
+    for (IoLoop ioLoop : ioLoops) {
+      EventLoop loop = ioLoop.table().loop();
+      loop.execute(() -> ring.deferWakeupsTo(loop));
+    }
+  }
+
+  /**
    * A pipeline builder for the chat port; every listener's connections are counted here.
    *
    * @param tls the server's TLS context, or null for plain TCP

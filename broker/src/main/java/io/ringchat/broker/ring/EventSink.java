@@ -7,4 +7,11 @@ package io.ringchat.broker.ring;
 public interface EventSink {
   /** Publishes an event, or returns false at once if there is no room for it now. */
   boolean tryPublish(EventKind kind, long connection, Object detail);
+
+  /**
+   * Called on an I/O thread, once: this thread's event loop is {@code loop}, and the consumer may
+   * be woken by a task on it, once per loop iteration, rather than at each event (see {@link
+   * SpinThenParkWaitStrategy}). A sink that has nobody to wake ignores it.
+   */
+  default void deferWakeupsTo(java.util.concurrent.Executor loop) {}
 }

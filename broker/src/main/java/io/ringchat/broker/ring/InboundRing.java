@@ -11,6 +11,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringchat.broker.stats.BrokerCounters;
+import java.util.concurrent.Executor;
 
 /**
  * The ring between the I/O threads and the room: a multi-producer Disruptor with one consumer.
@@ -50,6 +51,7 @@ public final class InboundRing implements EventSink {
 
   private final Disruptor<RingEvent> disruptor;
   private final RingBuffer<RingEvent> ring;
+  private final WaitStrategy wait;
 
   /**
    * @param size number of slots, a power of two
@@ -66,6 +68,14 @@ public final class InboundRing implements EventSink {
     disruptor.handleEventsWith(consumer);
     disruptor.setDefaultExceptionHandler(new RoomExceptionHandler(counters));
     this.ring = disruptor.getRingBuffer();
+    this.wait = wait;
+  }
+
+  @Override
+  public void deferWakeupsTo(Executor loop) {
+    if (wait instanceof SpinThenParkWaitStrategy parking) {
+      parking.deferWakeupsTo(loop);
+    }
   }
 
   public void start() {

@@ -7,6 +7,8 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -25,13 +27,9 @@ class SpinThenParkWaitStrategyTest {
 
   private final AtomicLong consumed = new AtomicLong();
   private final AtomicReference<Thread> consumer = new AtomicReference<>();
+  private final SpinThenParkWaitStrategy strategy = new SpinThenParkWaitStrategy(20_000);
   private final Disruptor<Slot> disruptor =
-      new Disruptor<>(
-          Slot::new,
-          64,
-          r -> new Thread(r, "test-room"),
-          ProducerType.MULTI,
-          new SpinThenParkWaitStrategy(20_000));
+      new Disruptor<>(Slot::new, 64, r -> new Thread(r, "test-room"), ProducerType.MULTI, strategy);
   private RingBuffer<Slot> ring;
 
   private void start() {
@@ -85,6 +83,32 @@ class SpinThenParkWaitStrategyTest {
     }
 
     await().atMost(Duration.ofSeconds(10)).until(() -> consumed.get() == (long) publishers * each);
+  }
+
+  @Test
+  void shouldWakeAParkedConsumerOnceForAllTheEventsOfAnIterationThroughThePublishersLoop() {
+    start();
+    ring.publishEvent((slot, seq) -> slot.value = 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumed.get() == 1);
+    Deque<Runnable> loopTasks = new ArrayDeque<>(); // this thread's "event loop"
+    strategy.deferWakeupsTo(loopTasks::add);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> consumer.get().getState() == Thread.State.TIMED_WAITING);
+
+    for (int i = 0; i < 3; i++) {
+      ring.publishEvent((slot, seq) -> slot.value = 2);
+    }
+    assertThat(loopTasks).hasSize(1); // one wake-up queued for the three events
+
+    loopTasks.poll().run(); // the loop runs its tasks after its reads
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumed.get() == 4);
+    ring.publishEvent((slot, seq) -> slot.value = 3); // and queues again next time
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumed.get() == 5 || !loopTasks.isEmpty());
+    while (!loopTasks.isEmpty()) {
+      loopTasks.poll().run();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumed.get() == 5);
   }
 
   @Test
