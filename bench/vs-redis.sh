@@ -16,7 +16,9 @@
 #   fixed-2x1000  2 members, one sending 1,000 msg/s
 # Environment: ROUNDS (3), DURATION (s, 10), WARMUP (s, 10: long enough for the JIT), BROKER_JAR,
 # BROKER_OPTS (extra broker options), VARIANTS (space-separated name=options, each another ringchat
-# run per shape; -D and -X options go to the JVM), FANBENCH_DIR (default ../shared/tools/fanbench), KEEP (a folder for raw JSON).
+# run per shape; -D and -X options go to the JVM), FANBENCH_DIR (default ../shared/tools/fanbench), KEEP (a folder for raw JSON),
+# HARNESS_THREADS (the harness's event-loop threads, its -t, default 1: with 100 senders one thread
+# is the limit, and its README says to try 2).
 # Needs redis-server (apt-get install redis-server), a C compiler, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,13 +75,13 @@ run_peer() { # shape round protos label [broker options]
   local cmd="java$jvm -jar $BROKER_JAR --bind 127.0.0.1 --port {port} --http-port 0 --max-clients 20000$broker"
   # shellcheck disable=SC2046
   bash "$PEERS" $(shape_args "$shape") -d "$DURATION" --warmup "$WARMUP" --protos "$protos" \
-    --ringchat-cmd "$cmd" -- --json 2>"$out/$shape.$round.$label.err" |
+    --ringchat-cmd "$cmd" -- --json -t "${HARNESS_THREADS:-1}" 2>"$out/$shape.$round.$label.err" |
     grep '^{' | sed "s/^{/{\"shape\":\"$shape\",\"round\":$round,\"who\":\"$label\",/" >>"$out/all.jsonl" || true
 }
 
 echo "# ringchat vs Redis pub/sub, fanbench, $(date -u +%Y-%m-%d), $(nproc) cores," \
   "$(java -version 2>&1 | head -1), $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/redis \1/p')," \
-  "warm-up ${WARMUP}s, ${DURATION}s measured, $ROUNDS round(s)" >&2
+  "warm-up ${WARMUP}s, ${DURATION}s measured, $ROUNDS round(s), harness threads ${HARNESS_THREADS:-1}" >&2
 for round in $(seq 1 "$ROUNDS"); do
   for shape in $SHAPES; do
     echo "round $round: $shape" >&2
