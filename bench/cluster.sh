@@ -53,6 +53,7 @@ start_member() {
     --cluster-members "$members" --cluster-dir "$work/node-$i" \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!
+  disown # killed on purpose: no "Killed" job notices in the report (bash still reaps it)
   for _ in $(seq 1 600); do
     [ "$(grep -c 'listening on' "$work/b$i.out")" -gt "${before:-0}" ] && break
     sleep 0.1
@@ -110,7 +111,7 @@ failover() {
     until [ "$(leader_lines)" -gt "$c0" ]; do sleep 0.01; done
     t1=$(date +%s%N)
     times+=($(((t1 - t0) / 1000000)))
-    wait "${pid[$l]}" 2>/dev/null || true
+    while kill -0 "${pid[$l]}" 2>/dev/null; do sleep 0.05; done # gone (SIGTERM: once stopped)
     start_member "$l" # back with its directory, to catch up before the next round
     until [ -n "$(leader)" ]; do sleep 0.1; done
   done

@@ -8,6 +8,8 @@
  * io.ringchat.broker.ring.RoomConsumer}, which turns each event into a call on the room and
  * releases the event's buffers on that thread once the room has copied what it needs. When the ring
  * is empty the room thread spins a few microseconds and then parks ({@link
- * io.ringchat.broker.ring.SpinThenParkWaitStrategy}): no CPU while the room is quiet.
+ * io.ringchat.broker.ring.SpinThenParkWaitStrategy}): no CPU while the room is quiet. An I/O thread
+ * that finds it parked wakes it once per loop iteration, by a task on its own loop after its reads
+ * ({@link io.ringchat.broker.ring.EventSink#deferWakeupsTo}), not at each event.
  */
 package io.ringchat.broker.ring;
