@@ -23,12 +23,7 @@ final class LogPurger implements AutoCloseable {
   private final int logStreamId;
   private final PrintStream out;
   private AeronArchive archive;
-
-  // The log recording found by the last listing.
-  private long logRecordingId;
-  private long logStart;
-  private int termLength;
-  private int segmentLength;
+  private final NewestRecording found = new NewestRecording();
 
   LogPurger(
       AeronArchive.Context archiveContext, File clusterDir, int logStreamId, PrintStream out) {
@@ -68,37 +63,14 @@ final class LogPurger implements AutoCloseable {
 
   /** Detaches and deletes the log's segment files wholly below {@code position}. */
   private long purgeLog(long position) {
-    logRecordingId = -1;
-    RecordingDescriptorConsumer latestLog =
-        (controlSessionId,
-            correlationId,
-            recordingId,
-            startTimestamp,
-            stopTimestamp,
-            startPosition,
-            stopPosition,
-            initialTermId,
-            segmentFileLength,
-            termBufferLength,
-            mtuLength,
-            sessionId,
-            streamId,
-            strippedChannel,
-            originalChannel,
-            sourceIdentity) -> {
-          if (startPosition <= position && recordingId > logRecordingId) {
-            logRecordingId = recordingId;
-            logStart = startPosition;
-            termLength = termBufferLength;
-            segmentLength = segmentFileLength;
-          }
-        };
-    archive.listRecordingsForUri(0, Integer.MAX_VALUE, "", logStreamId, latestLog);
-    if (logRecordingId < 0) {
+    archive.listRecordingsForUri(0, Integer.MAX_VALUE, "", logStreamId, found.reset(position));
+    if (found.recordingId < 0) {
       return 0;
     }
-    long from = AeronArchive.segmentFileBasePosition(logStart, position, termLength, segmentLength);
-    return from > logStart ? archive.purgeSegments(logRecordingId, from) : 0;
+    long from =
+        AeronArchive.segmentFileBasePosition(
+            found.start, position, found.termLength, found.segmentLength);
+    return from > found.start ? archive.purgeSegments(found.recordingId, from) : 0;
   }
 
   /** Deletes the recordings of the snapshots taken before {@code position}. */
@@ -108,7 +80,7 @@ final class LogPurger implements AutoCloseable {
       for (RecordingLog.Entry entry : log.entries()) {
         if (entry.type == RecordingLog.ENTRY_TYPE_SNAPSHOT
             && entry.logPosition < position
-            && archive.listRecording(entry.recordingId, NOTHING) > 0) {
+            && archive.listRecording(entry.recordingId, found.reset(Long.MAX_VALUE)) > 0) {
           archive.purgeRecording(entry.recordingId);
           purged++;
         }
@@ -117,23 +89,46 @@ final class LogPurger implements AutoCloseable {
     return purged;
   }
 
-  private static final RecordingDescriptorConsumer NOTHING =
-      (controlSessionId,
-          correlationId,
-          recordingId,
-          startTimestamp,
-          stopTimestamp,
-          startPosition,
-          stopPosition,
-          initialTermId,
-          segmentFileLength,
-          termBufferLength,
-          mtuLength,
-          sessionId,
-          streamId,
-          strippedChannel,
-          originalChannel,
-          sourceIdentity) -> {};
+  /** The newest recording of a listing that starts at or before a position. */
+  private static final class NewestRecording implements RecordingDescriptorConsumer {
+    private long atOrBefore;
+    long recordingId;
+    long start;
+    int termLength;
+    int segmentLength;
+
+    NewestRecording reset(long atOrBefore) {
+      this.atOrBefore = atOrBefore;
+      this.recordingId = -1;
+      return this;
+    }
+
+    @Override
+    public void onRecordingDescriptor(
+        long controlSessionId,
+        long correlationId,
+        long recordingId,
+        long startTimestamp,
+        long stopTimestamp,
+        long startPosition,
+        long stopPosition,
+        int initialTermId,
+        int segmentFileLength,
+        int termBufferLength,
+        int mtuLength,
+        int sessionId,
+        int streamId,
+        String strippedChannel,
+        String originalChannel,
+        String sourceIdentity) {
+      if (startPosition <= atOrBefore && recordingId > this.recordingId) {
+        this.recordingId = recordingId;
+        this.start = startPosition;
+        this.termLength = termBufferLength;
+        this.segmentLength = segmentFileLength;
+      }
+    }
+  }
 
   @Override
   public void close() {
