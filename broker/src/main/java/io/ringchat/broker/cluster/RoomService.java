@@ -47,6 +47,10 @@ public final class RoomService implements ClusteredService {
   private final Long2ObjectHashMap<ClusterOutbound.Broker> brokers = new Long2ObjectHashMap<>();
   private final Long2ObjectHashMap<ClusterOutbound.Owner> owners = new Long2ObjectHashMap<>();
   private final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
+
+  /** The text of the event being applied, copied out of the log: one buffer, reused. */
+  private final ByteBuf detail = Unpooled.buffer(256);
+
   private Cluster cluster;
   private ClusterOutbound out;
   private Room room;
@@ -157,10 +161,11 @@ public final class RoomService implements ClusteredService {
       long local = buffer.getLong(at + 1, ByteOrder.LITTLE_ENDIAN);
       int bytes = buffer.getInt(at + 9, ByteOrder.LITTLE_ENDIAN);
       at += ClusterWire.EVENT_HEADER;
-      byte[] detail = null;
+      ByteBuf detail = null;
       if (bytes >= 0) {
-        detail = new byte[bytes];
-        buffer.getBytes(at, detail);
+        detail = this.detail.clear().ensureWritable(bytes);
+        buffer.getBytes(at, detail.array(), detail.arrayOffset(), bytes);
+        detail.writerIndex(bytes);
         at += bytes;
       }
       apply(broker, kind, local, detail);
@@ -168,24 +173,27 @@ public final class RoomService implements ClusteredService {
     room.endBatch();
   }
 
-  private void apply(ClusterOutbound.Broker broker, byte kind, long local, byte[] detail) {
+  /**
+   * Applies one event; {@code detail} (its text, or null) is only good for this call: the room
+   * copies what it keeps.
+   */
+  private void apply(ClusterOutbound.Broker broker, byte kind, long local, ByteBuf detail) {
     long id = idOf(broker, local);
     switch (kind) {
       case ClusterWire.JOIN -> {
-        Names.Result result = Names.parse(new String(detail, StandardCharsets.UTF_8));
+        Names.Result result = Names.parse(detail.toString(StandardCharsets.UTF_8));
         if (result.name() != null) {
           room.onJoin(id, result.name());
         } else {
           room.onReject(id, result.error());
         }
       }
-      case ClusterWire.SEND -> withBuffer(detail, text -> room.onSend(id, text));
+      case ClusterWire.SEND -> room.onSend(id, detail == null ? Unpooled.EMPTY_BUFFER : detail);
       case ClusterWire.WHO -> room.onWho(id);
-      case ClusterWire.PING ->
-          withBuffer(detail, token -> room.onPing(id, detail == null ? null : token));
+      case ClusterWire.PING -> room.onPing(id, detail);
       case ClusterWire.LEAVE -> room.onLeave(id);
       case ClusterWire.REJECT ->
-          room.onReject(id, ErrorCode.fromWireName(new String(detail, StandardCharsets.UTF_8)));
+          room.onReject(id, ErrorCode.fromWireName(detail.toString(StandardCharsets.UTF_8)));
       case ClusterWire.DISCONNECTED, ClusterWire.EVICTED -> {
         if (kind == ClusterWire.DISCONNECTED) {
           room.onDisconnect(id);
@@ -199,11 +207,6 @@ public final class RoomService implements ClusteredService {
         // a newer broker's event: nothing this room knows to do
       }
     }
-  }
-
-  private static void withBuffer(byte[] bytes, java.util.function.Consumer<ByteBuf> use) {
-    ByteBuf buf = bytes == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
-    use.accept(buf);
   }
 
   /** The room-wide id of a broker's connection, made on first sight. */

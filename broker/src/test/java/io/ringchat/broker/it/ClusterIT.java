@@ -31,6 +31,12 @@ class ClusterIT {
       try (LineClient taken = new LineClient(cluster.address(2))) {
         taken.send("JOIN Alice");
         assertThat(taken.readLine()).startsWith("ERR name_taken ");
+        taken.send("JOIN not a name");
+        assertThat(taken.readLine()).startsWith("ERR bad_name ");
+        taken.send("PING token 1");
+        assertThat(taken.readLine()).isEqualTo("PONG token 1");
+        taken.send("PING");
+        assertThat(taken.readLine()).isEqualTo("PONG");
         taken.send("JOIN carol");
         assertThat(taken.readLine()).isEqualTo("WELCOME carol 3");
         assertThat(alice.readLine()).isEqualTo("JOINED carol");
