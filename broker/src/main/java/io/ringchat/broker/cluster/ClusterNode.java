@@ -25,7 +25,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * One member of the cluster in this process: Aeron's media driver, archive and consensus module
  * (one {@link ClusteredMediaDriver}) and the clustered room ({@link RoomService}), with the
  * member's files under {@code --cluster-dir}. It prints {@code cluster role: leader} or {@code
- * cluster role: follower}, with the leadership term, whenever the member's role changes.
+ * cluster role: follower}, with the leadership term, whenever the member's role changes; its
+ * watcher thread also asks for snapshots while it leads and purges the log the members agreed to
+ * let go ({@link LogPurger}).
  *
  * <p>Every Aeron agent backs off to a 1 ms sleep when it has nothing to do: on a small machine
  * three members would otherwise starve each other, and an idle cluster would burn the CPU.
