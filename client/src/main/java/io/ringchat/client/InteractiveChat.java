@@ -120,8 +120,7 @@ final class InteractiveChat implements AutoCloseable {
       }
       Consumer<String> gone = onLost != null ? onLost : line -> Exit.now(screen, line, 1);
       Reconnector reconnector =
-          new Reconnector(
-              config, name, screen, reconnect ? null : gone, gone, rejoinWait, this::chatOn);
+          new Reconnector(config, name, screen, reconnect, gone, rejoinWait, this::chatOn);
       reconnector.watch(session, broker);
       current = session;
       int code = chat(name + "> ");

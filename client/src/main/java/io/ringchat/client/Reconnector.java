@@ -32,7 +32,7 @@ final class Reconnector {
   private final ClientConfig config;
   private final String name;
   private final Screen screen;
-  private final Consumer<String> giveUp;
+  private final boolean reconnect;
   private final Consumer<String> exit;
   private final Duration rejoinWait;
   private final Consumer<ChatSession> rejoined;
@@ -43,8 +43,9 @@ final class Reconnector {
   private volatile int broker;
 
   /**
-   * @param giveUp null to reconnect; otherwise called with the last line when a connection is lost
-   * @param exit called with the last line when reconnecting cannot go on (the name stayed taken)
+   * @param reconnect whether a lost connection is followed by a new one; if not, it is the end
+   * @param exit called with the last line when the chat cannot go on: the connection was lost and
+   *     reconnecting is off, or the name stayed taken
    * @param rejoinWait how long a taken name is retried after reconnecting
    * @param rejoined called with each new session once it has joined
    */
@@ -52,14 +53,14 @@ final class Reconnector {
       ClientConfig config,
       String name,
       Screen screen,
-      Consumer<String> giveUp,
+      boolean reconnect,
       Consumer<String> exit,
       Duration rejoinWait,
       Consumer<ChatSession> rejoined) {
     this.config = config;
     this.name = name;
     this.screen = screen;
-    this.giveUp = giveUp;
+    this.reconnect = reconnect;
     this.exit = exit;
     this.rejoinWait = rejoinWait;
     this.rejoined = rejoined;
@@ -88,8 +89,8 @@ final class Reconnector {
     if (stopped) {
       return;
     }
-    if (giveUp != null) {
-      giveUp.accept("connection lost: " + reason);
+    if (!reconnect) {
+      exit.accept("connection lost: " + reason);
       return;
     }
     screen.note("connection lost: " + reason + "; reconnecting");
@@ -142,7 +143,9 @@ final class Reconnector {
               "the name "
                   + shown
                   + " is still held by the broker (it has not yet noticed the old connection is"
-                  + " gone); retrying in 1 s");
+                  + " gone); retrying in "
+                  + NAME_RETRY_MILLIS / 1000
+                  + " s");
         } else if (reply.type() == ServerFrame.Type.ERR) {
           screen.note("cannot rejoin as " + shown + ": " + ClientMain.describe(reply) + retry);
         }
