@@ -108,7 +108,8 @@ public final class Broker {
             new DefaultThreadFactory("ringchat-io", true),
             transport.ioHandlerFactory());
     this.loops = loops(io);
-    // Built before the ring, which is built last: the connections publish through this::publish.
+    // Built before the ring, which needs the room's consumer and so comes last: the connections
+    // publish through this forwarding sink, which reads the ring field only once they run.
     this.connections =
         new Connections(
             loops,

@@ -16,6 +16,7 @@ import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.ServerFrames;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
@@ -126,7 +127,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
       Outbound out,
       ClusterWaitStrategy wait,
       long connectTimeoutMillis,
-      java.time.Duration hold,
+      Duration hold,
       BrokerCounters counters,
       LogRetention retention) {
     this.out = out;

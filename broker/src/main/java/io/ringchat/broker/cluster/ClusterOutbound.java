@@ -4,10 +4,12 @@ import io.aeron.cluster.service.ClientSession;
 import io.netty.buffer.ByteBuf;
 import io.ringchat.broker.room.Outbound;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -111,7 +113,7 @@ final class ClusterOutbound implements Outbound {
     long egressNumber;
 
     /** Recent egress, oldest first, for {@link ClusterWire#RESYNC}: the same on every member. */
-    final java.util.ArrayDeque<byte[]> history = new java.util.ArrayDeque<>();
+    final ArrayDeque<byte[]> history = new ArrayDeque<>();
 
     long historyBytes;
 
@@ -127,8 +129,7 @@ final class ClusterOutbound implements Outbound {
     final Pending pending = new Pending(this);
 
     /** Its connection ids to room-wide ids. */
-    final org.agrona.collections.Long2LongHashMap ids =
-        new org.agrona.collections.Long2LongHashMap(0);
+    final Long2LongHashMap ids = new Long2LongHashMap(0);
 
     Broker(ClientSession session) {
       this(session, HISTORY_BYTES);

@@ -1,5 +1,7 @@
 package io.ringchat.broker.ring;
 
+import java.util.concurrent.Executor;
+
 /**
  * Where the I/O side publishes requests for the room: the {@link InboundRing} in the broker, or a
  * synchronous stand-in in fuzz and model tests. Called by I/O threads; never blocks.
@@ -13,5 +15,5 @@ public interface EventSink {
    * be woken by a task on it, once per loop iteration, rather than at each event (see {@link
    * SpinThenParkWaitStrategy}). A sink that has nobody to wake ignores it.
    */
-  default void deferWakeupsTo(java.util.concurrent.Executor loop) {}
+  default void deferWakeupsTo(Executor loop) {}
 }
