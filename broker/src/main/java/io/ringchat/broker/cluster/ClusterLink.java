@@ -102,7 +102,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
 
   private long resyncSentNanos;
 
-  private final UnsafeBuffer resync = new UnsafeBuffer(new byte[9]);
+  private final UnsafeBuffer resync = new UnsafeBuffer(new byte[ClusterWire.RESYNC_LENGTH]);
 
   /** This process's cluster member, whose snapshots it reports; null for a front-end only. */
   private final LogRetention retention;
@@ -516,7 +516,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     }
     resync.putByte(0, ClusterWire.RESYNC);
     resync.putLong(1, lastEgress, ByteOrder.LITTLE_ENDIAN);
-    if (cluster.offer(resync, 0, 9) > 0) {
+    if (cluster.offer(resync, 0, ClusterWire.RESYNC_LENGTH) > 0) {
       resyncSentNanos = System.nanoTime();
     }
   }

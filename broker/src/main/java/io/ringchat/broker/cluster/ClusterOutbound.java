@@ -316,7 +316,7 @@ final class ClusterOutbound implements Outbound {
     if (last + 1 < first) {
       message.putByte(0, ClusterWire.SKIP);
       message.putLong(1, first, ByteOrder.LITTLE_ENDIAN);
-      offerer.offer(broker.session, message, 9);
+      offerer.offer(broker.session, message, ClusterWire.SKIP_LENGTH);
     }
     long number = first;
     for (byte[] kept : broker.history) {

@@ -48,6 +48,11 @@ final class ClusterWire {
 
   static final int SNAPSHOT_TAKEN_LENGTH = 1 + 4 + 8;
 
+  /** The length of a RESYNC and of a SKIP: a type and one number. */
+  static final int RESYNC_LENGTH = 1 + 8;
+
+  static final int SKIP_LENGTH = 1 + 8;
+
   /** Where an egress message's byte count starts. */
   static final int OUTPUT_HEADER = 1 + 8 + 8 + 4;
 
