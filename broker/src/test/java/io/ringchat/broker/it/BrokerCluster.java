@@ -219,6 +219,11 @@ final class BrokerCluster implements AutoCloseable {
     return -1;
   }
 
+  /** Waits until some member says it leads, for up to {@code within}; returns that member. */
+  int awaitLeader(Duration within) {
+    return Awaitility.await().atMost(within).until(this::leader, leader -> leader >= 0);
+  }
+
   /** Starts a front-end only (no --cluster-id): it serves chat as a client of the cluster. */
   InetSocketAddress startFrontEnd() throws IOException {
     List<String> command = new ArrayList<>();

@@ -129,8 +129,7 @@ class ClusterIT {
   @Test
   void shouldLoseDuplicateAndReorderNothingWhenTheLeaderIsKilledMidChat() throws Exception {
     try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
-      int leader = cluster.leader();
+      int leader = cluster.awaitLeader(Duration.ofSeconds(20));
       int a = (leader + 1) % 3;
       int b = (leader + 2) % 3;
       int messages = 1_500;
@@ -206,8 +205,7 @@ class ClusterIT {
   @Test
   void shouldRefuseMessagesNoLeaderCanOrderAfterTheHold() throws Exception {
     try (BrokerCluster cluster = BrokerCluster.start(dir, 3, "--cluster-hold=2s")) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
-      int alone = (cluster.leader() + 1) % 3;
+      int alone = (cluster.awaitLeader(Duration.ofSeconds(20)) + 1) % 3;
       try (LineClient cut = LineClient.joined(cluster.address(alone), "cut")) {
         cluster.kill((alone + 1) % 3);
         cluster.kill((alone + 2) % 3); // no majority left: nothing can be ordered
@@ -225,8 +223,7 @@ class ClusterIT {
   @Test
   void shouldSayShuttingDownOnSigtermAndLetTheOthersGoOn() throws Exception {
     try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
-      int leaving = cluster.leader(); // the leader itself: the others must carry on
+      int leaving = cluster.awaitLeader(Duration.ofSeconds(20)); // the others must carry on
       int a = (leaving + 1) % 3;
       int b = (leaving + 2) % 3;
       try (LineClient gone = LineClient.joined(cluster.address(leaving), "gone");
@@ -261,8 +258,7 @@ class ClusterIT {
   @Test
   void shouldRestartAMemberFromASnapshot() throws Exception {
     try (BrokerCluster cluster = BrokerCluster.start(dir, 3, "--cluster-snapshot-bytes=1024")) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
-      int leader = cluster.leader();
+      int leader = cluster.awaitLeader(Duration.ofSeconds(20));
       int victim = (leader + 1) % 3;
       try (LineClient talker = LineClient.joined(cluster.address(leader), "talker");
           LineClient listener = LineClient.joined(cluster.address(leader), "listener")) {
@@ -309,8 +305,7 @@ class ClusterIT {
   void shouldPurgeTheLogOnlyBelowWhatEveryMemberCanDoWithout() throws Exception {
     String purged = "cluster: purged below log position";
     try (BrokerCluster cluster = BrokerCluster.start(dir, 3, "--cluster-snapshot-bytes=4194304")) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.leader() >= 0);
-      int leader = cluster.leader();
+      int leader = cluster.awaitLeader(Duration.ofSeconds(20));
       int victim = (leader + 1) % 3;
       int other = (leader + 2) % 3;
       try (LineClient talker = LineClient.joined(cluster.address(leader), "talker");

@@ -1,7 +1,6 @@
 package io.ringchat.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import io.ringchat.protocol.testing.NetNamespace;
@@ -58,8 +57,7 @@ class ClusterPartitionIT {
             }
           };
       try (BrokerCluster cluster = BrokerCluster.start(dir, 3, layout, "--cluster-hold=2s")) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.leader() >= 0);
-        int leader = cluster.leader();
+        int leader = cluster.awaitLeader(Duration.ofSeconds(30));
         int x = (leader + 1) % 3;
         int y = (leader + 2) % 3;
         try (LineClient a = LineClient.joined(cluster.address(x), "a");
