@@ -242,8 +242,9 @@ if [[ " $SECTIONS " == *" soak "* ]]; then
   front_port=$(broker_port "$work/front.out")
   echo "## Soak: ${DURATION} s of load through a front-end, the leader killed every ${KILL_EVERY} s"
   echo
+  # --prime 0: no burst at max rate into the cluster before the kills; only the fixed rate
   java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$front_port" --clients 20 --senders 20 \
-    --rate 100 --warmup 1 --duration "$DURATION" --json "$work/soak.json" \
+    --rate 100 --warmup 1 --prime 0 --duration "$DURATION" --json "$work/soak.json" \
     >"$work/soak.out" 2>"$work/soak.err" &
   gen=$!
   kills=0

@@ -10,9 +10,13 @@
 #   ./mvnw -B package -DskipTests && bench/e2e.sh            # everything (about 10 minutes)
 #   DURATION=3 bench/e2e.sh throughput                        # one section, shorter runs
 #
-# Sections: throughput latency memory websocket (default: all four; websocket measures the same
-# broker over its WebSocket beside TCP, interleaved, ROUNDS times, and idle memory per member). Environment: DURATION (s, default 5),
-# WARMUP (s, default 5), JDKS (java homes for the memory section, default: the java on PATH and
+# Sections: throughput latency calibrate memory websocket (default: all five; calibrate measures the
+# same broker at 1,000 msg/s from one sender with this generator and with the independent C harness
+# (../shared/tools/fanbench, FANBENCH_DIR), ROUNDS times, so that the generator's latency can be
+# checked against a tool that is not Java; websocket measures the same broker over its WebSocket
+# beside TCP, interleaved, ROUNDS times, and idle memory per member). Environment: DURATION (s, default 5),
+# WARMUP (s, default 5), RATE_WARMUP (s, default 10: the warm-up of the fixed-rate runs, latency and
+# calibrate, in which the generator also compiles its own rate path), JDKS (java homes for the memory section, default: the java on PATH and
 # /usr/lib/jvm/temurin-25-jdk-amd64 if present), MAX_IDLE (default 19000), ROUNDS and WS_IDLE
 # (websocket section: default 2 rounds, 5000 idle members), BROKER_OPTS, REDIS
 # (0 to leave Redis out), BROKER_JAR (another broker build, e.g. the code before a change, driven
@@ -20,13 +24,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/broker-port.sh
+. scripts/fanbench-bin.sh
 
 BROKER_JAR=${BROKER_JAR:-broker/target/ringchat-broker.jar}
 CLIENT_JAR=client/target/ringchat-client.jar
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-5}
+RATE_WARMUP=${RATE_WARMUP:-10}
 MAX_IDLE=${MAX_IDLE:-19000}
-SECTIONS=${*:-throughput latency memory websocket}
+SECTIONS=${*:-throughput latency calibrate memory websocket}
 for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
   [ -f "$jar" ] || { echo "e2e: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
 done
@@ -152,10 +158,11 @@ if [[ " $SECTIONS " == *" latency "* ]]; then
   start_broker java
   echo "## Latency at fixed rates, corrected for coordinated omission${redis_port:+, beside Redis pub/sub}"
   echo
-  echo "Senders spread evenly over each period; latency from each message's intended send time."
+  echo "Senders spread evenly over each period; latency from each message's send time; send lag: how late"
+  echo "the generator sent against its schedule (the generator's own delay, not in the latency)."
   echo
-  echo "| clients | senders | msg/s per sender | deliveries/s | lost | p50 ms | p99 ms | p99.9 ms | max ms | generator CPU | Redis p50 ms | Redis p99 ms | Redis p99.9 ms | p99 × Redis |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| clients | senders | msg/s per sender | deliveries/s | lost | p50 ms | p99 ms | p99.9 ms | max ms | send lag p99 ms | generator CPU | Redis p50 ms | Redis p99 ms | Redis p99.9 ms | p99 × Redis |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   # A fresh broker's hot paths are still interpreted: a few seconds at max rate first, thrown
   # away, so that the rows below measure the compiled broker (and the same for Redis's client).
   load --clients 100 --senders 100 --window 64 --size 64 --prefix jit- >/dev/null
@@ -163,21 +170,56 @@ if [[ " $SECTIONS " == *" latency "* ]]; then
   if [ "$best" -gt 0 ]; then
     runs="$runs 100:100:$(python3 -c "print(round($best / 2 / 9900, 1))")" # half the best rate
   fi
+  max_rate_warmup=$WARMUP
+  WARMUP=$RATE_WARMUP
   for run in $runs; do
     IFS=: read -r clients senders rate <<<"$run"
     args=(--clients "$clients" --senders "$senders" --rate "$rate" --size 64)
     r=$(load "${args[@]}")
     x=$(load_redis "${args[@]}")
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s | %s | %s |\n' \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s | %s | %s |\n' \
       "$clients" "$senders" "$rate" "$(num "$(field "$r" delivered_per_sec)")" "$(field "$r" lost)" \
       "$(ms "$(field "$r" latency_us.p50)")" "$(ms "$(field "$r" latency_us.p99)")" \
       "$(ms "$(field "$r" latency_us.p999)")" "$(ms "$(field "$r" latency_us.max)")" \
+      "$(ms "$(field "$r" send_lag_us.p99)")" \
       "$(field "$r" generator_cpu_pct)" "$(ms "$(field "$x" latency_us.p50)")" \
       "$(ms "$(field "$x" latency_us.p99)")" "$(ms "$(field "$x" latency_us.p999)")" \
       "$(ratio "$(field "$r" latency_us.p99)" "$(field "$x" latency_us.p99)")"
   done
+  WARMUP=$max_rate_warmup
   echo
   stop_broker
+fi
+
+if [[ " $SECTIONS " == *" calibrate "* ]]; then
+  FANBENCH_DIR=${FANBENCH_DIR:-../shared/tools/fanbench}
+  echo "## This generator beside the C harness: 2 members, one sending 1,000 msg/s, one broker"
+  echo
+  if [ ! -f "$FANBENCH_DIR/fanbench.c" ] || ! harness=$(fanbench_bin "$FANBENCH_DIR"); then
+    echo "(skipped: no C harness at $FANBENCH_DIR, or no C compiler; set FANBENCH_DIR)"
+  else
+    start_broker java
+    echo "| round | harness p50 ms | harness p99 ms | harness p99.9 ms | generator p50 ms | generator p99 ms | generator p99.9 ms | p99 difference ms | generator send lag p99 ms |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    load --clients 100 --senders 100 --window 64 --size 64 --prefix jit- >/dev/null
+    max_rate_warmup=$WARMUP
+    WARMUP=$RATE_WARMUP
+    for round in $(seq 1 "${ROUNDS:-2}"); do
+      h=$("$harness" --proto ringchat --port "$port" -n 2 -s 1 -r 1000 -p 64 -d "$DURATION" \
+        --warmup "$WARMUP" --prefix "cal$round-" --json 2>/dev/null | grep '^{' || echo '{}')
+      g=$(load --clients 2 --senders 1 --rate 1000 --size 64 --prefix "gen$round-")
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" \
+        "$(ms "$(field "$h" lat_us.p50)")" "$(ms "$(field "$h" lat_us.p99)")" \
+        "$(ms "$(field "$h" lat_us.p999)")" "$(ms "$(field "$g" latency_us.p50)")" \
+        "$(ms "$(field "$g" latency_us.p99)")" "$(ms "$(field "$g" latency_us.p999)")" \
+        "$(python3 -c "import sys; a,b=sys.argv[1:]; print('-' if '-' in (a,b) else f'{(float(a)-float(b))/1000:+.2f}')" \
+          "$(field "$g" latency_us.p99)" "$(field "$h" lat_us.p99)")" \
+        "$(ms "$(field "$g" send_lag_us.p99)")"
+    done
+    WARMUP=$max_rate_warmup
+    stop_broker
+  fi
+  echo
 fi
 
 # heap_used_kib PID: heap in use right after a full GC.

@@ -135,8 +135,10 @@ public final class LoadCommand implements Callable<Integer> {
       order = 9,
       names = "--warmup",
       paramLabel = "SECONDS",
-      defaultValue = "2",
-      description = "Warm-up, not measured. Default: ${DEFAULT-VALUE}")
+      defaultValue = "10",
+      description =
+          "Warm-up, not measured: long enough for the broker's JIT and, at a fixed --rate, the"
+              + " generator's own. Default: ${DEFAULT-VALUE}")
   void warmup(double value) {
     require(value >= 0, "--warmup must be 0 or more");
     options.warmupSeconds = value;
@@ -144,6 +146,21 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(
       order = 10,
+      names = "--prime",
+      paramLabel = "SECONDS",
+      defaultValue = "2",
+      description =
+          "At a fixed --rate, the warm-up's first SECONDS (at most half of it) run at max rate,"
+              + " so that the generator's own code is compiled before it measures: at low rates"
+              + " its p99 would otherwise be its own JIT's. 0: no priming. Default:"
+              + " ${DEFAULT-VALUE}")
+  void prime(double value) {
+    require(value >= 0, "--prime must be 0 or more");
+    options.primeSeconds = value;
+  }
+
+  @Option(
+      order = 11,
       names = "--duration",
       paramLabel = "SECONDS",
       defaultValue = "5",
@@ -154,7 +171,7 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   @Option(
-      order = 11,
+      order = 12,
       names = "--threads",
       paramLabel = "N",
       defaultValue = "1",
@@ -165,7 +182,7 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   @Option(
-      order = 12,
+      order = 13,
       names = "--prefix",
       defaultValue = "load-",
       description = "Member names are PREFIX<i>. Default: ${DEFAULT-VALUE}")
@@ -174,7 +191,7 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   @Option(
-      order = 13,
+      order = 14,
       names = "--source-addresses",
       paramLabel = "N",
       defaultValue = "1",
@@ -187,7 +204,7 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   @Option(
-      order = 14,
+      order = 15,
       names = "--json",
       paramLabel = "FILE",
       description = "Also write the report as JSON")

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.HdrHistogram.Histogram;
 
 /**
  * One member of the load run: reads the broker's frames straight from the bytes (no Strings, no
@@ -29,6 +30,9 @@ final class LoadConnection extends ByteToMessageDecoder {
   private static final byte[] REDIS_MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REDIS_SUBSCRIBE = "subscribe".getBytes(StandardCharsets.US_ASCII);
 
+  /** The longest time a histogram records, in µs; longer ones count as this. */
+  private static final long MAX = LoopStats.MAX_MICROS;
+
   private final RunControl run;
   private final int index;
   private final int senderIndex; // -1 if not a sender
@@ -46,6 +50,10 @@ final class LoadConnection extends ByteToMessageDecoder {
 
   // Sender state.
   private int nextSeq;
+
+  /** The first sequence number of the fixed-rate schedule (those before it primed the run). */
+  private int rateFirstSeq;
+
   private boolean stopped;
   private boolean closedEarly;
 
@@ -240,16 +248,17 @@ final class LoadConnection extends ByteToMessageDecoder {
         senderConnection.pumpWindow(); // same thread: no need to wait for the next tick
       }
     }
+    Histogram latency = stats.unmeasuredLatencyMicros;
     if (seq >= run.firstMeasured.get(sender)) {
       stats.measuredDelivered++;
-      long micros = (System.nanoTime() - sentNanos) / 1_000;
-      stats.latencyMicros.recordValue(Math.max(0, Math.min(micros, 60_000_000L)));
+      latency = stats.latencyMicros;
     }
+    latency.recordValue(Math.max(0, Math.min((System.nanoTime() - sentNanos) / 1_000, MAX)));
   }
 
   /** Window mode: send until {@code window} messages are beyond what the observer received. */
   void pumpWindow() {
-    if (senderIndex < 0 || stopped || run.fixedRate()) {
+    if (senderIndex < 0 || stopped || !run.windowed()) {
       return;
     }
     int room = run.window - (nextSeq - run.observed.get(senderIndex));
@@ -266,33 +275,48 @@ final class LoadConnection extends ByteToMessageDecoder {
   }
 
   /**
-   * Fixed-rate mode: sends what is due at {@code nowNanos}, each message stamped with its intended
-   * time, and returns when this sender's next message is due. Sender i of S is offset by i/S of a
-   * period, so that the senders together make an even stream rather than S messages at the same
-   * instant every period.
+   * Fixed-rate mode: sends what is due at {@code nowNanos} and returns when this sender's next
+   * message is due. Sender i of S is offset by i/S of a period, so that the senders together make
+   * an even stream rather than S messages at the same instant every period.
+   *
+   * <p>Each message is stamped with the time it is actually sent, as the C harness does: latency is
+   * then the broker's (and the network's), not the generator's. How late the generator sent each
+   * measured message against its schedule is recorded beside it ({@code sendLagMicros}), so that a
+   * generator falling behind shows as lag instead of hiding in the broker's latency. Writes never
+   * wait for the broker, so a broker that stalls still delays every message sent meanwhile: the
+   * stamps cannot omit its stalls.
    */
   long sendDue(long nowNanos) {
     if (senderIndex < 0 || stopped) {
       return Long.MAX_VALUE;
     }
     double periodNanos = 1e9 / run.ratePerSender;
-    long firstNanos = run.startNanos + (long) (periodNanos * senderIndex / run.senders);
+    long firstNanos = run.rateStartNanos + (long) (periodNanos * senderIndex / run.senders);
     long elapsed = nowNanos - firstNanos;
     // Message k is due at first + k periods: at elapsed time t, messages 0 .. t / period are due.
     long due = elapsed < 0 ? 0 : (long) (elapsed / periodNanos) + 1;
-    if (due > nextSeq) {
-      int count = (int) Math.min(due - nextSeq, 10_000);
+    long sent = (long) nextSeq - rateFirstSeq;
+    if (due > sent) {
+      int count = (int) Math.min(due - sent, 10_000);
       ByteBuf burst = publisher.alloc().buffer(count * (run.size + 96));
-      for (int i = 0; i < count; i++) {
-        // The intended send time, not the actual one: latency then includes any time the
-        // generator itself fell behind (coordinated omission).
-        long intended = firstNanos + (long) (nextSeq * periodNanos);
-        writeMessage(burst, nextSeq, intended);
+      boolean measuring = run.phase == RunControl.MEASURE;
+      long stamp = System.nanoTime();
+      for (int i = 0; i < count; i++, sent++) {
+        if (measuring) {
+          long intended = firstNanos + (long) (sent * periodNanos);
+          stats.sendLagMicros.recordValue(Math.max(0, Math.min((stamp - intended) / 1_000, MAX)));
+        }
+        writeMessage(burst, nextSeq, stamp);
         nextSeq++;
       }
       publisher.writeAndFlush(burst, publisher.voidPromise());
     }
-    return firstNanos + (long) (nextSeq * periodNanos);
+    return firstNanos + (long) (sent * periodNanos);
+  }
+
+  /** On the loop: the fixed-rate schedule starts with this sender's next message. */
+  void startRate() {
+    rateFirstSeq = nextSeq;
   }
 
   private void writeMessage(ByteBuf out, int seq, long sentNanos) {

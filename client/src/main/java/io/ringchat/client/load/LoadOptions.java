@@ -16,6 +16,7 @@ final class LoadOptions {
   int window;
   int size;
   double warmupSeconds;
+  double primeSeconds;
   double durationSeconds;
   int threads;
   String prefix;

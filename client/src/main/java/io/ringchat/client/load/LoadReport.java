@@ -19,7 +19,8 @@ record LoadReport(
     long dropped,
     long connectMillis,
     double generatorCpuPercent,
-    Histogram latencyMicros) {
+    Histogram latencyMicros,
+    Histogram sendLagMicros) {
 
   boolean clean() {
     return lost == 0 && outOfOrder == 0 && selfDeliveries == 0 && dropped == 0;
@@ -34,17 +35,30 @@ record LoadReport(
   }
 
   private long percentile(double p) {
-    return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(p);
+    return percentile(latencyMicros, p);
+  }
+
+  private static long percentile(Histogram histogram, double p) {
+    return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(p);
   }
 
   String text() {
+    String lag =
+        sendLagMicros.getTotalCount() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "send lag p99 %.2f ms, max %.2f ms (how late the generator sent, by its"
+                    + " schedule)%n",
+                millis(percentile(sendLagMicros, 99)),
+                millis(sendLagMicros.getMaxValue()));
     return String.format(
         Locale.ROOT,
         "clients %d, senders %d, size %d B, %.1f s%n"
             + "sent %,d (%,.0f/s), delivered %,d (%,.0f/s), expected %,d%n"
             + "lost %d, out of order %d, to self %d, dropped connections %d%n"
             + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n"
-            + "connect %d ms, generator CPU %.0f%% of one core while measuring%n",
+            + "%sconnect %d ms, generator CPU %.0f%% of one core while measuring%n",
         clients,
         senders,
         size,
@@ -63,6 +77,7 @@ record LoadReport(
         millis(percentile(99)),
         millis(percentile(99.9)),
         millis(latencyMicros.getMaxValue()),
+        lag,
         connectMillis,
         generatorCpuPercent);
   }
@@ -78,7 +93,7 @@ record LoadReport(
             + "\"delivered\":%d,\"expected\":%d,\"lost\":%d,\"out_of_order\":%d,"
             + "\"self_deliveries\":%d,\"sent_per_sec\":%.1f,\"delivered_per_sec\":%.1f,"
             + "\"echoes\":%d,\"dropped\":%d,\"generator_cpu_pct\":%.1f,\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
-            + "\"max\":%d}}",
+            + "\"max\":%d},\"send_lag_us\":{\"p99\":%d,\"max\":%d}}",
         clients,
         senders,
         size,
@@ -99,6 +114,8 @@ record LoadReport(
         percentile(90),
         percentile(99),
         percentile(99.9),
-        latencyMicros.getMaxValue());
+        latencyMicros.getMaxValue(),
+        percentile(sendLagMicros, 99),
+        sendLagMicros.getMaxValue());
   }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * One load run: connect and join every client, warm up, measure, stop the senders, wait for the
@@ -148,7 +149,20 @@ final class LoadRun {
 
     List<ScheduledFuture<?>> tickers = new ArrayList<>();
     List<RateTicker> rateTickers = new ArrayList<>();
+    double primeSeconds = 0;
     if (run.fixedRate()) {
+      primeSeconds = Math.min(options.primeSeconds, options.warmupSeconds / 2);
+      if (primeSeconds > 0) {
+        run.phase = RunControl.PRIME;
+        List<ScheduledFuture<?>> pumps = startWindowPumps(group, connections);
+        sleepReporting("priming", primeSeconds, statsByLoop);
+        run.phase = RunControl.WARMUP;
+        for (ScheduledFuture<?> pump : pumps) {
+          pump.cancel(false);
+        }
+        onEachLoop(connections, LoadConnection::startRate);
+      }
+      run.rateStartNanos = System.nanoTime();
       IdentityHashMap<EventExecutor, List<LoadConnection>> sendersByLoop = new IdentityHashMap<>();
       for (LoadConnection c : connections) {
         if (c.senderIndex() >= 0) {
@@ -161,21 +175,10 @@ final class LoadRun {
         e.getKey().execute(ticker);
       }
     } else {
-      // Observers on the sender's own loop wake it at once; the tick covers the others.
-      for (EventExecutor loop : group) {
-        List<LoadConnection> senders = new ArrayList<>();
-        for (LoadConnection c : connections) {
-          if (c.senderIndex() >= 0 && c.loop() == loop) {
-            senders.add(c);
-          }
-        }
-        tickers.add(
-            loop.scheduleAtFixedRate(
-                () -> senders.forEach(LoadConnection::pumpWindow), 0, 1, TimeUnit.MILLISECONDS));
-      }
+      tickers.addAll(startWindowPumps(group, connections));
     }
 
-    sleepReporting("warm-up", options.warmupSeconds, statsByLoop);
+    sleepReporting("warm-up", options.warmupSeconds - primeSeconds, statsByLoop);
     onEachLoop(connections, LoadConnection::startMeasuring);
     run.phase = RunControl.MEASURE;
     long measureStart = System.nanoTime();
@@ -199,7 +202,7 @@ final class LoadRun {
     long lastDelivered = -1;
     long quietSince = System.nanoTime();
     while (true) {
-      long delivered = collect(statsByLoop).measuredDelivered;
+      long delivered = measuredDelivered(statsByLoop);
       if (delivered >= expected) {
         break;
       }
@@ -230,7 +233,29 @@ final class LoadRun {
         total.dropped,
         connectMillis,
         cpuPercent,
-        total.latencyMicros);
+        total.latencyMicros,
+        total.sendLagMicros);
+  }
+
+  /**
+   * Window mode's senders: each loop tops up its senders' windows every millisecond. Observers on
+   * the sender's own loop wake it at once; the tick covers the others.
+   */
+  private static List<ScheduledFuture<?>> startWindowPumps(
+      MultiThreadIoEventLoopGroup group, List<LoadConnection> connections) {
+    List<ScheduledFuture<?>> pumps = new ArrayList<>();
+    for (EventExecutor loop : group) {
+      List<LoadConnection> senders = new ArrayList<>();
+      for (LoadConnection c : connections) {
+        if (c.senderIndex() >= 0 && c.loop() == loop) {
+          senders.add(c);
+        }
+      }
+      pumps.add(
+          loop.scheduleAtFixedRate(
+              () -> senders.forEach(LoadConnection::pumpWindow), 0, 1, TimeUnit.MILLISECONDS));
+    }
+    return pumps;
   }
 
   /** This process's CPU time so far (every thread), to report the generator's own share. */
@@ -340,6 +365,31 @@ final class LoadRun {
     }
   }
 
+  /**
+   * Deliveries so far, each loop's count read on its loop: cheap enough to ask every second while
+   * measuring, unlike {@link #collect}, which adds up every loop's histograms on the loops.
+   */
+  private static long delivered(IdentityHashMap<EventExecutor, LoopStats> statsByLoop)
+      throws Exception {
+    return sum(statsByLoop, s -> s.delivered);
+  }
+
+  /** Measured deliveries so far, read the same way. */
+  private static long measuredDelivered(IdentityHashMap<EventExecutor, LoopStats> statsByLoop)
+      throws Exception {
+    return sum(statsByLoop, s -> s.measuredDelivered);
+  }
+
+  private static long sum(
+      IdentityHashMap<EventExecutor, LoopStats> statsByLoop, ToLongFunction<LoopStats> counter)
+      throws Exception {
+    long total = 0;
+    for (Map.Entry<EventExecutor, LoopStats> e : statsByLoop.entrySet()) {
+      total += e.getKey().submit(() -> counter.applyAsLong(e.getValue())).get(30, TimeUnit.SECONDS);
+    }
+    return total;
+  }
+
   /** Sums every loop's stats, each read on its own loop. */
   private static LoopStats collect(IdentityHashMap<EventExecutor, LoopStats> statsByLoop)
       throws Exception {
@@ -357,6 +407,7 @@ final class LoadRun {
                   total.echoes += s.echoes;
                   total.dropped += s.dropped;
                   total.latencyMicros.add(s.latencyMicros);
+                  total.sendLagMicros.add(s.sendLagMicros);
                 }
               })
           .get(30, TimeUnit.SECONDS);
@@ -368,14 +419,14 @@ final class LoadRun {
       String phase, double seconds, IdentityHashMap<EventExecutor, LoopStats> statsByLoop)
       throws Exception {
     long end = System.nanoTime() + (long) (seconds * 1e9);
-    long previous = collect(statsByLoop).delivered;
+    long previous = delivered(statsByLoop);
     while (System.nanoTime() < end) {
       long step = Math.min(1_000_000_000L, end - System.nanoTime());
       if (step <= 0) {
         break;
       }
       Thread.sleep(step / 1_000_000, (int) (step % 1_000_000));
-      long delivered = collect(statsByLoop).delivered;
+      long delivered = delivered(statsByLoop);
       // Every phase shows progress, warm-up included, at most once a second.
       progress.printf(
           Locale.ROOT, "load: %s %,.0f deliveries/s%n", phase, (delivered - previous) * 1e9 / step);

@@ -7,8 +7,21 @@ import org.HdrHistogram.Histogram;
  * goes on; read by the main thread only after a task on the loop has handed it over.
  */
 final class LoopStats {
+  /** The longest time the histograms record: 60 s, in microseconds. */
+  static final long MAX_MICROS = 60_000_000L;
+
   /** Latencies up to 60 s in microseconds, 3 significant digits. */
-  final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+  final Histogram latencyMicros = new Histogram(MAX_MICROS, 3);
+
+  /**
+   * The same for messages sent before measuring, never reported: recording them too makes the
+   * recording path hot (compiled) before the measured messages arrive, instead of being compiled,
+   * and deoptimised, while they are measured.
+   */
+  final Histogram unmeasuredLatencyMicros = new Histogram(MAX_MICROS, 3);
+
+  /** Fixed rate: how late each measured message was sent against its schedule, in microseconds. */
+  final Histogram sendLagMicros = new Histogram(MAX_MICROS, 3);
 
   long delivered;
   long measuredDelivered;

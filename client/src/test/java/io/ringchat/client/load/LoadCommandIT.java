@@ -145,17 +145,40 @@ class LoadCommandIT {
     long p999 = number(report, "p999");
     assertThat(p50).as("latency in µs, measured").isPositive().isLessThanOrEqualTo(p999);
     assertThat(p999).isLessThanOrEqualTo(number(report, "max"));
+    assertThat(out.toString()).as("no schedule, no lag").doesNotContain("send lag");
   }
 
   @Test
-  void shouldSendAtTheFixedRate() throws Exception {
+  void shouldPrimeAtMaxRateAndThenSendAtTheFixedRate() throws Exception {
     Path json = dir.resolve("rate.json");
 
     int exit = load("--clients", "4", "--senders", "2", "--rate", "200", "--json", json.toString());
 
     assertThat(exit).isZero();
-    long sent = number(Files.readString(json, StandardCharsets.UTF_8), "sent");
-    assertThat(sent).isBetween(300L, 500L); // 2 senders x 200/s x ~1 s
+    assertThat(err.toString()).contains("load: priming ", "load: warm-up ", "load: measure ");
+    String report = Files.readString(json, StandardCharsets.UTF_8);
+    long sent = number(report, "sent");
+    // 2 senders x 200/s x ~1 s: the schedule starts after the priming burst, which is not counted.
+    assertThat(sent).isBetween(300L, 500L);
+    assertThat(number(report, "delivered")).isEqualTo(sent * 3);
+    assertThat(number(report, "lost")).isZero();
+    assertThat(number(report, "out_of_order")).isZero();
+    assertThat(report).containsPattern("\"send_lag_us\":\\{\"p99\":\\d+,\"max\":\\d+\\}");
+    assertThat(out.toString()).containsPattern("send lag p99 \\d+\\.\\d\\d ms, max ");
+  }
+
+  @Test
+  void shouldNotPrimeWhenToldNot() {
+    int exit = load("--clients", "2", "--senders", "1", "--rate", "100", "--prime", "0");
+
+    assertThat(exit).isZero();
+    assertThat(err.toString()).doesNotContain("priming").contains("load: warm-up ");
+  }
+
+  @Test
+  void shouldRefuseANegativePrime() {
+    assertThat(load("--rate", "10", "--prime", "-1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--prime must be 0 or more");
   }
 
   @Test
