@@ -156,7 +156,7 @@ fi
 
 if [[ " $SECTIONS " == *" latency "* ]]; then
   start_broker java
-  echo "## Latency at fixed rates, corrected for coordinated omission${redis_port:+, beside Redis pub/sub}"
+  echo "## Latency at fixed rates${redis_port:+, beside Redis pub/sub}"
   echo
   echo "Senders spread evenly over each period; latency from each message's send time; send lag: how late"
   echo "the generator sent against its schedule (the generator's own delay, not in the latency)."
