@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -24,6 +23,7 @@ import io.ringchat.broker.net.AcceptErrorLogger;
 import io.ringchat.broker.net.Connections;
 import io.ringchat.broker.net.EventLoopOutbound;
 import io.ringchat.broker.net.HttpChannelInitializer;
+import io.ringchat.broker.net.LoopReadBuffers;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.ring.InboundRing;
@@ -61,11 +61,12 @@ import org.agrona.concurrent.SystemNanoClock;
  */
 public final class Broker {
   /**
-   * One read buffer size for every connection, from one shared allocator: Netty's default gives
-   * each connection its own adaptive sizer (about 80 bytes more per connection, and most members
-   * are idle). 4 KiB holds a full line and dozens of chat messages per read.
+   * One read buffer size for every connection, and one read handle per event loop: Netty's default
+   * gives each connection its own adaptive sizer, and even a fixed size its own handle (together
+   * about 150 bytes more per connection, and most members are idle). 4 KiB holds a full line and
+   * dozens of chat messages per read.
    */
-  private static final FixedRecvByteBufAllocator READ_BUFFERS = new FixedRecvByteBufAllocator(4096);
+  private static final LoopReadBuffers READ_BUFFERS = new LoopReadBuffers(4096);
 
   private final BrokerConfig config;
   private final BrokerCounters counters = new BrokerCounters();

@@ -10,13 +10,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Room thread only.
  */
-final class Member {
+final class Member extends NameKey {
   private final long connection;
 
-  // The name is kept as its UTF-8 bytes and its map key, not as a Name and strings: the key shares
-  // the bytes when the name is already lower-case.
+  // The name is kept as its UTF-8 bytes and its map key (this member itself), not as a Name and
+  // strings: the key shares the bytes when the name is already lower-case.
   private final byte[] nameBytes;
-  private final NameKey nameKey;
   private int index;
 
   /**
@@ -29,9 +28,13 @@ final class Member {
   short lastOwnLine = -1;
 
   Member(long connection, Name name, int index) {
+    this(connection, name, name.display().getBytes(StandardCharsets.UTF_8), index);
+  }
+
+  private Member(long connection, Name name, byte[] nameBytes, int index) {
+    super(NameKey.bytesOf(name, nameBytes));
     this.connection = connection;
-    this.nameBytes = name.display().getBytes(StandardCharsets.UTF_8);
-    this.nameKey = NameKey.of(name, nameBytes);
+    this.nameBytes = nameBytes;
     this.index = index;
   }
 
@@ -40,9 +43,9 @@ final class Member {
     return connection;
   }
 
-  /** The name's identity, the members map's key. */
+  /** The name's identity, the members map's key: this member itself. */
   NameKey nameKey() {
-    return nameKey;
+    return this;
   }
 
   /** The display name in UTF-8, encoded once at JOIN. */

@@ -33,7 +33,7 @@ final class Members {
   }
 
   boolean contains(Name name) {
-    return byName.containsKey(NameKey.of(name, null));
+    return byName.containsKey(NameKey.of(name));
   }
 
   Member add(long connection, Name name) {
@@ -47,6 +47,7 @@ final class Members {
     return member;
   }
 
+  @SuppressWarnings("ReferenceEquality") // the same member object, not merely an equal name
   void remove(Member member) {
     int index = member.index();
     assert dense[index] == member : "member index out of step";

@@ -9,32 +9,40 @@ import java.util.Arrays;
  * when the bytes are equal. When a name is already lower-case its key shares the member's display
  * bytes, so most members hold one small array for their name instead of two strings.
  *
+ * <p>A {@link Member} is its own key (it extends this class): one object fewer per member, 16 bytes
+ * that every idle member would hold. A lookup by name builds a plain key; equality is by the bytes
+ * alone, whichever of the two each side is.
+ *
  * <p>Room thread only.
  */
-final class NameKey {
+class NameKey {
   private final byte[] bytes;
 
-  private NameKey(byte[] bytes) {
+  NameKey(byte[] bytes) {
     this.bytes = bytes;
   }
 
+  /** A key to look {@code name} up by. */
+  static NameKey of(Name name) {
+    return new NameKey(bytesOf(name, null));
+  }
+
   /**
-   * The key of {@code name}; {@code displayBytes}, the name's display form in UTF-8 (or null), is
-   * shared when it is the same.
+   * The key bytes of {@code name}: {@code displayBytes}, the name's display form in UTF-8 (or
+   * null), when it is the same, so that the two share one array.
    */
-  static NameKey of(Name name, byte[] displayBytes) {
+  static byte[] bytesOf(Name name, byte[] displayBytes) {
     byte[] key = name.key().getBytes(StandardCharsets.UTF_8);
-    return new NameKey(
-        displayBytes != null && Arrays.equals(key, displayBytes) ? displayBytes : key);
+    return displayBytes != null && Arrays.equals(key, displayBytes) ? displayBytes : key;
   }
 
   @Override
-  public boolean equals(Object other) {
+  public final boolean equals(Object other) {
     return other instanceof NameKey k && Arrays.equals(bytes, k.bytes);
   }
 
   @Override
-  public int hashCode() {
+  public final int hashCode() {
     return Arrays.hashCode(bytes);
   }
 

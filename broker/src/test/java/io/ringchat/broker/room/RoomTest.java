@@ -182,6 +182,19 @@ class RoomTest {
   }
 
   @Test
+  void shouldFreeANameWhoseDisplayFormIsNotItsKey() {
+    // "Zoë" is keyed by "zoë" (its own bytes are not the key's): leaving must free that key.
+    room.join(0, "Zo\u00EB").join(1, "b").endBatch();
+    drainAll();
+
+    room.leave(0).endBatch();
+    room.join(2, "ZOE\u0308").join(3, "zoë").endBatch();
+
+    assertThat(room.received(2)).containsExactly("WELCOME ZO\u00CB 2");
+    assertThat(room.received(3)).singleElement().asString().startsWith("ERR name_taken ");
+  }
+
+  @Test
   void shouldForgetDisconnectedMemberAndAnnounceIt() {
     room.join(0, "a").join(1, "b").endBatch();
     drainAll();
