@@ -13,8 +13,8 @@ import io.netty.util.concurrent.FastThreadLocal;
  * read of a channel starts with {@code reset(config)}, runs to {@code readComplete()} on the
  * channel's event loop, and a loop reads one channel at a time (a read never starts another
  * channel's read inline: resuming reads is a task). So the channels of one loop can share one
- * handle, asked for on that loop (Netty asks on the loop, at the first read), and the room keeps no
- * state per connection for reading.
+ * handle, asked for on that loop (Netty asks on the loop, at the first read), and an idle
+ * connection holds nothing for reading.
  *
  * <p>Thread-safe: each event loop gets its own handle.
  */

@@ -30,9 +30,6 @@ final class LoadConnection extends ByteToMessageDecoder {
   private static final byte[] REDIS_MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REDIS_SUBSCRIBE = "subscribe".getBytes(StandardCharsets.US_ASCII);
 
-  /** The longest time a histogram records, in µs; longer ones count as this. */
-  private static final long MAX = LoopStats.MAX_MICROS;
-
   private final RunControl run;
   private final int index;
   private final int senderIndex; // -1 if not a sender
@@ -253,7 +250,7 @@ final class LoadConnection extends ByteToMessageDecoder {
       stats.measuredDelivered++;
       latency = stats.latencyMicros;
     }
-    latency.recordValue(Math.max(0, Math.min((System.nanoTime() - sentNanos) / 1_000, MAX)));
+    LoopStats.record(latency, System.nanoTime() - sentNanos);
   }
 
   /** Window mode: send until {@code window} messages are beyond what the observer received. */
@@ -303,8 +300,7 @@ final class LoadConnection extends ByteToMessageDecoder {
       long stamp = System.nanoTime();
       for (int i = 0; i < count; i++, sent++) {
         if (measuring) {
-          long intended = firstNanos + (long) (sent * periodNanos);
-          stats.sendLagMicros.recordValue(Math.max(0, Math.min((stamp - intended) / 1_000, MAX)));
+          LoopStats.record(stats.sendLagMicros, stamp - (firstNanos + (long) (sent * periodNanos)));
         }
         writeMessage(burst, nextSeq, stamp);
         nextSeq++;

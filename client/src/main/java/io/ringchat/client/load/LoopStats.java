@@ -8,7 +8,7 @@ import org.HdrHistogram.Histogram;
  */
 final class LoopStats {
   /** The longest time the histograms record: 60 s, in microseconds. */
-  static final long MAX_MICROS = 60_000_000L;
+  private static final long MAX_MICROS = 60_000_000L;
 
   /** Latencies up to 60 s in microseconds, 3 significant digits. */
   final Histogram latencyMicros = new Histogram(MAX_MICROS, 3);
@@ -22,6 +22,11 @@ final class LoopStats {
 
   /** Fixed rate: how late each measured message was sent against its schedule, in microseconds. */
   final Histogram sendLagMicros = new Histogram(MAX_MICROS, 3);
+
+  /** Records {@code nanos} into {@code histogram} in microseconds, clamped to 0 .. 60 s. */
+  static void record(Histogram histogram, long nanos) {
+    histogram.recordValue(Math.max(0, Math.min(nanos / 1_000, MAX_MICROS)));
+  }
 
   long delivered;
   long measuredDelivered;

@@ -41,7 +41,7 @@ final class RunControl {
   final Target target;
 
   /** When a fixed-rate run's schedule starts: set before the rate tickers start, then fixed. */
-  volatile long rateStartNanos = System.nanoTime();
+  volatile long rateStartNanos;
 
   RunControl(int clients, int senders, int size, double ratePerSender, int window, Target target) {
     this.clients = clients;
