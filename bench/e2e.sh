@@ -170,13 +170,11 @@ if [[ " $SECTIONS " == *" latency "* ]]; then
   if [ "$best" -gt 0 ]; then
     runs="$runs 100:100:$(python3 -c "print(round($best / 2 / 9900, 1))")" # half the best rate
   fi
-  max_rate_warmup=$WARMUP
-  WARMUP=$RATE_WARMUP
   for run in $runs; do
     IFS=: read -r clients senders rate <<<"$run"
     args=(--clients "$clients" --senders "$senders" --rate "$rate" --size 64)
-    r=$(load "${args[@]}")
-    x=$(load_redis "${args[@]}")
+    r=$(WARMUP=$RATE_WARMUP load "${args[@]}")
+    x=$(WARMUP=$RATE_WARMUP load_redis "${args[@]}")
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s | %s | %s |\n' \
       "$clients" "$senders" "$rate" "$(num "$(field "$r" delivered_per_sec)")" "$(field "$r" lost)" \
       "$(ms "$(field "$r" latency_us.p50)")" "$(ms "$(field "$r" latency_us.p99)")" \
@@ -186,7 +184,6 @@ if [[ " $SECTIONS " == *" latency "* ]]; then
       "$(ms "$(field "$x" latency_us.p99)")" "$(ms "$(field "$x" latency_us.p999)")" \
       "$(ratio "$(field "$r" latency_us.p99)" "$(field "$x" latency_us.p99)")"
   done
-  WARMUP=$max_rate_warmup
   echo
   stop_broker
 fi
@@ -202,12 +199,10 @@ if [[ " $SECTIONS " == *" calibrate "* ]]; then
     echo "| round | harness p50 ms | harness p99 ms | harness p99.9 ms | generator p50 ms | generator p99 ms | generator p99.9 ms | p99 difference ms | generator send lag p99 ms |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     load --clients 100 --senders 100 --window 64 --size 64 --prefix jit- >/dev/null
-    max_rate_warmup=$WARMUP
-    WARMUP=$RATE_WARMUP
     for round in $(seq 1 "${ROUNDS:-2}"); do
       h=$("$harness" --proto ringchat --port "$port" -n 2 -s 1 -r 1000 -p 64 -d "$DURATION" \
-        --warmup "$WARMUP" --prefix "cal$round-" --json 2>/dev/null | grep '^{' || echo '{}')
-      g=$(load --clients 2 --senders 1 --rate 1000 --size 64 --prefix "gen$round-")
+        --warmup "$RATE_WARMUP" --prefix "cal$round-" --json 2>/dev/null | grep '^{' || echo '{}')
+      g=$(WARMUP=$RATE_WARMUP load --clients 2 --senders 1 --rate 1000 --size 64 --prefix "gen$round-")
       printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" \
         "$(ms "$(field "$h" lat_us.p50)")" "$(ms "$(field "$h" lat_us.p99)")" \
         "$(ms "$(field "$h" lat_us.p999)")" "$(ms "$(field "$g" latency_us.p50)")" \
@@ -216,7 +211,6 @@ if [[ " $SECTIONS " == *" calibrate "* ]]; then
           "$(field "$g" latency_us.p99)" "$(field "$h" lat_us.p99)")" \
         "$(ms "$(field "$g" send_lag_us.p99)")"
     done
-    WARMUP=$max_rate_warmup
     stop_broker
   fi
   echo
