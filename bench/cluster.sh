@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
 # The clustered room, measured on this machine: three members (broker jars with --cluster-id) on
-# loopback, plus a front-end only, beside a single broker in the same run.
+# loopback, beside a single broker in the same run.
 #
 #   ./mvnw -B package -DskipTests && bench/cluster.sh          # failover, throughput, footprint
-#   DURATION=60 KILL_EVERY=15 bench/cluster.sh soak              # soak: load through a front-end
-#                                                                # while the leader is killed again
-#                                                                # and again; exit 1 on any loss
+#   DURATION=600 bench/cluster.sh soak                           # the fault-schedule test for
+#                                                                # DURATION s (it replaced the old
+#                                                                # soak): scripts/cluster-faults.sh
 #
 # Sections: failover handover throughput retention footprint soak (default: all but the soak;
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
-# measured, default 10), DURATION (s, default 5; the soak's length), WARMUP (s, 3), KILL_EVERY
-# (soak: seconds between leader kills, default 15), RETAIN (retention's length, s, default 60),
-# SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes, default the broker's).
+# measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 3), RETAIN
+# (retention's length, s, default 60), SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
+# default the broker's), SEED (the soak's seed, default a random one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/broker-port.sh
+
+if [ "${*:-}" = soak ]; then
+  # Faults of every kind, not only leader kills, with clients on every broker, and a checker of
+  # what every client saw: the fault-schedule test does what the soak did, and more.
+  exec scripts/cluster-faults.sh --duration "${DURATION:-60}" ${SEED:+--seed "$SEED"}
+fi
 
 BROKER_JAR=broker/target/ringchat-broker.jar
 CLIENT_JAR=client/target/ringchat-client.jar
 KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
-KILL_EVERY=${KILL_EVERY:-15}
 RETAIN=${RETAIN:-60}
 SECTIONS=${*:-failover handover throughput retention footprint}
 for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
@@ -31,10 +36,9 @@ done
 
 work=$(mktemp -d)
 declare -a pid port
-front_pid=""
 single_pid=""
 cleanup() {
-  for p in "${pid[@]:-}" "$front_pid" "$single_pid"; do
+  for p in "${pid[@]:-}" "$single_pid"; do
     [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
   done
   wait 2>/dev/null || true
@@ -233,32 +237,4 @@ if sent:
 PY
   fi
   echo
-fi
-
-if [[ " $SECTIONS " == *" soak "* ]]; then
-  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-members "$members" \
-    >"$work/front.out" 2>&1 &
-  front_pid=$!
-  front_port=$(broker_port "$work/front.out")
-  echo "## Soak: ${DURATION} s of load through a front-end, the leader killed every ${KILL_EVERY} s"
-  echo
-  # --prime 0: no burst at max rate into the cluster before the kills; only the fixed rate
-  java -jar "$CLIENT_JAR" load --host 127.0.0.1 --port "$front_port" --clients 20 --senders 20 \
-    --rate 100 --warmup 1 --prime 0 --duration "$DURATION" --json "$work/soak.json" \
-    >"$work/soak.out" 2>"$work/soak.err" &
-  gen=$!
-  kills=0
-  while kill -0 "$gen" 2>/dev/null; do
-    sleep "$KILL_EVERY"
-    kill -0 "$gen" 2>/dev/null || break
-    l=$(leader)
-    [ -n "$l" ] || continue
-    kill -9 "${pid[$l]}"
-    kills=$((kills + 1))
-    start_member "$l"
-  done
-  wait "$gen" && status=0 || status=$?
-  cat "$work/soak.out"
-  echo "leader kills: $kills; generator exit: $status"
-  exit "$status"
 fi

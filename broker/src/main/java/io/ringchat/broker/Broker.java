@@ -33,6 +33,7 @@ import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.broker.stats.BrokerMetrics;
+import io.ringchat.broker.stats.ClusterStatus;
 import io.ringchat.broker.web.HttpRouter;
 import io.ringchat.broker.web.MetricsEndpoint;
 import io.ringchat.cli.KeepAlive;
@@ -83,6 +84,9 @@ public final class Broker {
 
   /** The link to the clustered room, or null for a single broker. */
   private final ClusterLink link;
+
+  /** What the cluster shows operators, or null for a single broker. */
+  private final ClusterStatus clusterStatus;
 
   private final Channel server;
 
@@ -140,6 +144,7 @@ public final class Broker {
               config.maxLineBytes());
       this.node = null;
       this.link = null;
+      this.clusterStatus = null;
       RoomConsumer roomConsumer = new RoomConsumer(room, observer);
       this.consumer = roomConsumer;
       this.ring = new InboundRing(config.ringSize(), config.waitStrategy(), roomConsumer, counters);
@@ -147,6 +152,7 @@ public final class Broker {
       // The room runs in the cluster; this broker forwards its connections' requests to it.
       int id = config.clusterId();
       LogRetention retention = id < 0 ? null : new LogRetention(id);
+      this.clusterStatus = new ClusterStatus(id >= 0);
       this.node =
           id < 0
               ? null
@@ -157,11 +163,13 @@ public final class Broker {
                   config.clusterSnapshotBytes(),
                   new RoomService(
                       counters,
+                      clusterStatus,
                       config.presenceLimit(),
                       config.maxLineBytes(),
                       cluster.size(),
                       retention),
                   retention,
+                  clusterStatus,
                   System.out);
       ClusterWaitStrategy wait = new ClusterWaitStrategy();
       try {
@@ -175,6 +183,7 @@ public final class Broker {
                 CLUSTER_CONNECT_MILLIS,
                 config.clusterHold(),
                 counters,
+                clusterStatus,
                 retention);
       } catch (RuntimeException e) {
         if (node != null) {
@@ -188,7 +197,9 @@ public final class Broker {
     ring.start();
     connections.deferRingWakeups();
     this.metrics =
-        config.httpEnabled() ? new MetricsEndpoint(new BrokerMetrics(counters).registry()) : null;
+        config.httpEnabled()
+            ? new MetricsEndpoint(new BrokerMetrics(counters, clusterStatus).registry())
+            : null;
     Channel chat = null;
     try {
       chat = bind(config.port(), connections.initializer(config.tls()));
@@ -245,6 +256,7 @@ public final class Broker {
             config.metricsAllowed(),
             metrics,
             () -> stopping,
+            this::unhealthy,
             config.tls() != null);
     return connections.httpInitializer(config.tls(), () -> router);
   }
@@ -299,6 +311,36 @@ public final class Broker {
   /** The HTTP listener's address (with the real port when 0 was asked for); null with --no-http. */
   public InetSocketAddress httpAddress() {
     return httpServer == null ? null : (InetSocketAddress) httpServer.localAddress();
+  }
+
+  /**
+   * Why the broker cannot serve its members now ({@code /healthz} answers 503 with it), or null: it
+   * is stopping, or, in a cluster, it has no leader or no session.
+   */
+  public String unhealthy() {
+    if (stopping) {
+      return "shutting down";
+    }
+    return clusterStatus == null ? null : clusterStatus.unhealthy();
+  }
+
+  /**
+   * Its role: {@code single}, or in a cluster {@code leader}, {@code follower}, {@code front-end}.
+   */
+  public String role() {
+    if (clusterStatus == null) {
+      return "single";
+    }
+    ClusterStatus.Role role = clusterStatus.role();
+    // A candidate does not lead: to scripts it is one of the followers.
+    return role == ClusterStatus.Role.CANDIDATE ? "follower" : role.label();
+  }
+
+  /** {@code listener} runs on another thread after each change of the member's role. */
+  public void onRoleChange(Runnable listener) {
+    if (node != null) {
+      node.onRoleChange(listener);
+    }
   }
 
   public String transportName() {

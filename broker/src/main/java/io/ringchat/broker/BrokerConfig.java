@@ -253,6 +253,17 @@ public final class BrokerConfig {
               + " messages).")
   private long clusterSnapshotBytes;
 
+  @Option(
+      names = "--ready-file",
+      paramLabel = "PATH",
+      defaultValue = "",
+      description =
+          "Once listening, write {\"pid\":N,\"chat_port\":N,\"http_port\":N,\"role\":\"...\"}"
+              + " here (role: single, leader, follower or front-end), again at every change of"
+              + " cluster role, each time by renaming a whole file into place; deleted on a clean"
+              + " stop. Default: ${DEFAULT-VALUE}(none).")
+  private String readyFile;
+
   // Parsed by validate(), from the options above.
   private ClusterMembers cluster;
 
@@ -333,8 +344,21 @@ public final class BrokerConfig {
         clusterSnapshotBytes >= 1024,
         "--cluster-snapshot-bytes must be at least 1024, got " + clusterSnapshotBytes);
     check(
+        readyFile.isEmpty() || readyFileParentExists(),
+        "--ready-file " + readyFile + ": its directory does not exist");
+    check(
         !clusterHold.isNegative() && !clusterHold.isZero(),
         "--cluster-hold must be positive, got " + clusterHold.toMillis() + " ms");
+  }
+
+  private boolean readyFileParentExists() {
+    Path parent = Path.of(readyFile).toAbsolutePath().getParent();
+    return parent != null && java.nio.file.Files.isDirectory(parent);
+  }
+
+  /** Where to say that the broker is ready ({@code --ready-file}), or null. */
+  public Path readyFile() {
+    return readyFile.isEmpty() ? null : Path.of(readyFile);
   }
 
   /** The cluster's members, or null for a broker with a room of its own. */

@@ -87,11 +87,37 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
           broker.httpAddress().getPort());
     }
     out.flush();
+    ReadyFile ready = readyFile(broker, err);
     ScheduledExecutorService stats = startStats(broker, out);
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> stop(broker, stats, out), "ringchat-stop"));
+        .addShutdownHook(new Thread(() -> stop(broker, stats, ready, out), "ringchat-stop"));
     new CountDownLatch(1).await(); // the broker runs on its own threads until the JVM is stopped
     return 0;
+  }
+
+  /** Writes {@code --ready-file}, and again at every change of the cluster role; or null. */
+  private static ReadyFile readyFile(Broker broker, PrintWriter err) {
+    if (broker.config().readyFile() == null) {
+      return null;
+    }
+    ReadyFile ready =
+        new ReadyFile(
+            broker.config().readyFile(),
+            ProcessHandle.current().pid(),
+            broker.address().getPort(),
+            broker.httpAddress() == null ? 0 : broker.httpAddress().getPort());
+    Runnable write =
+        () -> {
+          try {
+            ready.write(broker.role());
+          } catch (java.io.UncheckedIOException e) {
+            err.println("ringchat-broker: " + e.getMessage());
+            err.flush();
+          }
+        };
+    broker.onRoleChange(write);
+    write.run(); // after registering: a change in between is written either way
+    return ready;
   }
 
   private static String oneLine(Throwable e) {
@@ -123,9 +149,14 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
     return stats;
   }
 
-  private static void stop(Broker broker, ScheduledExecutorService stats, PrintWriter out) {
+  private static void stop(
+      Broker broker, ScheduledExecutorService stats, ReadyFile ready, PrintWriter out) {
     if (stats != null) {
       stats.shutdownNow();
+    }
+    if (ready != null) {
+      broker.onRoleChange(() -> {});
+      ready.delete();
     }
     boolean clean;
     try {

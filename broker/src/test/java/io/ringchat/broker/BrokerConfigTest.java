@@ -56,6 +56,7 @@ class BrokerConfigTest {
         "--cluster-members=h:1,h:101 --cluster-id=2|--cluster-id must be 0 to 1, got 2",
         "--cluster-hold=0s|--cluster-hold must be positive, got 0 ms",
         "--cluster-snapshot-bytes=10|--cluster-snapshot-bytes must be at least 1024, got 10",
+        "--ready-file=/nonexistent/ready.json|--ready-file /nonexistent/ready.json: its directory does not exist",
         "--wait-strategy=spin|'spin' is not a wait strategy; use one of park, blocking, sleeping,"
             + " yielding, busy-spin",
         "--join-timeout=soon|'soon' is not a duration; use e.g. 60s, 500ms, 2m",

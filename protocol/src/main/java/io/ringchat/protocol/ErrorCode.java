@@ -18,7 +18,8 @@ public enum ErrorCode {
   BAD_TEXT("bad_text", "text must be valid UTF-8 with no control characters but TAB"),
   UNAVAILABLE(
       "unavailable",
-      "no cluster leader could order the message in time; it reached nobody; send it again"),
+      "no cluster leader ordered the message in time: it reached nobody (or, if a leader"
+          + " ordered it just as it was lost, everybody); send it again"),
   SLOW_CONSUMER("slow_consumer", "you are not reading fast enough; disconnecting"),
   SERVER_FULL("server_full", "the broker is at its connection limit; try again later"),
   SHUTTING_DOWN("shutting_down", "the broker is stopping");

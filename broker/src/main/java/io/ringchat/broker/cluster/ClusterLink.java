@@ -12,6 +12,7 @@ import io.ringchat.broker.ring.RingConsumer;
 import io.ringchat.broker.ring.RingEvent;
 import io.ringchat.broker.room.Outbound;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.broker.stats.ClusterStatus;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.ServerFrames;
 import java.nio.ByteOrder;
@@ -21,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -34,13 +36,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Nothing sent is lost to a leader change: each message is numbered and kept until the room
  * acknowledges it, and sent again, in order, when a new leader appears; the room applies each
- * number once. Egress is polled at the end of each ring batch and whenever the ring has been idle
- * for a moment ({@link ClusterWaitStrategy} times out into {@link #onTimeout}).
+ * number once. Egress is numbered too: a gap (a leader died with some in flight) or a new leader
+ * makes the link ask for what it missed ({@link ClusterWire#RESYNC}). Egress is polled here, at the
+ * end of each ring batch and whenever the ring has been idle for a moment ({@link
+ * ClusterWaitStrategy} times out into {@link #onTimeout}), through a {@link StaleLeaderFilter}. If
+ * the cluster closes this broker's session, every member of the broker is told in one line and
+ * closed, and a new session is made without waiting.
  *
  * <p>The ring's consumer thread only (the Aeron cluster client is single-threaded), except {@link
  * #awaitStopped} and the constructor's connect.
  */
-public final class ClusterLink implements RingConsumer, EgressListener, AutoCloseable {
+public final class ClusterLink implements RingConsumer, StaleLeaderFilter.Link, AutoCloseable {
   private static final long KEEPALIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long RESYNC_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -62,15 +68,41 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   private final AeronCluster.Context context;
   private final long holdNanos;
   private final BrokerCounters counters;
+  private final ClusterStatus clusterStatus;
+
+  /** Why this broker cannot serve now, as last shown to operators; null: it can. */
+  private String unhealthy = "";
 
   /** The session to the cluster; replaced when the cluster closed the last one. */
   private AeronCluster cluster;
 
+  /** The session's egress, polled here (not by the client: {@link StaleLeaderFilter}). */
+  private StaleLeaderFilter egress;
+
+  /** The current leader closed this session: it is replaced at the next poll. */
+  private boolean closedByCluster;
+
+  /**
+   * How long this broker's own member may be in a newer term than the last leader announced to the
+   * session before the session counts as closed. Aeron's client waits as long for a new leader.
+   */
+  private static final long UNANNOUNCED_TERM_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** Since when the member has been in a term the session was not told of; -1: it is not. */
+  private long unannouncedSinceNanos = -1;
+
   /** A new session being made after the last one was lost, or null. */
   private AeronCluster.AsyncConnect reconnecting;
 
-  /** This broker's connections that are members of the room (the room said JOINED). */
-  private final LongHashSet joined = new LongHashSet();
+  /** Attempts at a new session that failed since the last one was lost. */
+  private int failedConnects;
+
+  /**
+   * This broker's connections that asked to join the room, until they disconnect: if this broker
+   * loses the room's stream (its session, or egress it cannot get again), each is told and closed,
+   * whether or not its WELCOME got through.
+   */
+  private final LongHashSet joining = new LongHashSet();
 
   /** When egress last arrived: while none does, no leader is ordering anything. */
   private long lastEgressNanos = System.nanoTime();
@@ -129,8 +161,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
       long connectTimeoutMillis,
       Duration hold,
       BrokerCounters counters,
+      ClusterStatus clusterStatus,
       LogRetention retention) {
     this.out = out;
+    this.clusterStatus = clusterStatus;
     this.retention = retention;
     this.wait = wait;
     this.holdNanos = hold.toNanos();
@@ -155,8 +189,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
             .ingressChannel("aeron:udp?term-length=4m")
             .ingressEndpoints(members.ingressEndpoints())
             .egressChannel("aeron:udp?endpoint=" + egressHost + ":0|term-length=8m")
-            .egressListener(this)
-            .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5));
+            .egressListener(new NewLeaders())
+            // How long a connect attempt waits for its answer: one sent while leadership changes
+            // goes unanswered, and the next attempt, to the new leader, should not wait long.
+            .messageTimeoutNs(TimeUnit.SECONDS.toNanos(2));
     AeronCluster connected = null;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
     RuntimeException last = null;
@@ -173,6 +209,30 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
           "no cluster leader reachable at " + members.ingressEndpoints(), last);
     }
     this.cluster = connected;
+    this.egress = new StaleLeaderFilter(connected, this);
+  }
+
+  /**
+   * The client's own listener, which hears only of new leaders: this link polls egress itself, and
+   * {@link StaleLeaderFilter} hands the client the new-leader events it lets through.
+   */
+  private final class NewLeaders implements EgressListener {
+    @Override
+    public void onMessage(
+        long clusterSessionId,
+        long timestamp,
+        DirectBuffer buffer,
+        int offset,
+        int length,
+        Header header) {
+      // never called: the client's own egress polling is not used
+    }
+
+    @Override
+    public void onNewLeader(
+        long clusterSessionId, long leadershipTermId, int leaderMemberId, String ingressEndpoints) {
+      newLeader(leadershipTermId, leaderMemberId);
+    }
   }
 
   @Override
@@ -183,7 +243,10 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     }
     try {
       switch (event.kind()) {
-        case JOIN -> add(ClusterWire.JOIN, event.connection(), utf8(event.name().display()));
+        case JOIN -> {
+          joining.add(event.connection());
+          add(ClusterWire.JOIN, event.connection(), utf8(event.name().display()));
+        }
         case SEND -> {
           if (unavailable) {
             refuse(event.connection());
@@ -196,11 +259,11 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
         case LEAVE -> add(ClusterWire.LEAVE, event.connection(), (ByteBuf) null);
         case REJECT -> add(ClusterWire.REJECT, event.connection(), utf8(event.error().wireName()));
         case DISCONNECTED -> {
-          joined.remove(event.connection());
+          joining.remove(event.connection());
           add(ClusterWire.DISCONNECTED, event.connection(), (ByteBuf) null);
         }
         case EVICTED -> {
-          joined.remove(event.connection());
+          joining.remove(event.connection());
           add(ClusterWire.EVICTED, event.connection(), (ByteBuf) null);
         }
         case SHUTDOWN -> shutdown();
@@ -268,15 +331,20 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     if (shutDown) {
       return; // the broker is stopping: its session is closed on purpose
     }
+    if (closedByCluster && cluster != null) {
+      cluster.close(); // replaced just below, its members told
+    }
     if (cluster == null || cluster.isClosed()) {
       reconnect();
+      showHealth();
       return;
     }
+    checkTerm();
     holdOrRefuse();
     sendResync();
     sendUnsent();
     reportSnapshot();
-    int work = cluster.pollEgress();
+    int work = egress.poll(System.nanoTime());
     if (work > 0) {
       wait.busy();
     }
@@ -286,6 +354,53 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     // Every time, not only after new egress: an I/O loop that was busy holds output back until
     // it wakes the ring (WAKE), and this hands that output over.
     out.endOfBatch();
+    showHealth();
+  }
+
+  /** Tells operators ({@code /healthz}) whether this broker can serve now, and if not, why. */
+  private void showHealth() {
+    String why;
+    if (cluster == null || cluster.isClosed()) {
+      why = "no cluster session: this broker lost its session and is making a new one";
+    } else if (unavailable) {
+      why = "no cluster leader: none has answered for longer than --cluster-hold";
+    } else if (!cluster.ingressPublication().isConnected()) {
+      why = "no cluster leader reachable: waiting for one";
+    } else {
+      why = null;
+    }
+    if (!java.util.Objects.equals(why, unhealthy)) {
+      System.err.println(
+          "ringchat cluster: "
+              + (why == null ? "serving: a leader orders this broker's requests" : why));
+      unhealthy = why;
+      clusterStatus.unhealthy(why);
+    }
+  }
+
+  /**
+   * A member that wins the election it began with at start (it was restarted, and the leader went
+   * while it caught up) times out every session it did not hear from, and cannot tell the brokers:
+   * their sessions' egress was never connected to it. Such a broker keeps sending to the old
+   * leader's address, and would learn only when the old leader's egress image times out (10 s), or
+   * never if a restarted member answers at that address. A broker that is itself a member knows
+   * better: once its member has been in a term for a while that the session was never told of, the
+   * session is taken for closed, and replaced.
+   */
+  private void checkTerm() {
+    long memberTerm = clusterStatus.memberTerm();
+    if (memberTerm <= cluster.leadershipTermId() || clusterStatus.electing()) {
+      unannouncedSinceNanos = -1;
+    } else if (unannouncedSinceNanos < 0) {
+      unannouncedSinceNanos = System.nanoTime();
+    } else if (System.nanoTime() - unannouncedSinceNanos - UNANNOUNCED_TERM_NANOS > 0) {
+      unannouncedSinceNanos = -1;
+      onSessionClosed(
+          "this broker's member is in term "
+              + memberTerm
+              + " and the session was told of no leader after term "
+              + cluster.leadershipTermId());
+    }
   }
 
   /** Offers what this leader has not had yet, in order; stops at back pressure (tried again). */
@@ -308,13 +423,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   }
 
   @Override
-  public void onMessage(
-      long clusterSessionId,
-      long timestamp,
-      DirectBuffer buffer,
-      int offset,
-      int length,
-      Header header) {
+  public void onEgress(DirectBuffer buffer, int offset, int length) {
     if (buffer.getByte(offset) == ClusterWire.SKIP) {
       skipTo(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
       return;
@@ -356,10 +465,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
           case ClusterWire.WRITE -> out.write(connection, lines, from, len);
           case ClusterWire.WRITE_AND_CLOSE ->
               out.writeAndClose(connection, lines.retainedSlice(from, len));
-          case ClusterWire.JOINED -> {
-            joined.add(connection);
-            out.joined(connection);
-          }
+          case ClusterWire.JOINED -> out.joined(connection);
           default -> {
             // a newer room's operation
           }
@@ -390,24 +496,50 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     }
     System.err.println(
         "ringchat cluster: egress " + (lastEgress + 1) + " to " + (next - 1) + " is lost");
+    clusterStatus.skip();
     closeMembers("this broker missed messages it cannot get again; connect again");
     lastEgress = next - 1;
   }
 
-  /** Every member of this broker is told {@code why} and disconnected. */
+  /**
+   * Every member of this broker (every connection that asked to join) is told {@code why} and
+   * disconnected, and so is every other connection with a request the room has not answered, which
+   * will now never be answered.
+   */
   private void closeMembers(String why) {
-    joined.forEach(
+    LongHashSet closing = new LongHashSet();
+    closing.addAll(joining);
+    for (Sent sent : unacked) {
+      forEachConnection(sent.bytes, closing::add);
+    }
+    closing.forEach(
         connection -> {
           counters.error(ErrorCode.UNAVAILABLE);
           out.writeAndClose(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE, why));
         });
-    joined.clear();
+    joining.clear();
     out.endOfBatch();
   }
 
-  /** Answers a SEND that no leader can order: it reached nobody. */
+  /** Calls {@code action} with the connection of each event in an ingress message. */
+  private static void forEachConnection(UnsafeBuffer message, LongConsumer action) {
+    int count = message.getInt(9, ByteOrder.LITTLE_ENDIAN);
+    int at = ClusterWire.EVENTS_HEADER;
+    for (int i = 0; i < count; i++) {
+      if (message.getByte(at) != ClusterWire.DISCONNECTED) {
+        action.accept(message.getLong(at + 1, ByteOrder.LITTLE_ENDIAN));
+      }
+      at += ClusterWire.EVENT_HEADER + Math.max(0, message.getInt(at + 9, ByteOrder.LITTLE_ENDIAN));
+    }
+  }
+
+  /**
+   * Answers a SEND that no leader ordered in time: it reached nobody, or, if a leader ordered it
+   * just before it was lost, everybody ({@link #holdOrRefuse}).
+   */
   private void refuse(long connection) {
     counters.error(ErrorCode.UNAVAILABLE);
+    clusterStatus.refused();
     out.write(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE));
   }
 
@@ -472,6 +604,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     if (reconnecting == null) {
       if (cluster != null) {
         System.err.println("ringchat cluster: lost the session to the cluster; reconnecting");
+        clusterStatus.sessionLost();
         closeMembers("this broker lost the cluster; connect again");
         CloseHelper.quietClose(cluster);
         cluster = null;
@@ -486,20 +619,45 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     try {
       AeronCluster connected = reconnecting.poll();
       if (connected != null) {
+        System.err.println(
+            "ringchat cluster: new session "
+                + connected.clusterSessionId()
+                + " with member "
+                + connected.leaderMemberId()
+                + ", term "
+                + connected.leadershipTermId()
+                + (failedConnects == 0 ? "" : ", after " + failedConnects + " failed attempts"));
+        failedConnects = 0;
         reconnecting = null;
         cluster = connected;
+        egress = new StaleLeaderFilter(connected, this);
+        closedByCluster = false;
+        unannouncedSinceNanos = -1;
         lastEgressNanos = System.nanoTime();
         unavailable = false;
       }
     } catch (RuntimeException e) { // timed out: try again
+      if (failedConnects++ == 0) { // the first of an outage; the new session's line counts them
+        System.err.println(
+            "ringchat cluster: no session yet (" + firstClause(e) + "); trying again");
+      }
       CloseHelper.quietClose(reconnecting);
       reconnecting = null;
     }
   }
 
-  @Override
-  public void onNewLeader(
-      long clusterSessionId, long leadershipTermId, int leaderMemberId, String ingressEndpoints) {
+  /** Aeron's long messages (its whole context follows the reason) cut to the reason. */
+  private static String firstClause(RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    int end = message.indexOf(": state=");
+    return end > 0 ? message.substring(0, end) : message.lines().findFirst().orElse(message);
+  }
+
+  /** A new leader was announced to this session (the client has switched its ingress to it). */
+  private void newLeader(long leadershipTermId, int leaderMemberId) {
+    System.err.println(
+        "ringchat cluster: new leader: member " + leaderMemberId + ", term " + leadershipTermId);
+    clusterStatus.leaderChanged(leadershipTermId);
     unsent = 0; // the new leader may not have what the old one took: send it all again, in order
     requestResync(); // and the old one may have died with egress for this broker in flight
   }
@@ -518,6 +676,7 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
     resync.putLong(1, lastEgress, ByteOrder.LITTLE_ENDIAN);
     if (cluster.offer(resync, 0, ClusterWire.RESYNC_LENGTH) > 0) {
       resyncSentNanos = System.nanoTime();
+      clusterStatus.resync();
     }
   }
 
@@ -539,16 +698,26 @@ public final class ClusterLink implements RingConsumer, EgressListener, AutoClos
   }
 
   @Override
-  public void onSessionEvent(
-      long correlationId,
-      long clusterSessionId,
-      long leadershipTermId,
-      int leaderMemberId,
-      EventCode code,
-      String detail) {
-    if (code == EventCode.CLOSED || code == EventCode.ERROR) {
-      System.err.println("ringchat cluster: session " + code + ": " + detail);
-    }
+  public void onSessionClosed(String why) {
+    System.err.println("ringchat cluster: this broker's session is over: " + why);
+    closedByCluster = true;
+  }
+
+  @Override
+  public void onSessionError(String detail) {
+    System.err.println("ringchat cluster: session error: " + detail);
+  }
+
+  @Override
+  public void onStaleEvent(EventCode code, long term, long knownTerm) {
+    System.err.println(
+        "ringchat cluster: ignored "
+            + code
+            + " for this broker's session from a replaced leader (term "
+            + term
+            + ", the leader's is "
+            + knownTerm
+            + ")");
   }
 
   private void shutdown() {

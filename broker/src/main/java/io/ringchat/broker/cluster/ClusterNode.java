@@ -6,10 +6,12 @@ import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.ringchat.broker.stats.ClusterStatus;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -38,6 +40,7 @@ public final class ClusterNode implements AutoCloseable {
   /** How often the role is looked at; a role change is printed within this. */
   private static final long ROLE_POLL_MILLIS = 50;
 
+  private final ClusterDirectory directory;
   private final ClusteredMediaDriver driver;
   private final ClusteredServiceContainer container;
   private final Thread roleMonitor;
@@ -47,15 +50,23 @@ public final class ClusterNode implements AutoCloseable {
   private final long snapshotBytes;
   private final LogRetention retention;
   private final LogPurger purger;
+  private final ClusterStatus status;
+
+  /** Told of each change of role (the watcher's thread); replaced by {@link #onRoleChange}. */
+  private volatile Runnable roleListener = () -> {};
 
   private ClusterNode(
+      ClusterDirectory directory,
       ClusteredMediaDriver driver,
       ClusteredServiceContainer container,
       String aeronDir,
       long snapshotBytes,
       LogRetention retention,
       LogPurger purger,
+      ClusterStatus status,
       PrintStream out) {
+    this.status = status;
+    this.directory = directory;
     this.driver = driver;
     this.container = container;
     this.aeronDir = aeronDir;
@@ -86,6 +97,7 @@ public final class ClusterNode implements AutoCloseable {
       long snapshotBytes,
       RoomService service,
       LogRetention retention,
+      ClusterStatus status,
       PrintStream out) {
     Path base = dir.toAbsolutePath();
     String aeronDir = base.resolve("driver").toString();
@@ -144,23 +156,29 @@ public final class ClusterNode implements AutoCloseable {
             .clusteredService(service)
             .serviceId(0)
             .idleStrategySupplier(ClusterNode::backoff);
-    ClusteredMediaDriver launched =
-        whenStale(
-            () -> ClusteredMediaDriver.launch(driver.clone(), archive.clone(), consensus.clone()),
-            dir,
-            out);
+    ClusterDirectory directory = ClusterDirectory.open(base);
+    ClusteredMediaDriver launched;
     ClusteredServiceContainer container;
     try {
-      container =
-          whenStale(() -> ClusteredServiceContainer.launch(serviceContext.clone()), dir, out);
+      launched =
+          launching(
+              () -> ClusteredMediaDriver.launch(driver.clone(), archive.clone(), consensus.clone()),
+              dir);
+      try {
+        container = launching(() -> ClusteredServiceContainer.launch(serviceContext.clone()), dir);
+      } catch (RuntimeException e) {
+        launched.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
-      launched.close();
+      directory.close();
       throw e;
     }
     LogPurger purger =
         new LogPurger(
             archiveClient.clone(), base.resolve("cluster").toFile(), consensus.logStreamId(), out);
-    return new ClusterNode(launched, container, aeronDir, snapshotBytes, retention, purger, out);
+    return new ClusterNode(
+        directory, launched, container, aeronDir, snapshotBytes, retention, purger, status, out);
   }
 
   /** The log's term length: each publication of the log has three terms of this size. */
@@ -179,38 +197,25 @@ public final class ClusterNode implements AutoCloseable {
   /** How long a purge the archive put off waits before it is tried again. */
   private static final long PURGE_RETRY_MILLIS = 5_000;
 
-  /** How long a killed member's files count as in use (Aeron's mark-file liveness: 10 s). */
-  private static final long STALE_WAIT_MILLIS = 15_000;
-
   /**
-   * Launches a part of the member. A member restarted right after it was killed finds its mark
-   * files still fresh, and Aeron refuses them for a few seconds (another process might be using the
-   * directory): wait that out, saying so once; a directory really in use stays fresh and fails
-   * after the wait.
+   * Launches a part of the member. The directory's mark files were released when it was opened
+   * ({@link ClusterDirectory}), so one that Aeron still finds in use belongs to a process that does
+   * not take ringchat's lock: say so in one line.
    */
-  private static <T> T whenStale(Supplier<T> launch, Path dir, PrintStream out) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALE_WAIT_MILLIS);
-    boolean said = false;
-    while (true) {
-      try {
-        return launch.get();
-      } catch (RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        if (!message.contains("active mark file") || System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        if (!said) {
-          out.println("cluster: waiting for the last run's files in " + dir + " to go stale");
-          out.flush();
-          said = true;
-        }
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
+  private static <T> T launching(Supplier<T> launch, Path dir) {
+    try {
+      return launch.get();
+    } catch (IllegalStateException e) {
+      String message = String.valueOf(e.getMessage());
+      if (!message.contains("active mark file")) {
+        throw e;
       }
+      throw new IllegalStateException(
+          message
+              + " (another process, not a ringchat broker, is using --cluster-dir "
+              + dir
+              + "): stop it, or give this member its own directory",
+          e);
     }
   }
 
@@ -239,12 +244,22 @@ public final class ClusterNode implements AutoCloseable {
     AtomicCounter term = cm.leadershipTermIdCounter();
     AtomicCounter commit = cm.commitPositionCounter();
     AtomicCounter toggle = cm.controlToggleCounter();
+    AtomicCounter election = cm.electionStateCounter();
     Cluster.Role shown = null;
     long shownTerm = Long.MIN_VALUE;
     long snapshotAt = commit.get();
+    Cluster.Role counted = null;
+    long countedTerm = Long.MIN_VALUE;
     while (!closed) {
       Cluster.Role now = Cluster.Role.get(role);
       long nowTerm = term.get();
+      status.electing(ElectionState.get(election) != ElectionState.CLOSED);
+      if (now != counted || nowTerm != countedTerm) {
+        status.role(roleOf(now), nowTerm);
+        counted = now;
+        countedTerm = nowTerm;
+        roleListener.run();
+      }
       boolean settled = now != Cluster.Role.CANDIDATE;
       if (settled && (now != shown || (now == Cluster.Role.LEADER && nowTerm != shownTerm))) {
         out.printf(
@@ -281,6 +296,19 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  private static ClusterStatus.Role roleOf(Cluster.Role role) {
+    return switch (role) {
+      case LEADER -> ClusterStatus.Role.LEADER;
+      case CANDIDATE -> ClusterStatus.Role.CANDIDATE;
+      case FOLLOWER -> ClusterStatus.Role.FOLLOWER;
+    };
+  }
+
+  /** {@code listener} runs (on the watcher's thread) after each change of role or term. */
+  public void onRoleChange(Runnable listener) {
+    this.roleListener = listener;
+  }
+
   /**
    * How long a stopping leader keeps its media driver after its consensus module has closed, so
    * that the end of its log reaches the followers (they then elect a new leader at once instead of
@@ -314,6 +342,6 @@ public final class ClusterNode implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    CloseHelper.closeAll(container, driver);
+    CloseHelper.closeAll(container, driver, directory);
   }
 }

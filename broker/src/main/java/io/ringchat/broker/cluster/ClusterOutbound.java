@@ -3,8 +3,8 @@ package io.ringchat.broker.cluster;
 import io.aeron.cluster.service.ClientSession;
 import io.netty.buffer.ByteBuf;
 import io.ringchat.broker.room.Outbound;
+import io.ringchat.broker.stats.ClusterStatus;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -102,28 +102,26 @@ final class ClusterOutbound implements Outbound {
 
   /** A broker as the room sees it: its cluster session and the last of its seqs applied. */
   static final class Broker {
-    /** Egress kept for a broker that missed some in a leader change (about 8 MiB at most). */
-    static final int HISTORY_BYTES = 8 * 1024 * 1024;
+    /**
+     * Egress kept for a broker that missed some (a leader change, back pressure): about 8 MiB. A
+     * broker further behind than this gets a SKIP.
+     */
+    static final int KEPT_EGRESS_BYTES = 8 * 1024 * 1024;
 
     final ClientSession session;
-    private final long historyLimit;
     long lastSeq;
 
-    /** The number of the last egress message made for this broker. */
-    long egressNumber;
+    /** Its egress, numbered, the newest kept: the same on every member. */
+    final KeptEgress kept;
 
-    /** Recent egress, oldest first, for {@link ClusterWire#RESYNC}: the same on every member. */
-    final ArrayDeque<byte[]> history = new ArrayDeque<>();
+    /** How far this member has offered {@link #kept} (a leader's; a follower's always all). */
+    final EgressDelivery delivery;
 
-    long historyBytes;
+    /** In the list of brokers that did not take everything yet. */
+    boolean behind;
 
-    void remember(byte[] message) {
-      history.addLast(message);
-      historyBytes += message.length;
-      while (historyBytes > historyLimit && history.size() > 1) {
-        historyBytes -= history.removeFirst().length;
-      }
-    }
+    /** What operators see of its egress, or null (tests). */
+    ClusterStatus.Egress gauges;
 
     /** Its output in the batch being gathered. */
     final Pending pending = new Pending(this);
@@ -131,18 +129,18 @@ final class ClusterOutbound implements Outbound {
     /** Its connection ids to room-wide ids. */
     final Long2LongHashMap ids = new Long2LongHashMap(0);
 
+    /** A broker whose egress goes to its cluster session. */
     Broker(ClientSession session) {
-      this(session, HISTORY_BYTES);
+      this(
+          session,
+          (buffer, offset, length) -> session.offer(buffer, offset, length) > 0,
+          KEPT_EGRESS_BYTES);
     }
 
-    Broker(ClientSession session, long historyLimit) {
+    Broker(ClientSession session, EgressDelivery.Channel channel, long keptBytes) {
       this.session = session;
-      this.historyLimit = historyLimit;
-    }
-
-    /** The number of the oldest egress message still kept (egressNumber + 1 when none is). */
-    long firstKept() {
-      return egressNumber - history.size() + 1;
+      this.kept = new KeptEgress(keptBytes);
+      this.delivery = new EgressDelivery(kept, channel);
     }
   }
 
@@ -152,17 +150,16 @@ final class ClusterOutbound implements Outbound {
   private final ArrayList<Pending> touched = new ArrayList<>();
 
   private final ExpandableArrayBuffer message = new ExpandableArrayBuffer(64 * 1024);
-  private final Offerer offerer;
   private boolean muted;
 
-  /** Sends one egress message to a session, retrying back pressure for a while. */
-  interface Offerer {
-    void offer(ClientSession session, ExpandableArrayBuffer buffer, int length);
-  }
+  /** Egress was made since {@link #madeEgress} was last asked. */
+  private boolean made;
 
-  ClusterOutbound(Long2ObjectHashMap<Owner> owners, Offerer offerer) {
+  /** The brokers that did not take all their egress yet, to be offered it again ({@link #pump}). */
+  private final ArrayList<Broker> behind = new ArrayList<>();
+
+  ClusterOutbound(Long2ObjectHashMap<Owner> owners) {
     this.owners = owners;
-    this.offerer = offerer;
   }
 
   /** While muted (a snapshot being loaded), output is dropped: it was sent long ago. */
@@ -259,7 +256,7 @@ final class ClusterOutbound implements Outbound {
   private int sendFrom(Pending p, int from) {
     ExpandableArrayBuffer out = message;
     out.putByte(0, ClusterWire.OUTPUT);
-    out.putLong(1, ++p.broker.egressNumber, ByteOrder.LITTLE_ENDIAN);
+    out.putLong(1, p.broker.kept.last() + 1, ByteOrder.LITTLE_ENDIAN);
     out.putLong(9, p.broker.lastSeq, ByteOrder.LITTLE_ENDIAN);
     // Pass 1: which entries fit, and the bytes of the buffers they use, in first-use order.
     int[] base = p.base;
@@ -300,31 +297,70 @@ final class ClusterOutbound implements Outbound {
     }
     byte[] kept = new byte[at];
     out.getBytes(0, kept);
-    p.broker.remember(kept);
-    offerer.offer(p.broker.session, out, at);
+    p.broker.kept.add(kept);
+    made = true;
+    deliver(p.broker);
     return to == from ? to + 1 : to; // an empty message (an ack) counts as sent
   }
 
   /**
-   * Offers again every kept message numbered after {@code last}, oldest first. When some it wants
-   * are no longer kept (a long outage, or a member restored from a snapshot, which keeps none),
-   * says so first ({@link ClusterWire#SKIP}): the broker then knows its members missed lines and
-   * disconnects them, rather than waiting for what will never come.
+   * Offers {@code broker} what it has not been offered yet, in order; one that cannot take it all
+   * now is offered the rest again by {@link #pump}. Nothing here waits.
+   */
+  private void deliver(Broker broker) {
+    if (!broker.delivery.pump() && !broker.behind) {
+      broker.behind = true;
+      behind.add(broker);
+    }
+    showGauges(broker);
+  }
+
+  private static void showGauges(Broker broker) {
+    if (broker.gauges != null) {
+      broker.gauges.update(broker.kept.bytes(), broker.delivery.unsent());
+    }
+  }
+
+  /**
+   * The broker has everything numbered up to {@code last} and asks for the rest (it saw a gap, or a
+   * new leader): it is sent again from there, what is no longer kept announced with a {@link
+   * ClusterWire#SKIP} first, so that it knows its members missed lines rather than wait for them.
    */
   void resend(Broker broker, long last) {
-    long first = broker.firstKept();
-    if (last + 1 < first) {
-      message.putByte(0, ClusterWire.SKIP);
-      message.putLong(1, first, ByteOrder.LITTLE_ENDIAN);
-      offerer.offer(broker.session, message, ClusterWire.SKIP_LENGTH);
-    }
-    long number = first;
-    for (byte[] kept : broker.history) {
-      if (number > last) {
-        message.putBytes(0, kept);
-        offerer.offer(broker.session, message, kept.length);
+    broker.delivery.resendAfter(last);
+    deliver(broker);
+  }
+
+  /** Offers each broker that was behind what it has not taken yet. Returns how many still are. */
+  int pump() {
+    for (int i = behind.size() - 1; i >= 0; i--) {
+      Broker broker = behind.get(i);
+      if (broker.delivery.pump()) {
+        broker.behind = false;
+        behind.remove(i);
       }
-      number++;
+      showGauges(broker);
+    }
+    return behind.size();
+  }
+
+  /** Whether egress was made since the last call. */
+  boolean madeEgress() {
+    boolean was = made;
+    made = false;
+    return was;
+  }
+
+  /** Whether some broker did not take all its egress yet. */
+  boolean anyBehind() {
+    return !behind.isEmpty();
+  }
+
+  /** {@code broker} is gone (its session closed): nothing more is offered to it. */
+  void forget(Broker broker) {
+    if (broker.behind) {
+      broker.behind = false;
+      behind.remove(broker);
     }
   }
 

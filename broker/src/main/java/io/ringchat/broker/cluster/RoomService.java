@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.broker.stats.ClusterStatus;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Name;
 import io.ringchat.protocol.Names;
@@ -19,10 +20,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.IdleStrategy;
 
 /**
  * The room as Aeron Cluster's replicated service: every member of the cluster runs one, fed the
@@ -35,10 +36,15 @@ import org.agrona.concurrent.IdleStrategy;
  * broker's session that closes (the broker stopped, or was silent past the session timeout) takes
  * its connections out of the room: the others get {@code LEFT}, the names are free.
  *
+ * <p>It never waits for one broker: what a broker's session cannot take now stays in the egress
+ * kept for it and is offered again, in order, at the next ingress message or retry timer ({@link
+ * EgressRetryTimer}), while the room goes on for everyone else ({@link EgressDelivery}).
+ *
  * <p>The service's thread only (Aeron's clustered service agent).
  */
 public final class RoomService implements ClusteredService {
   private final BrokerCounters counters;
+  private final ClusterStatus clusterStatus;
   private final int presenceLimit;
   private final int maxLineBytes;
   private final LogRetention retention;
@@ -51,6 +57,8 @@ public final class RoomService implements ClusteredService {
   /** The text of the event being applied, copied out of the log: one buffer, reused. */
   private final ByteBuf detail = Unpooled.buffer(256);
 
+  private final EgressRetryTimer retry = new EgressRetryTimer();
+
   private Cluster cluster;
   private ClusterOutbound out;
   private Room room;
@@ -62,11 +70,13 @@ public final class RoomService implements ClusteredService {
    */
   public RoomService(
       BrokerCounters counters,
+      ClusterStatus clusterStatus,
       int presenceLimit,
       int maxLineBytes,
       int members,
       LogRetention retention) {
     this.counters = counters;
+    this.clusterStatus = clusterStatus;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
     this.retention = retention;
@@ -76,29 +86,23 @@ public final class RoomService implements ClusteredService {
   @Override
   public void onStart(Cluster cluster, Image snapshotImage) {
     this.cluster = cluster;
-    this.out = new ClusterOutbound(owners, this::offer);
+    this.out = new ClusterOutbound(owners);
     this.room = new Room(ByteBufAllocator.DEFAULT, out, counters, presenceLimit, maxLineBytes);
     if (snapshotImage != null) {
       new RoomSnapshot(this).load(snapshotImage);
     }
   }
 
-  /** Offers egress, waiting out back pressure for a while: a broker that never drains loses it. */
-  private void offer(ClientSession session, ExpandableArrayBuffer buffer, int length) {
-    IdleStrategy idle = cluster.idleStrategy();
-    idle.reset();
-    for (int attempt = 0; attempt < 1_000; attempt++) {
-      if (session.offer(buffer, 0, length) > 0 || session.isClosing()) {
-        return;
-      }
-      idle.idle();
-    }
-    System.err.println("ringchat cluster: egress to session " + session.id() + " dropped");
-  }
-
   @Override
   public void onSessionOpen(ClientSession session, long timestamp) {
-    brokers.put(session.id(), new ClusterOutbound.Broker(session));
+    brokers.put(session.id(), newBroker(session));
+  }
+
+  /** A broker's state in the room, for a session that opened or one restored from a snapshot. */
+  ClusterOutbound.Broker newBroker(ClientSession session) {
+    ClusterOutbound.Broker broker = new ClusterOutbound.Broker(session);
+    broker.gauges = clusterStatus.egressOpened(session.id());
+    return broker;
   }
 
   @Override
@@ -107,6 +111,8 @@ public final class RoomService implements ClusteredService {
     if (broker == null) {
       return;
     }
+    out.forget(broker);
+    clusterStatus.egressClosed(session.id());
     // The broker is gone: each of its connections leaves, as if each had disconnected.
     List<Long> ids = new ArrayList<>();
     broker.ids.forEach((local, id) -> ids.add(id));
@@ -115,7 +121,7 @@ public final class RoomService implements ClusteredService {
       room.onDisconnect(id);
       owners.remove(id);
     }
-    room.endBatch();
+    endBatch();
   }
 
   @Override
@@ -130,8 +136,10 @@ public final class RoomService implements ClusteredService {
     if (broker == null) {
       return;
     }
+    out.pump(); // whatever a broker could not take before goes first, in order
     if (buffer.getByte(offset) == ClusterWire.RESYNC) {
       out.resend(broker, buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
+      retryLater();
       return;
     }
     if (buffer.getByte(offset) == ClusterWire.SNAPSHOT_TAKEN) {
@@ -150,7 +158,7 @@ public final class RoomService implements ClusteredService {
     long seq = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);
     out.ack(broker);
     if (seq <= broker.lastSeq) {
-      room.endBatch(); // sent again after a leader change: applied already, acknowledge only
+      endBatch(); // sent again after a leader change: applied already, acknowledge only
       return;
     }
     broker.lastSeq = seq;
@@ -170,7 +178,34 @@ public final class RoomService implements ClusteredService {
       }
       apply(broker, kind, local, detail);
     }
+    endBatch();
+  }
+
+  /** Ends the room's batch: its output goes to the brokers; one that could not take it all... */
+  private void endBatch() {
     room.endBatch();
+    retryLater();
+  }
+
+  /**
+   * ...is offered the rest again at the next ingress message, or, on a quiet room, when the
+   * leader's retry timer fires ({@link EgressRetryTimer}). Never waits: a timer the cluster cannot
+   * take now is asked for again at the next message.
+   */
+  private void retryLater() {
+    if (!out.anyBehind()) {
+      retry.caughtUp();
+      return;
+    }
+    long delayMs = cluster.role() == Cluster.Role.LEADER ? retry.delayToSchedule() : -1;
+    if (delayMs < 0) {
+      return;
+    }
+    long id = cluster.logPosition(); // no leader ever schedules at the same position
+    long deadline = cluster.time() + cluster.timeUnit().convert(delayMs, TimeUnit.MILLISECONDS);
+    if (cluster.scheduleTimer(id, deadline)) {
+      retry.scheduled(id);
+    }
   }
 
   /**
@@ -222,7 +257,10 @@ public final class RoomService implements ClusteredService {
 
   @Override
   public void onTimerEvent(long correlationId, long timestamp) {
-    // no timers
+    if (retry.fired(correlationId)) {
+      out.pump();
+      retryLater();
+    }
   }
 
   @Override
@@ -233,7 +271,9 @@ public final class RoomService implements ClusteredService {
 
   @Override
   public void onRoleChange(Cluster.Role newRole) {
-    // printed by the node's role monitor, with the term
+    // Printed by the node's role monitor, with the term. A timer this member scheduled as leader
+    // fires only on a leader's consensus module: schedule afresh when leading again.
+    retry.reset();
   }
 
   @Override

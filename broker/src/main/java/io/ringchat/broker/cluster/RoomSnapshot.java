@@ -10,13 +10,23 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * The room's state in a cluster snapshot, one small record per fragment (a snapshot of a large room
- * is many records, each far below Aeron's message limit): the next room-wide id, each broker's last
- * applied seq and its connection ids, then the members in their order. Loading joins each member
- * again with the room's output muted.
+ * is many records, each far below Aeron's message limit): the format's version, the next room-wide
+ * id, each broker's last applied seq, egress number and connection ids, then the members in their
+ * order. Loading joins each member again with the room's output muted; a snapshot of another format
+ * is refused in one line.
  *
  * <p>The service's thread only.
  */
 final class RoomSnapshot {
+  /**
+   * The first record of every snapshot: the format's version. A snapshot without it (an older
+   * ringchat's) or with another is refused in one line: its member must start from a new directory.
+   */
+  private static final byte FORMAT = 10;
+
+  /** The version written; {@link ClusterDirectory} keeps the same number for the directory. */
+  static final int VERSION = ClusterDirectory.FORMAT_VERSION;
+
   private static final byte NEXT_ID = 1;
   private static final byte BROKER = 2;
   private static final byte ID = 3;
@@ -30,6 +40,9 @@ final class RoomSnapshot {
   }
 
   void take(ExclusivePublication publication, ExpandableArrayBuffer buf, IdleStrategy idle) {
+    buf.putByte(0, FORMAT);
+    buf.putInt(1, VERSION, ByteOrder.LITTLE_ENDIAN);
+    offer(publication, buf, 5, idle);
     buf.putByte(0, NEXT_ID);
     buf.putLong(1, service.nextId(), ByteOrder.LITTLE_ENDIAN);
     offer(publication, buf, 9, idle);
@@ -40,7 +53,7 @@ final class RoomSnapshot {
               buf.putByte(0, BROKER);
               buf.putLong(1, sessionId, ByteOrder.LITTLE_ENDIAN);
               buf.putLong(9, broker.lastSeq, ByteOrder.LITTLE_ENDIAN);
-              buf.putLong(17, broker.egressNumber, ByteOrder.LITTLE_ENDIAN);
+              buf.putLong(17, broker.kept.last(), ByteOrder.LITTLE_ENDIAN);
               offer(publication, buf, 25, idle);
               broker.ids.forEach(
                   (local, id) -> {
@@ -76,6 +89,7 @@ final class RoomSnapshot {
 
   void load(Image image) {
     boolean[] done = {false};
+    boolean[] first = {true};
     service.out().mute(true);
     try {
       while (!done[0]) {
@@ -83,15 +97,31 @@ final class RoomSnapshot {
             image.poll(
                 (buffer, offset, length, header) -> {
                   byte type = buffer.getByte(offset);
+                  if (first[0]) {
+                    first[0] = false;
+                    int version =
+                        type == FORMAT ? buffer.getInt(offset + 1, ByteOrder.LITTLE_ENDIAN) : 1;
+                    if (version != VERSION) {
+                      throw new IllegalStateException(
+                          "the cluster's snapshot is format "
+                              + version
+                              + ", this ringchat reads "
+                              + VERSION
+                              + ": start this member from a new --cluster-dir");
+                    }
+                    return;
+                  }
                   switch (type) {
                     case NEXT_ID ->
                         service.nextId(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
                     case BROKER -> {
                       long sessionId = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);
                       ClientSession session = service.cluster().getClientSession(sessionId);
-                      ClusterOutbound.Broker broker = new ClusterOutbound.Broker(session);
+                      ClusterOutbound.Broker broker = service.newBroker(session);
                       broker.lastSeq = buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN);
-                      broker.egressNumber = buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN);
+                      long egress = buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN);
+                      broker.kept.restartAfter(egress);
+                      broker.delivery.resendAfter(egress);
                       service.brokers().put(sessionId, broker);
                     }
                     case ID -> {

@@ -20,7 +20,11 @@ import java.util.function.LongSupplier;
 public final class BrokerMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
 
-  public BrokerMetrics(BrokerCounters counters) {
+  /**
+   * @param cluster what a broker of a cluster shows (its {@code ringchat_cluster_*} metrics), or
+   *     null for a single broker
+   */
+  public BrokerMetrics(BrokerCounters counters, ClusterStatus cluster) {
     GaugeWithCallback.builder()
         .name("ringchat_connections")
         .help("Chat connections open now, by listener (tcp: the chat port; websocket: /ws).")
@@ -94,7 +98,74 @@ public final class BrokerMetrics {
         "ringchat_room_exceptions",
         "Requests the room failed on (each logged; the room carried on).",
         counters::roomExceptions);
+    if (cluster != null) {
+      clusterMetrics(cluster);
+    }
     JvmMetrics.builder().register(registry);
+  }
+
+  private void clusterMetrics(ClusterStatus cluster) {
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_role")
+        .help("This broker's cluster role: 1 for the role it has now, 0 for the others.")
+        .labelNames("role")
+        .callback(
+            cb -> {
+              ClusterStatus.Role now = cluster.role();
+              for (ClusterStatus.Role role : ClusterStatus.Role.values()) {
+                cb.call(role == now ? 1 : 0, role.label());
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_term")
+        .help("The leadership term this member is in (a front-end: the last one it was told of).")
+        .callback(cb -> cb.call((double) cluster.term()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_up")
+        .help("1 while this broker has a cluster session and a leader, else 0 (/healthz says why).")
+        .callback(cb -> cb.call(cluster.unhealthy() == null ? 1 : 0))
+        .register(registry);
+    counter(
+        "ringchat_cluster_leader_changes",
+        "New leaders announced to this broker's cluster session.",
+        cluster::leaderChanges);
+    counter(
+        "ringchat_cluster_resyncs",
+        "Times this broker asked the room again for egress it may have missed.",
+        cluster::resyncs);
+    counter(
+        "ringchat_cluster_skips",
+        "Times the room no longer kept egress this broker missed (its members were closed).",
+        cluster::skips);
+    counter(
+        "ringchat_cluster_refusals",
+        "SENDs refused with ERR unavailable: no leader within --cluster-hold.",
+        cluster::refusals);
+    counter(
+        "ringchat_cluster_sessions_lost",
+        "Times the cluster closed this broker's session (its members were closed).",
+        cluster::sessionsLost);
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_egress_kept_bytes")
+        .help("Egress this member's room keeps for each broker, to send again after a loss.")
+        .labelNames("session")
+        .callback(
+            cb ->
+                cluster.forEachEgress(
+                    (session, egress) -> cb.call((double) egress.keptBytes(), "" + session)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_egress_unsent_messages")
+        .help(
+            "Egress messages this member (as leader) made for each broker and could not offer yet.")
+        .labelNames("session")
+        .callback(
+            cb ->
+                cluster.forEachEgress(
+                    (session, egress) -> cb.call((double) egress.unsent(), "" + session)))
+        .register(registry);
   }
 
   private void counter(String name, String help, LongSupplier value) {

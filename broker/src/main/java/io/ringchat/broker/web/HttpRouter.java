@@ -19,12 +19,14 @@ import io.ringchat.broker.net.WebSocketUpgrade;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Answers each request on the HTTP port: {@code GET /} (the chat page and its two files), {@code
  * /ws} (the WebSocket, for allowed origins), {@code /metrics} (for {@code --metrics-allow}
- * addresses), {@code /healthz} ({@code 200 ok}, or {@code 503} while the broker stops); anything
- * else is 404, and methods other than GET and HEAD are 405.
+ * addresses), {@code /healthz} ({@code 200 ok}, or {@code 503} and why: the broker is stopping, or
+ * a broker of a cluster has no leader or no session); anything else is 404, and methods other than
+ * GET and HEAD are 405.
  *
  * <p>Shared by every HTTP connection (it keeps no state of its own); runs on each connection's
  * event loop, except that a {@code /metrics} answer is written from the metrics thread.
@@ -37,11 +39,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
   private final AddressRanges metricsAllowed;
   private final MetricsEndpoint metrics;
   private final BooleanSupplier stopping;
+  private final Supplier<String> unhealthy;
   private final boolean tls;
 
   /**
-   * @param stopping true once the broker has begun to stop: {@code /healthz} says 503 and no new
-   *     WebSocket is accepted
+   * @param stopping true once the broker has begun to stop: no new WebSocket is accepted
+   * @param unhealthy why the broker cannot serve now (stopping; in a cluster, no leader or no
+   *     session), or null: {@code /healthz} says 503 with it
    * @param tls whether the port speaks HTTPS (the WebSocket's location is then {@code wss:})
    */
   public HttpRouter(
@@ -50,12 +54,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
       AddressRanges metricsAllowed,
       MetricsEndpoint metrics,
       BooleanSupplier stopping,
+      Supplier<String> unhealthy,
       boolean tls) {
     this.webSocket = webSocket;
     this.origins = origins;
     this.metricsAllowed = metricsAllowed;
     this.metrics = metrics;
     this.stopping = stopping;
+    this.unhealthy = unhealthy;
     this.tls = tls;
   }
 
@@ -102,8 +108,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
-    if (stopping.getAsBoolean()) {
-      text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down\n", false);
+    String why = unhealthy.get();
+    if (why != null) {
+      text(
+          ctx,
+          request,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          why + "\n",
+          !stopping.getAsBoolean());
     } else {
       text(ctx, request, HttpResponseStatus.OK, "ok\n", true);
     }

@@ -16,14 +16,25 @@ import org.junit.jupiter.api.Test;
 class ClusterOutboundTest {
   private final List<byte[]> offered = new ArrayList<>();
   private final Long2ObjectHashMap<ClusterOutbound.Owner> owners = new Long2ObjectHashMap<>();
-  private final ClusterOutbound out =
-      new ClusterOutbound(
-          owners,
-          (session, buffer, length) -> {
-            byte[] copy = new byte[length];
-            buffer.getBytes(0, copy);
-            offered.add(copy);
-          });
+  private final ClusterOutbound out = new ClusterOutbound(owners);
+
+  /** Whether the fake brokers take what is offered now (false: back pressure). */
+  private boolean taking = true;
+
+  private ClusterOutbound.Broker broker(long keptBytes) {
+    return new ClusterOutbound.Broker(
+        null,
+        (buffer, offset, length) -> {
+          if (!taking) {
+            return false;
+          }
+          byte[] copy = new byte[length];
+          buffer.getBytes(offset, copy);
+          offered.add(copy);
+          return true;
+        },
+        keptBytes);
+  }
 
   private static ByteBuf line(String text) {
     return Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8);
@@ -45,8 +56,8 @@ class ClusterOutboundTest {
 
   @Test
   void shouldSendOneNumberedMessagePerBrokerWithABroadcastSegmentOnce() {
-    ClusterOutbound.Broker a = new ClusterOutbound.Broker(null);
-    ClusterOutbound.Broker b = new ClusterOutbound.Broker(null);
+    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    ClusterOutbound.Broker b = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     owners.put(2, new ClusterOutbound.Owner(a, 102));
     owners.put(3, new ClusterOutbound.Owner(b, 201));
@@ -72,7 +83,7 @@ class ClusterOutboundTest {
 
   @Test
   void shouldAcknowledgeABrokerWithNoLinesAndSkipWhatItNoLongerKeeps() {
-    ClusterOutbound.Broker a = new ClusterOutbound.Broker(null, 200);
+    ClusterOutbound.Broker a = broker(200);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     out.ack(a);
     out.endOfBatch();
@@ -83,7 +94,7 @@ class ClusterOutboundTest {
       out.endOfBatch();
     }
     assertThat(number(offered.get(offered.size() - 1))).isEqualTo(11);
-    long first = a.firstKept();
+    long first = a.kept.firstKept();
     assertThat(first).as("older ones dropped past the limit").isGreaterThan(2);
 
     offered.clear();
@@ -98,5 +109,93 @@ class ClusterOutboundTest {
     offered.clear();
     out.resend(a, 10);
     assertThat(offered).extracting(ClusterOutboundTest::number).containsExactly(11L);
+  }
+
+  @Test
+  void shouldKeepWhatABrokerCannotTakeNowAndOfferItLaterInOrderWithoutHoldingUpTheOthers() {
+    List<byte[]> toB = new ArrayList<>();
+    boolean[] bTakes = {false};
+    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    ClusterOutbound.Broker b =
+        new ClusterOutbound.Broker(
+            null,
+            (buffer, offset, length) -> {
+              if (!bTakes[0]) {
+                return false; // gone with the old leader, or back-pressured
+              }
+              byte[] copy = new byte[length];
+              buffer.getBytes(offset, copy);
+              toB.add(copy);
+              return true;
+            },
+            ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    owners.put(1, new ClusterOutbound.Owner(a, 101));
+    owners.put(2, new ClusterOutbound.Owner(b, 201));
+    for (int i = 0; i < 5; i++) {
+      out.write(1, line("MSG x " + i));
+      out.write(2, line("MSG x " + i));
+      out.endOfBatch();
+    }
+    assertThat(offered).as("the broker that takes gets every batch at once").hasSize(5);
+    assertThat(toB).isEmpty();
+    assertThat(out.anyBehind()).isTrue();
+    assertThat(out.pump()).as("still refusing: still behind").isEqualTo(1);
+
+    bTakes[0] = true;
+    assertThat(out.pump()).isZero();
+    assertThat(toB).extracting(ClusterOutboundTest::number).containsExactly(1L, 2L, 3L, 4L, 5L);
+
+    out.write(2, line("MSG x 5"));
+    out.endOfBatch();
+    assertThat(toB).extracting(ClusterOutboundTest::number).endsWith(6L);
+    assertThat(out.anyBehind()).isFalse();
+  }
+
+  @Test
+  void shouldOfferNewEgressOnlyAfterWhatABrokerMissedNeverOutOfOrder() {
+    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    owners.put(1, new ClusterOutbound.Owner(a, 101));
+    taking = false;
+    out.write(1, line("MSG x first"));
+    out.endOfBatch();
+    taking = true;
+    out.write(1, line("MSG x second"));
+    out.endOfBatch();
+    assertThat(offered).extracting(ClusterOutboundTest::number).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void shouldSkipToWhatIsKeptWhenABrokerFellFurtherBehindThanTheKeptEgress() {
+    ClusterOutbound.Broker a = broker(200);
+    owners.put(1, new ClusterOutbound.Owner(a, 101));
+    taking = false;
+    for (int i = 0; i < 10; i++) {
+      out.write(1, line("MSG x " + "y".repeat(60) + i));
+      out.endOfBatch();
+    }
+    long first = a.kept.firstKept();
+    assertThat(first).isGreaterThan(1);
+    taking = true;
+    out.pump();
+    assertThat(offered.get(0)[0]).isEqualTo(ClusterWire.SKIP);
+    assertThat(number(offered.get(0))).isEqualTo(first);
+    assertThat(offered.subList(1, offered.size()))
+        .extracting(ClusterOutboundTest::number)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(first, 10).boxed().toList());
+    assertThat(a.delivery.skips()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldOfferNothingMoreToABrokerThatIsForgotten() {
+    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    owners.put(1, new ClusterOutbound.Owner(a, 101));
+    taking = false;
+    out.write(1, line("MSG x lost with its broker"));
+    out.endOfBatch();
+    out.forget(a);
+    taking = true;
+    assertThat(out.pump()).isZero();
+    assertThat(offered).isEmpty();
   }
 }

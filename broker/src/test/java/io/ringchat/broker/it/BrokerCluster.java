@@ -3,10 +3,10 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aeron.cluster.ClusterTool;
+import io.ringchat.protocol.testing.FreeUdpPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,12 +27,17 @@ import org.awaitility.Awaitility;
  */
 final class BrokerCluster implements AutoCloseable {
   private static final Path JAR = Path.of("target", "ringchat-broker.jar");
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+) ");
+
+  /** A member's --ready-file: how its ports and role are found, without reading its log. */
+  private static final Pattern READY =
+      Pattern.compile(
+          "\\{\"pid\":(\\d+),\"chat_port\":(\\d+),\"http_port\":(\\d+),\"role\":\"([a-z-]+)\"}");
 
   private final Path dir;
   private final String members;
   private final Process[] processes;
   private final int[] ports;
+  private final int[] httpPorts;
 
   private final List<String> extra;
   private final Layout layout;
@@ -78,6 +82,7 @@ final class BrokerCluster implements AutoCloseable {
     this.layout = layout;
     this.processes = new Process[size];
     this.ports = new int[size];
+    this.httpPorts = new int[size];
   }
 
   /** Starts {@code size} members and waits until each serves chat (a leader exists). */
@@ -90,7 +95,7 @@ final class BrokerCluster implements AutoCloseable {
       throws Exception {
     assertThat(JAR).as("run 'mvn package' first: the shaded jar").exists();
     List<String> bases = new ArrayList<>();
-    int[] free = freeBases(size);
+    int[] free = FreeUdpPorts.bases(size);
     for (int i = 0; i < size; i++) {
       bases.add(layout.clusterHost(i) + ":" + free[i]);
     }
@@ -100,36 +105,9 @@ final class BrokerCluster implements AutoCloseable {
       cluster.launch(i, 0);
     }
     for (int i = 0; i < size; i++) {
-      cluster.ports[i] = cluster.awaitChatPort(i);
+      cluster.awaitReady(i);
     }
     return cluster;
-  }
-
-  /** Bases 100 apart whose five UDP ports are free now. */
-  private static int[] freeBases(int size) throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int first = 20_000 + 100 * ThreadLocalRandom.current().nextInt(0, 300);
-      int[] bases = new int[size];
-      boolean free = true;
-      for (int i = 0; i < size && free; i++) {
-        bases[i] = first + 100 * i;
-        for (int p = 0; p < 5 && free; p++) {
-          free = udpFree(bases[i] + p);
-        }
-      }
-      if (free) {
-        return bases;
-      }
-    }
-    throw new IOException("no free UDP port range for a cluster");
-  }
-
-  private static boolean udpFree(int port) {
-    try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-      return s.isBound();
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private void launch(int i, int chatPort) throws IOException {
@@ -151,7 +129,9 @@ final class BrokerCluster implements AutoCloseable {
             "--cluster-members",
             members,
             "--cluster-dir",
-            dir.resolve("node-" + i).toString()));
+            dir.resolve("node-" + i).toString(),
+            "--ready-file",
+            readyFile(i).toString()));
     command.addAll(extra);
     processes[i] =
         layout
@@ -181,39 +161,50 @@ final class BrokerCluster implements AutoCloseable {
     return Files.exists(log(i)) ? Files.readString(log(i), StandardCharsets.UTF_8) : "";
   }
 
-  /** Waits for member {@code i}'s listening line (it prints it once it is in the cluster). */
-  private int awaitChatPort(int i) {
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> LISTENING.matcher(output(i)).find());
+  private Path readyFile(int i) {
+    return dir.resolve("ready-" + i + ".json");
+  }
+
+  /** Member {@code i}'s ready file, if it is written and names its current process. */
+  private Matcher ready(int i) {
     try {
-      Matcher m = LISTENING.matcher(output(i));
-      assertThat(m.find()).isTrue();
-      return Integer.parseInt(m.group(1));
+      Matcher m = READY.matcher(Files.readString(readyFile(i), StandardCharsets.UTF_8));
+      return m.find() && Long.parseLong(m.group(1)) == processes[i].pid() ? m : null;
     } catch (IOException e) {
-      throw new IllegalStateException(e);
+      return null; // not written yet
     }
+  }
+
+  /** Waits until member {@code i}'s ready file names its process (it serves chat then). */
+  private void awaitReady(int i) {
+    Matcher m =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> ready(i), found -> found != null);
+    ports[i] = Integer.parseInt(m.group(2));
+    httpPorts[i] = Integer.parseInt(m.group(3));
   }
 
   InetSocketAddress address(int i) {
     return new InetSocketAddress(layout.chatBind(i), ports[i]);
   }
 
+  /** Member {@code i}'s HTTP port: /healthz, /metrics. */
+  InetSocketAddress httpAddress(int i) {
+    return new InetSocketAddress(layout.chatBind(i), httpPorts[i]);
+  }
+
   int size() {
     return processes.length;
   }
 
-  /** The member whose latest role line says leader, among the live ones; -1 if none yet. */
-  int leader() throws IOException {
+  /** The live member whose ready file says it leads; -1 if none does yet. */
+  int leader() {
     for (int i = 0; i < processes.length; i++) {
-      if (processes[i] != null && processes[i].isAlive()) {
-        String out = output(i);
-        int lastLeader = out.lastIndexOf("cluster role: leader");
-        int lastFollower = out.lastIndexOf("cluster role: follower");
-        if (lastLeader >= 0 && lastLeader > lastFollower) {
-          return i;
-        }
+      Matcher m = processes[i] != null && processes[i].isAlive() ? ready(i) : null;
+      if (m != null && m.group(4).equals("leader")) {
+        return i;
       }
     }
     return -1;
@@ -229,17 +220,21 @@ final class BrokerCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-jar", JAR.toString(), "--bind", "127.0.0.1", "--port", "0"));
+    Path ready = dir.resolve("ready-front-end.json");
     command.addAll(List.of("--http-port", "0", "--cluster-members", members));
+    command.addAll(List.of("--ready-file", ready.toString()));
     Path log = dir.resolve("front-end.out");
     frontEnd =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8)).find());
-    Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
-    assertThat(m.find()).isTrue();
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+    Matcher m =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> READY.matcher(Files.exists(ready) ? Files.readString(ready) : ""),
+                Matcher::find);
+    assertThat(m.group(4)).isEqualTo("front-end");
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(2)));
   }
 
   /** SIGTERM: a graceful stop. */
@@ -256,16 +251,8 @@ final class BrokerCluster implements AutoCloseable {
 
   /** Starts member {@code i} again on its chat port, with its directory; waits until it serves. */
   void restart(int i) throws IOException {
-    long before = starts(i);
     launch(i, ports[i]);
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> starts(i) > before);
-  }
-
-  private long starts(int i) throws IOException {
-    return output(i).lines().filter(l -> l.contains("ringchat broker listening on")).count();
+    awaitReady(i);
   }
 
   @Override

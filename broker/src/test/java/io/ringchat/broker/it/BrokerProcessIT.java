@@ -11,13 +11,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The broker jar as a user runs it: start line, usage errors, port in use, SIGTERM. */
 class BrokerProcessIT {
@@ -58,12 +61,26 @@ class BrokerProcessIT {
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
   }
 
+  @TempDir Path dir;
+
   @Test
   void shouldDeliverInFlightMessagesThenExitZeroOnSigterm() throws Exception {
-    Process p = broker("--bind", "127.0.0.1", "--port", "0", "--http-port", "0");
+    Path ready = dir.resolve("ready.json");
+    Process p =
+        broker(
+            "--bind", "127.0.0.1", "--port", "0", "--http-port", "0", "--ready-file", ready + "");
     BufferedReader out = reader(p.getInputStream());
-    InetSocketAddress address =
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), awaitPort(out));
+    int port = awaitPort(out);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    // Scripts find the ports and role in it, once the broker listens.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
+    assertThat(Files.readString(ready, StandardCharsets.UTF_8))
+        .matches(
+            "\\{\"pid\":"
+                + p.pid()
+                + ",\"chat_port\":"
+                + port
+                + ",\"http_port\":[1-9][0-9]*,\"role\":\"single\"}\n");
     try (LineClient bob = LineClient.joined(address, "bob");
         LineClient alice = LineClient.joined(address, "alice")) {
       bob.readLine();
@@ -85,6 +102,45 @@ class BrokerProcessIT {
       rest.append(line).append('\n');
     }
     assertThat(rest).contains("ringchat broker stopped").contains("stats ");
+    assertThat(ready).as("a clean stop: nothing is ready any more").doesNotExist();
+  }
+
+  @Test
+  void shouldRefuseAClusterDirectoryOfAnOlderFormatInOneLineAndExitOne() throws Exception {
+    Path old = dir.resolve("old");
+    Files.createDirectories(old.resolve("cluster"));
+    Files.writeString(old.resolve("cluster").resolve("recording.log"), "");
+    Process p =
+        broker(
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-http",
+            "--cluster-id",
+            "0",
+            "--cluster-members",
+            "127.0.0.1:29900",
+            "--cluster-dir",
+            old.toString());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(err.strip()).doesNotContain("\n").doesNotContain("Exception");
+    assertThat(err)
+        .startsWith("ringchat-broker: cannot join the cluster: --cluster-dir " + old)
+        .contains("holds a cluster in format 1");
+  }
+
+  @Test
+  void shouldRefuseAReadyFileInADirectoryThatIsNotThere() throws Exception {
+    Process p = broker("--ready-file", dir.resolve("missing").resolve("ready.json").toString());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(err).contains("--ready-file").contains("its directory does not exist");
   }
 
   @Test

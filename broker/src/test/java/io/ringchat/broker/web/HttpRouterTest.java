@@ -10,14 +10,25 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The router's answers that need no socket: health while serving and while stopping, HEAD. */
 class HttpRouterTest {
   private final AtomicBoolean stopping = new AtomicBoolean();
+
+  /** What the broker says is wrong, as Broker.unhealthy does: stopping first. */
+  private final AtomicReference<String> clusterTrouble = new AtomicReference<>();
+
   private final HttpRouter router =
       new HttpRouter(
-          null, OriginPolicy.parse("self"), AddressRanges.parse(""), null, stopping::get, false);
+          null,
+          OriginPolicy.parse("self"),
+          AddressRanges.parse(""),
+          null,
+          stopping::get,
+          () -> stopping.get() ? "shutting down" : clusterTrouble.get(),
+          false);
 
   private FullHttpResponse get(HttpMethod method, String path) {
     EmbeddedChannel channel = new EmbeddedChannel(router);
@@ -40,6 +51,24 @@ class HttpRouterTest {
     assertThat(stopped.content().toString(StandardCharsets.UTF_8)).isEqualTo("shutting down\n");
     assertThat(stopped.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
     stopped.release();
+  }
+
+  @Test
+  void shouldSay503WithTheReasonWhileAClusteredBrokerHasNoLeaderAndKeepTheConnection() {
+    clusterTrouble.set("no cluster leader: the members are electing one");
+    FullHttpResponse electing = get(HttpMethod.GET, "/healthz");
+    assertThat(electing.status().code()).isEqualTo(503);
+    assertThat(electing.content().toString(StandardCharsets.UTF_8))
+        .isEqualTo("no cluster leader: the members are electing one\n");
+    assertThat(electing.headers().get(HttpHeaderNames.CONNECTION))
+        .as("not stopping: a health checker may ask again on the same connection")
+        .isNotEqualTo("close");
+    electing.release();
+
+    clusterTrouble.set(null);
+    FullHttpResponse ok = get(HttpMethod.GET, "/healthz");
+    assertThat(ok.status().code()).isEqualTo(200);
+    ok.release();
   }
 
   @Test

@@ -103,6 +103,11 @@ public final class NetNamespace implements AutoCloseable {
       inside("ip", "link", "set", insideEnd, "down");
     }
 
+    /** The link comes back up (with its address): the partition {@link #cut} made heals. */
+    public void heal() throws IOException {
+      inside("ip", "link", "set", insideEnd, "up");
+    }
+
     @Override
     public void close() {
       try {

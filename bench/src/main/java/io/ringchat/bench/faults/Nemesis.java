@@ -1,0 +1,241 @@
+package io.ringchat.bench.faults;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Carries out a schedule's steps on the members: chooses each fault's member when it runs (whoever
+ * leads then), injects the fault, holds it, heals it, and has the {@link LivenessProbe} check that
+ * the room serves again within 30 s of the heal. It counts the faults by kind and which members
+ * were killed while they led, and prints one line per step.
+ *
+ * <p>The run's thread.
+ */
+final class Nemesis {
+  private final Members members;
+  private final LivenessProbe probe;
+  private final Random random;
+  private final PrintStream out;
+  private final long startNanos;
+  private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
+  private final Set<Integer> killedWhileLeading = new TreeSet<>();
+  private final List<String> livenessFailures = new ArrayList<>();
+  private int leaderKills;
+  private int lastVictim = -1;
+  private int probes;
+
+  Nemesis(Members members, LivenessProbe probe, long seed, PrintStream out, long startNanos) {
+    this.members = members;
+    this.probe = probe;
+    this.random = new Random(seed ^ 0x5DEECE66DL); // its own stream: targets, not the schedule
+    this.out = out;
+    this.startNanos = startNanos;
+  }
+
+  /** Carries out one step; returns false when the run cannot go on (a member would not start). */
+  boolean apply(Step step) throws IOException, InterruptedException {
+    try {
+      if (step instanceof Step.Quiet quiet) {
+        Thread.sleep(quiet.millis());
+      } else if (step instanceof Step.Kill kill) {
+        kill(kill);
+      } else if (step instanceof Step.RollingRestart rolling) {
+        rollingRestart(rolling.leaderLast());
+      } else if (step instanceof Step.Pause pause) {
+        pause(pause);
+      } else if (step instanceof Step.Partition partition) {
+        partition(partition);
+      }
+      return true;
+    } catch (Members.MemberFailure e) {
+      livenessFailures.add(e.getMessage());
+      say("member failure: " + e.getMessage());
+      return false;
+    }
+  }
+
+  private void kill(Step.Kill kill) throws IOException, InterruptedException {
+    int victim = choose(kill.target());
+    boolean leading = victim == members.leader();
+    count(Fault.KILL);
+    say("SIGKILL member " + victim + (leading ? " (leader)" : ""));
+    members.kill(victim);
+    if (leading) {
+      killedWhileLeading.add(victim);
+      leaderKills++;
+    }
+    String what = "restarted member " + victim;
+    Thread.sleep(kill.downMillis());
+    long restarting = System.nanoTime();
+    members.restart(victim);
+    long healed = System.nanoTime();
+    probeAfter(
+        healed,
+        String.format(
+            Locale.ROOT,
+            "%s after %d ms down (it took %.1f s to serve)",
+            what,
+            kill.downMillis(),
+            seconds(healed - restarting)));
+  }
+
+  private void rollingRestart(boolean leaderLast) throws IOException, InterruptedException {
+    count(Fault.ROLLING_RESTART);
+    int leader = awaitLeader();
+    int first =
+        leaderLast && leader >= 0 ? (leader + 1) % members.size() : random.nextInt(members.size());
+    for (int k = 0; k < members.size(); k++) {
+      int member = (first + k) % members.size();
+      boolean leading = member == members.leader();
+      long stopping = System.nanoTime();
+      say("SIGTERM member " + member + (leading ? " (leader)" : ""));
+      members.stop(member);
+      long stopped = System.nanoTime();
+      members.restart(member);
+      long healed = System.nanoTime();
+      probeAfter(
+          healed,
+          String.format(
+              Locale.ROOT,
+              "restarted member %d (stopped in %.1f s, took %.1f s to serve)",
+              member,
+              seconds(stopped - stopping),
+              seconds(healed - stopped)));
+    }
+  }
+
+  private void pause(Step.Pause pause) throws IOException, InterruptedException {
+    int victim = choose(pause.target());
+    boolean leading = victim == members.leader();
+    count(Fault.PAUSE);
+    say("SIGSTOP member " + victim + (leading ? " (leader)" : ""));
+    members.pause(victim);
+    Thread.sleep(pause.millis());
+    members.resume(victim);
+    probeAfter(
+        System.nanoTime(),
+        "SIGSTOP member "
+            + victim
+            + (leading ? " (leader)" : "")
+            + " for "
+            + pause.millis()
+            + " ms");
+  }
+
+  private void partition(Step.Partition partition) throws IOException, InterruptedException {
+    if (!members.canCut()) {
+      return;
+    }
+    int victim = choose(partition.target());
+    boolean leading = victim == members.leader();
+    count(Fault.PARTITION);
+    say("cut member " + victim + (leading ? " (leader)" : "") + " off");
+    members.cut(victim);
+    Thread.sleep(partition.millis());
+    members.heal(victim);
+    probeAfter(
+        System.nanoTime(),
+        "healed member " + victim + " after " + partition.millis() + " ms cut off");
+  }
+
+  /** Whatever is still down, paused or cut off is brought back, and the room probed once more. */
+  void healAll() throws IOException, InterruptedException {
+    for (int i = 0; i < members.size(); i++) {
+      if (members.paused(i)) {
+        members.resume(i);
+      }
+      if (members.isCut(i)) {
+        members.heal(i);
+      }
+      if (!members.alive(i)) {
+        members.restart(i);
+      }
+    }
+    probeAfter(System.nanoTime(), "the end of the faults");
+  }
+
+  private void probeAfter(long healedNanos, String what) throws InterruptedException {
+    List<String> failed = probe.probe(++probes, healedNanos, what);
+    double took = seconds(System.nanoTime() - healedNanos);
+    if (failed.isEmpty()) {
+      say(String.format(Locale.ROOT, "%s; serving again %.1f s later", what, took));
+    } else {
+      say(what + "; LIVENESS FAILED: " + String.join("; ", failed));
+      livenessFailures.addAll(failed);
+    }
+  }
+
+  /** A serving member for {@code target}; the leader (or, with none known yet, anyone). */
+  private int choose(Step.Target target) throws InterruptedException {
+    int leader = awaitLeader();
+    List<Integer> candidates = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      if (members.serving(i)) {
+        candidates.add(i);
+      }
+    }
+    int chosen;
+    if (target == Step.Target.LEADER && leader >= 0) {
+      chosen = leader;
+    } else if (target == Step.Target.FOLLOWER) {
+      List<Integer> followers = new ArrayList<>(candidates);
+      followers.remove(Integer.valueOf(leader));
+      if (followers.size() > 1) {
+        followers.remove(Integer.valueOf(lastVictim));
+      }
+      chosen = followers.get(random.nextInt(followers.size()));
+    } else {
+      chosen = candidates.get(random.nextInt(candidates.size()));
+    }
+    lastVictim = chosen;
+    return chosen;
+  }
+
+  /** The leader, waiting up to 10 s for the ready files to name one. */
+  private int awaitLeader() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int leader;
+    while ((leader = members.leader()) < 0 && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+    }
+    return leader;
+  }
+
+  private void count(Fault fault) {
+    injected.merge(fault, 1, Integer::sum);
+  }
+
+  private void say(String line) {
+    out.printf(Locale.ROOT, "%+8.1fs  %s%n", seconds(System.nanoTime() - startNanos), line);
+    out.flush();
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  Map<Fault, Integer> injected() {
+    return injected;
+  }
+
+  Set<Integer> killedWhileLeading() {
+    return killedWhileLeading;
+  }
+
+  int leaderKills() {
+    return leaderKills;
+  }
+
+  List<String> livenessFailures() {
+    return livenessFailures;
+  }
+}

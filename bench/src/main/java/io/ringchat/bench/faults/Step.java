@@ -1,0 +1,37 @@
+package io.ringchat.bench.faults;
+
+/**
+ * One step of a fault schedule. A fault step hits a {@link Target} chosen when it runs (whoever
+ * leads then), holds for its time, heals (restarts, resumes, reconnects), and is followed by a
+ * liveness probe.
+ */
+sealed interface Step {
+  /** Nothing but traffic for a while. */
+  record Quiet(long millis) implements Step {}
+
+  /** SIGKILL, {@code downMillis} down, restart with the member's directory. */
+  record Kill(Target target, long downMillis) implements Step {}
+
+  /**
+   * Every member in turn: SIGTERM, wait for its graceful stop, restart. With {@code leaderLast},
+   * the leader goes last, right after the member before it came back and while that one may still
+   * be catching up (the hardest order); else the order starts at a random member.
+   */
+  record RollingRestart(boolean leaderLast) implements Step {}
+
+  /** SIGSTOP for {@code millis}, then SIGCONT. */
+  record Pause(Target target, long millis) implements Step {}
+
+  /** The member's cluster link down for {@code millis}, then up. */
+  record Partition(Target target, long millis) implements Step {}
+
+  /** Who a fault hits, chosen when it runs. */
+  enum Target {
+    /** The member that leads now. */
+    LEADER,
+    /** A member that does not lead now, preferring one the last fault did not hit. */
+    FOLLOWER,
+    /** Any member. */
+    ANY
+  }
+}
