@@ -103,19 +103,15 @@ final class HistoryChecker {
       this.nanos = nanos;
     }
 
-    /** The first read at or after {@code from}. */
-    int firstAtOrAfter(long from) {
-      int lo = 0;
-      int hi = nanos.length;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (nanos[mid] - from < 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo;
+    /**
+     * Whether the two may have read a message in common: both read something, within the slack of
+     * each other (a message reaches every member within it).
+     */
+    boolean mayShare(Reads other) {
+      return keys.length > 0
+          && other.keys.length > 0
+          && nanos[0] - SLACK_NANOS - other.nanos[other.nanos.length - 1] <= 0
+          && other.nanos[0] - SLACK_NANOS - nanos[nanos.length - 1] <= 0;
     }
   }
 
@@ -150,9 +146,10 @@ final class HistoryChecker {
       }
     }
     checkDelivery(records, reads, verdict, lostKeys);
+    // Pairs of connections: each costs about the shorter one's reads (a long run has a thousand).
     for (Reads a : reads) {
       for (Reads b : reads) {
-        if (a != b) {
+        if (a != b && a.mayShare(b)) {
           checkGaps(a, b, verdict, lostKeys);
           if (a.record.id < b.record.id) {
             checkOneOrder(a, b, verdict);
@@ -309,48 +306,59 @@ final class HistoryChecker {
 
   /**
    * What {@code b} read between two messages that {@code a} read was ordered while {@code a} was in
-   * the room: {@code a} must have read it too, unless it was {@code a}'s own.
+   * the room: {@code a} must have read it too, unless it was {@code a}'s own. So must what {@code
+   * b} read before {@code a}'s first such message that was sent after {@code a}'s WELCOME.
    */
   private void checkGaps(Reads a, Reads b, Verdict verdict, LongHashSet lostKeys) {
-    if (a.keys.length == 0) {
-      return;
-    }
-    int from = b.firstAtOrAfter(a.nanos[0] - SLACK_NANOS);
-    int to = b.firstAtOrAfter(a.nanos[a.nanos.length - 1] + SLACK_NANOS);
-    int first = -1;
+    // Where in b's order a's stretch starts and ends: found through the shorter of the two.
+    int first = Integer.MAX_VALUE;
     int last = -1;
-    for (int i = from; i < to; i++) {
-      if (a.index.get(b.keys[i]) >= 0) {
-        if (first < 0) {
-          first = i;
+    if (a.keys.length < b.keys.length) {
+      for (long key : a.keys) {
+        int at = (int) b.index.get(key);
+        if (at >= 0) {
+          first = Math.min(first, at);
+          last = Math.max(last, at);
         }
-        last = i;
+      }
+    } else {
+      for (int i = 0; i < b.keys.length; i++) {
+        if (a.index.get(b.keys[i]) >= 0) {
+          first = Math.min(first, i);
+          last = i;
+        }
       }
     }
-    if (first < 0) {
+    if (last < 0) {
       return;
     }
-    // Before a's first read, what was sent after a's WELCOME was ordered while a was in the room.
+    for (int i = first + 1; i < last; i++) {
+      missedBy(a, b, b.keys[i], verdict, lostKeys);
+    }
     long joined = a.record.welcomeNanos();
-    for (int i = from; i < last; i++) {
-      long key = b.keys[i];
-      if (i < first && !sentAfter(key, joined)) {
-        continue;
+    for (int i = first - 1; i >= 0 && b.nanos[i] - joined >= 0; i--) {
+      if (sentAfter(b.keys[i], joined)) {
+        missedBy(a, b, b.keys[i], verdict, lostKeys);
       }
-      if (i != first && sender(key) != a.record.id && a.index.get(key) < 0) {
-        verdict.gaps++;
-        if (lostKeys.add(key)) {
-          verdict.lostExample(
-              a.record.name()
-                  + " missed "
-                  + describe(key)
-                  + ", which "
-                  + b.record.name()
-                  + " read in the stretch of the room's order when "
-                  + a.record.name()
-                  + " was a member");
-        }
-      }
+    }
+  }
+
+  /** {@code a} should have read {@code key}, which {@code b} read in a's stretch of the room. */
+  private void missedBy(Reads a, Reads b, long key, Verdict verdict, LongHashSet lostKeys) {
+    if (sender(key) == a.record.id || a.index.get(key) >= 0) {
+      return;
+    }
+    verdict.gaps++;
+    if (lostKeys.add(key)) {
+      verdict.lostExample(
+          a.record.name()
+              + " missed "
+              + describe(key)
+              + ", which "
+              + b.record.name()
+              + " read in the stretch of the room's order when "
+              + a.record.name()
+              + " was a member");
     }
   }
 
@@ -360,35 +368,32 @@ final class HistoryChecker {
     return sender != null && sender.sentNanos(number(key)) - nanos > 0;
   }
 
-  /** The messages both read come in the same order to both. */
+  /** The messages both read come in the same order to both (walked along the shorter). */
   private void checkOneOrder(Reads a, Reads b, Verdict verdict) {
-    if (b.keys.length == 0) {
-      return;
-    }
-    int from = a.firstAtOrAfter(b.nanos[0] - SLACK_NANOS);
-    int to = a.firstAtOrAfter(b.nanos[b.nanos.length - 1] + SLACK_NANOS);
+    Reads walk = a.keys.length <= b.keys.length ? a : b;
+    Reads other = walk == a ? b : a;
     long lastIndex = -1;
     long lastKey = 0;
-    for (int i = from; i < to; i++) {
-      long at = b.index.get(a.keys[i]);
+    for (long key : walk.keys) {
+      long at = other.index.get(key);
       if (at < 0) {
         continue;
       }
       if (at < lastIndex) {
         verdict.reordered++;
         verdict.reorderExample(
-            a.record.name()
+            walk.record.name()
                 + " read "
                 + describe(lastKey)
                 + " before "
-                + describe(a.keys[i])
+                + describe(key)
                 + ", "
-                + b.record.name()
+                + other.record.name()
                 + " the other way round");
         return; // one inversion per pair is enough to say so
       }
       lastIndex = at;
-      lastKey = a.keys[i];
+      lastKey = key;
     }
   }
 }

@@ -75,6 +75,9 @@ class ClusterIT {
         // The egress the room keeps for each of the three brokers, on every member alike.
         assertThat(metrics.lines().filter(l -> l.startsWith("ringchat_cluster_egress_kept_bytes{")))
             .hasSize(3);
+        if (HttpEndpointsIT.onPath("promtool")) { // .ci/run installs it; elsewhere this part skips
+          HttpEndpointsIT.assertPromtoolAccepts(metrics);
+        }
       }
     }
   }

@@ -122,21 +122,25 @@ class HttpEndpointsIT {
     try (RunningBroker broker = RunningBroker.start();
         LineClient tcp = LineClient.joined(broker.address(), "alice")) {
       tcp.send("NOPE").readLine(); // an error counted, so the labelled series carry values
-      String body = get(broker.httpAddress(), "/metrics").body();
-      Path file = Files.createTempFile("ringchat-metrics", ".txt");
-      try {
-        Files.writeString(file, body);
-        Process check =
-            new ProcessBuilder("promtool", "check", "metrics")
-                .redirectInput(file.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(check.exitValue()).as(output).isZero();
-      } finally {
-        Files.deleteIfExists(file);
-      }
+      assertPromtoolAccepts(get(broker.httpAddress(), "/metrics").body());
+    }
+  }
+
+  /** {@code promtool check metrics} passes {@code body} (a /metrics answer). */
+  static void assertPromtoolAccepts(String body) throws Exception {
+    Path file = Files.createTempFile("ringchat-metrics", ".txt");
+    try {
+      Files.writeString(file, body);
+      Process check =
+          new ProcessBuilder("promtool", "check", "metrics")
+              .redirectInput(file.toFile())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(check.exitValue()).as(output).isZero();
+    } finally {
+      Files.deleteIfExists(file);
     }
   }
 
