@@ -358,7 +358,7 @@ final class Members implements AutoCloseable {
     return cut[i];
   }
 
-  /** Kills what is left (resuming paused members first, so that they die at once). */
+  /** Kills what is left (SIGKILL ends a paused process too). */
   @Override
   public void close() {
     for (int i = 0; i < size(); i++) {
