@@ -11,6 +11,7 @@ import io.ringchat.cli.DurationConverter;
 import io.ringchat.cli.EnumOption;
 import io.ringchat.cli.KeepAlive;
 import io.ringchat.protocol.Protocol;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -353,7 +354,7 @@ public final class BrokerConfig {
 
   private boolean readyFileParentExists() {
     Path parent = Path.of(readyFile).toAbsolutePath().getParent();
-    return parent != null && java.nio.file.Files.isDirectory(parent);
+    return parent != null && Files.isDirectory(parent);
   }
 
   /** Where to say that the broker is ready ({@code --ready-file}), or null. */

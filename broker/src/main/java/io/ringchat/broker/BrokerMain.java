@@ -4,6 +4,7 @@ import io.ringchat.cli.CommandLines;
 import io.ringchat.cli.EnumOption;
 import io.ringchat.cli.VersionFromManifest;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -110,7 +111,7 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
         () -> {
           try {
             ready.write(broker.role());
-          } catch (java.io.UncheckedIOException e) {
+          } catch (UncheckedIOException e) {
             err.println("ringchat-broker: " + e.getMessage());
             err.flush();
           }

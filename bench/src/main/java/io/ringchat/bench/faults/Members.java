@@ -1,16 +1,26 @@
 package io.ringchat.bench.faults;
 
+import io.aeron.CncFileDescriptor;
 import io.ringchat.protocol.testing.FreeUdpPorts;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
  * The cluster's member processes: broker jars started with {@code --cluster-id}, each with its own
@@ -121,19 +131,18 @@ final class Members implements AutoCloseable {
         new Thread(
             () -> {
               try (var in =
-                      new java.io.BufferedReader(
-                          new java.io.InputStreamReader(
-                              process.getInputStream(), StandardCharsets.UTF_8));
+                      new BufferedReader(
+                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                   var out =
                       Files.newBufferedWriter(
                           log,
                           StandardCharsets.UTF_8,
-                          java.nio.file.StandardOpenOption.CREATE,
-                          java.nio.file.StandardOpenOption.APPEND)) {
+                          StandardOpenOption.CREATE,
+                          StandardOpenOption.APPEND)) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                   out.write(
                       String.format(
-                          java.util.Locale.ROOT,
+                          Locale.ROOT,
                           "%+9.3fs %s%n",
                           (System.nanoTime() - madeNanos) / 1e9,
                           line));
@@ -309,28 +318,27 @@ final class Members implements AutoCloseable {
     if (!alive(i) || !Files.exists(cnc)) {
       return;
     }
-    java.nio.MappedByteBuffer mapped = null;
+    MappedByteBuffer mapped = null;
     try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      mapped = org.agrona.IoUtil.mapExistingFile(cnc.toFile(), "cnc");
-      org.agrona.DirectBuffer meta = io.aeron.CncFileDescriptor.createMetaDataBuffer(mapped);
-      org.agrona.concurrent.status.CountersReader counters =
-          new org.agrona.concurrent.status.CountersReader(
-              io.aeron.CncFileDescriptor.createCountersMetaDataBuffer(mapped, meta),
-              io.aeron.CncFileDescriptor.createCountersValuesBuffer(mapped, meta));
+      mapped = IoUtil.mapExistingFile(cnc.toFile(), "cnc");
+      DirectBuffer meta = CncFileDescriptor.createMetaDataBuffer(mapped);
+      CountersReader counters =
+          new CountersReader(
+              CncFileDescriptor.createCountersMetaDataBuffer(mapped, meta),
+              CncFileDescriptor.createCountersValuesBuffer(mapped, meta));
       counters.forEach(
           (value, id, label) -> {
             try {
-              out.write(
-                  String.format(java.util.Locale.ROOT, "%3d: %,20d - %s%n", id, value, label));
+              out.write(String.format(Locale.ROOT, "%3d: %,20d - %s%n", id, value, label));
             } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
+              throw new UncheckedIOException(e);
             }
           });
     } catch (IOException | RuntimeException e) {
       // a member that is starting or stopping: no counters this time
     } finally {
       if (mapped != null) {
-        org.agrona.IoUtil.unmap(mapped);
+        IoUtil.unmap(mapped);
       }
     }
   }

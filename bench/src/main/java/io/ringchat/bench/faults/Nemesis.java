@@ -63,27 +63,36 @@ final class Nemesis {
     }
   }
 
+  /** The member a fault hits, and whether it led when it was hit. */
+  private record Victim(int member, boolean leading) {}
+
+  /** Chooses the member {@code target} names, counts the fault and says what hits it. */
+  private Victim strike(Step.Target target, Fault fault, String signal)
+      throws InterruptedException {
+    int member = choose(target);
+    boolean leading = member == members.leader();
+    count(fault);
+    say(signal + " member " + member + (leading ? " (leader)" : ""));
+    return new Victim(member, leading);
+  }
+
   private void kill(Step.Kill kill) throws IOException, InterruptedException {
-    int victim = choose(kill.target());
-    boolean leading = victim == members.leader();
-    count(Fault.KILL);
-    say("SIGKILL member " + victim + (leading ? " (leader)" : ""));
-    members.kill(victim);
-    if (leading) {
-      killedWhileLeading.add(victim);
+    Victim victim = strike(kill.target(), Fault.KILL, "SIGKILL");
+    members.kill(victim.member());
+    if (victim.leading()) {
+      killedWhileLeading.add(victim.member());
       leaderKills++;
     }
-    String what = "restarted member " + victim;
     Thread.sleep(kill.downMillis());
     long restarting = System.nanoTime();
-    members.restart(victim);
+    members.restart(victim.member());
     long healed = System.nanoTime();
     probeAfter(
         healed,
         String.format(
             Locale.ROOT,
-            "%s after %d ms down (it took %.1f s to serve)",
-            what,
+            "restarted member %d after %d ms down (it took %.1f s to serve)",
+            victim.member(),
             kill.downMillis(),
             seconds(healed - restarting)));
   }
@@ -114,37 +123,26 @@ final class Nemesis {
   }
 
   private void pause(Step.Pause pause) throws IOException, InterruptedException {
-    int victim = choose(pause.target());
-    boolean leading = victim == members.leader();
-    count(Fault.PAUSE);
-    say("SIGSTOP member " + victim + (leading ? " (leader)" : ""));
-    members.pause(victim);
+    Victim victim = strike(pause.target(), Fault.PAUSE, "SIGSTOP");
+    members.pause(victim.member());
     Thread.sleep(pause.millis());
-    members.resume(victim);
+    members.resume(victim.member());
     probeAfter(
         System.nanoTime(),
-        "SIGSTOP member "
-            + victim
-            + (leading ? " (leader)" : "")
-            + " for "
-            + pause.millis()
-            + " ms");
+        "SIGCONT member " + victim.member() + " after " + pause.millis() + " ms stopped");
   }
 
   private void partition(Step.Partition partition) throws IOException, InterruptedException {
     if (!members.canCut()) {
       return;
     }
-    int victim = choose(partition.target());
-    boolean leading = victim == members.leader();
-    count(Fault.PARTITION);
-    say("cut member " + victim + (leading ? " (leader)" : "") + " off");
-    members.cut(victim);
+    Victim victim = strike(partition.target(), Fault.PARTITION, "cut off");
+    members.cut(victim.member());
     Thread.sleep(partition.millis());
-    members.heal(victim);
+    members.heal(victim.member());
     probeAfter(
         System.nanoTime(),
-        "healed member " + victim + " after " + partition.millis() + " ms cut off");
+        "healed member " + victim.member() + " after " + partition.millis() + " ms cut off");
   }
 
   /** Whatever is still down, paused or cut off is brought back, and the room probed once more. */

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -369,7 +370,7 @@ public final class ClusterLink implements RingConsumer, StaleLeaderFilter.Link, 
     } else {
       why = null;
     }
-    if (!java.util.Objects.equals(why, unhealthy)) {
+    if (!Objects.equals(why, unhealthy)) {
       System.err.println(
           "ringchat cluster: "
               + (why == null ? "serving: a leader orders this broker's requests" : why));

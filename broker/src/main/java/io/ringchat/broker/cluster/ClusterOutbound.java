@@ -142,6 +142,12 @@ final class ClusterOutbound implements Outbound {
       this.kept = new KeptEgress(keptBytes);
       this.delivery = new EgressDelivery(kept, channel);
     }
+
+    /** From a snapshot: its egress numbering goes on after {@code last}, all of it offered. */
+    void restoreEgress(long last) {
+      kept.restartAfter(last);
+      delivery.resendAfter(last);
+    }
   }
 
   private final Long2ObjectHashMap<Owner> owners;
@@ -151,9 +157,6 @@ final class ClusterOutbound implements Outbound {
 
   private final ExpandableArrayBuffer message = new ExpandableArrayBuffer(64 * 1024);
   private boolean muted;
-
-  /** Egress was made since {@link #madeEgress} was last asked. */
-  private boolean made;
 
   /** The brokers that did not take all their egress yet, to be offered it again ({@link #pump}). */
   private final ArrayList<Broker> behind = new ArrayList<>();
@@ -298,7 +301,6 @@ final class ClusterOutbound implements Outbound {
     byte[] kept = new byte[at];
     out.getBytes(0, kept);
     p.broker.kept.add(kept);
-    made = true;
     deliver(p.broker);
     return to == from ? to + 1 : to; // an empty message (an ack) counts as sent
   }
@@ -342,13 +344,6 @@ final class ClusterOutbound implements Outbound {
       showGauges(broker);
     }
     return behind.size();
-  }
-
-  /** Whether egress was made since the last call. */
-  boolean madeEgress() {
-    boolean was = made;
-    made = false;
-    return was;
   }
 
   /** Whether some broker did not take all its egress yet. */

@@ -80,11 +80,6 @@ final class EgressDelivery {
     return kept.last() - offered;
   }
 
-  /** Whether something made has not been offered yet. */
-  boolean behind() {
-    return offered < kept.last();
-  }
-
   /** SKIPs sent by this member (what a broker missed was no longer kept). */
   long skips() {
     return skips;

@@ -119,9 +119,7 @@ final class RoomSnapshot {
                       ClientSession session = service.cluster().getClientSession(sessionId);
                       ClusterOutbound.Broker broker = service.newBroker(session);
                       broker.lastSeq = buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN);
-                      long egress = buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN);
-                      broker.kept.restartAfter(egress);
-                      broker.delivery.resendAfter(egress);
+                      broker.restoreEgress(buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN));
                       service.brokers().put(sessionId, broker);
                     }
                     case ID -> {

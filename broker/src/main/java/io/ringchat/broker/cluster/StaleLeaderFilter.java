@@ -1,5 +1,6 @@
 package io.ringchat.broker.cluster;
 
+import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.cluster.client.AeronCluster;
@@ -53,7 +54,7 @@ final class StaleLeaderFilter implements EgressListener {
   private final AeronCluster cluster;
   private final Link link;
   private final Subscription subscription;
-  private final io.aeron.FragmentAssembler assembler;
+  private final FragmentAssembler assembler;
   private final long newLeaderTimeoutNs;
 
   /** The fragment being handled: which image (which member) it came from. */
@@ -77,7 +78,7 @@ final class StaleLeaderFilter implements EgressListener {
           current = header;
           decoder.onFragment(buffer, offset, length, header);
         };
-    this.assembler = new io.aeron.FragmentAssembler(remembering);
+    this.assembler = new FragmentAssembler(remembering);
   }
 
   /**
