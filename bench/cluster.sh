@@ -15,7 +15,7 @@
 # default the broker's), SEED (the soak's seed, default a random one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/broker-port.sh
+. scripts/lib.sh
 
 if [ "${*:-}" = soak ]; then
   # Faults of every kind, not only leader kills, with clients on every broker, and a checker of
@@ -30,9 +30,7 @@ DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
 RETAIN=${RETAIN:-60}
 SECTIONS=${*:-failover handover throughput retention footprint}
-for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
-  [ -f "$jar" ] || { echo "cluster: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
-done
+need_jars cluster "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
 declare -a pid port
@@ -49,70 +47,60 @@ trap cleanup EXIT
 base=$((20000 + 100 * (RANDOM % 200)))
 members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
 
-# start_member I: starts (or restarts) member I; sets pid[I] and port[I] once it serves chat.
+# start_member I: starts (or restarts) member I; sets pid[I] and port[I] once it serves chat (its
+# --ready-file, which it rewrites at every change of its role, is $work/ready-I.json).
 start_member() {
-  local i=$1 before
-  before=$(grep -c 'listening on' "$work/b$i.out" 2>/dev/null || true)
+  local i=$1
+  rm -f "$work/ready-$i.json" # a killed member leaves its file behind
   java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
-    --cluster-members "$members" --cluster-dir "$work/node-$i" \
+    --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!
   disown # killed on purpose: no "Killed" job notices in the report (bash still reaps it)
-  for _ in $(seq 1 600); do
-    [ "$(grep -c 'listening on' "$work/b$i.out")" -gt "${before:-0}" ] && break
-    sleep 0.1
-  done
-  port[$i]=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/b$i.out" | tail -1)
+  port[$i]=$(ready_port "$work/ready-$i.json" "$work/b$i.out")
 }
 
-# leader: the live member whose last role line says leader (or nothing).
+# leader: the live member whose ready file says leader (or nothing).
 leader() {
   local i
   for i in 0 1 2; do
     kill -0 "${pid[$i]}" 2>/dev/null || continue
-    if [ "$(grep 'cluster role:' "$work/b$i.out" | tail -1 | awk '{print $3}')" = leader ]; then
+    if [ "$(ready_field "$work/ready-$i.json" role)" = leader ]; then
       echo "$i"
       return 0
     fi
   done
   return 0
 }
-leader_lines() { cat "$work"/b*.out | grep -c 'cluster role: leader' || true; }
 # disk_bytes: what the members keep on disk (archive: the log and snapshots; cluster: its
 # metadata), not the media driver's buffers, which live in the same directory here.
 member_disk() { du -s --block-size=1 "$work/node-$1/archive" "$work/node-$1/cluster" | awk '{s += $1} END {printf "%d\n", s}'; }
 disk_bytes() {
   du -s --block-size=1 "$work"/node-*/archive "$work"/node-*/cluster | awk '{s += $1} END {printf "%d", s}'
 }
-rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-field() {
-  python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d.get(sys.argv[2], "-"))' "$1" "$2"
-}
 
 echo "# ringchat cluster, $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo
 for i in 0 1 2; do start_member "$i" & done
 wait
-for i in 0 1 2; do
-  port[$i]=$(sed -n 's/.*listening on [^:]*:\([0-9]*\) .*/\1/p' "$work/b$i.out" | tail -1)
-  pid[$i]=$(pgrep -f -- "--cluster-dir $work/node-$i" | head -1)
+for i in 0 1 2; do # started in subshells: their ready files say what they are
+  port[$i]=$(ready_field "$work/ready-$i.json" chat_port)
+  pid[$i]=$(ready_field "$work/ready-$i.json" pid)
 done
 until [ -n "$(leader)" ]; do sleep 0.1; done
 
 # failover SIGNAL WHAT: stops the leader with SIGNAL $KILLS times and times until another member
 # leads (it comes back with its directory before the next round).
 failover() {
-  local signal=$1 what=$2 l c0 t0 t1
+  local signal=$1 what=$2 l t0 t1 next
   echo "## Failover: the leader $what $KILLS times, time until another member leads"
   echo
   times=()
   for _ in $(seq 1 "$KILLS"); do
     l=$(leader)
-    c0=$(leader_lines)
     t0=$(date +%s%N)
     kill "-$signal" "${pid[$l]}"
-    until [ "$(leader_lines)" -gt "$c0" ]; do sleep 0.01; done
+    until next=$(leader) && [ -n "$next" ] && [ "$next" != "$l" ]; do sleep 0.01; done
     t1=$(date +%s%N)
     times+=($(((t1 - t0) / 1000000)))
     while kill -0 "${pid[$l]}" 2>/dev/null; do sleep 0.05; done # gone (SIGTERM: once stopped)
@@ -127,7 +115,7 @@ print("| ---: | ---: | ---: | --- |")
 print(f"| {len(t)} | {statistics.median(t):.0f} | {max(t)} | {', '.join(map(str, t))} |")
 PY
   echo
-  echo "(The role is looked at every 50 ms, so each time is up to 50 ms late.)"
+  echo "(The ready files are read about every 20 ms, so each time is up to that late.)"
   echo
 }
 [[ " $SECTIONS " == *" failover "* ]] && failover KILL "killed (SIGKILL)"
@@ -142,9 +130,10 @@ load() {
 }
 
 if [[ " $SECTIONS " == *" throughput "* ]]; then
-  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 >"$work/single.out" 2>&1 &
+  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 \
+    --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
   single_pid=$!
-  single_port=$(broker_port "$work/single.out")
+  single_port=$(ready_port "$work/ready-single.json" "$work/single.out")
   spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
   echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
   echo
@@ -159,7 +148,7 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
       d0=$(disk_bytes)
       r=$(load --host "$host" "${args[@]}")
       d1=$(disk_bytes)
-      [ "$room" = cluster ] && echo "$d0 $d1 $(field "$r" sent)" >>"$work/disk"
+      [ "$room" = cluster ] && echo "$d0 $d1 $(json_field "$r" sent)" >>"$work/disk"
       python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}

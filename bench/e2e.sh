@@ -23,8 +23,7 @@
 # by this build's generator).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/broker-port.sh
-. scripts/fanbench-bin.sh
+. scripts/lib.sh
 
 BROKER_JAR=${BROKER_JAR:-broker/target/ringchat-broker.jar}
 CLIENT_JAR=client/target/ringchat-client.jar
@@ -33,9 +32,7 @@ WARMUP=${WARMUP:-5}
 RATE_WARMUP=${RATE_WARMUP:-10}
 MAX_IDLE=${MAX_IDLE:-19000}
 SECTIONS=${*:-throughput latency calibrate memory websocket}
-for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
-  [ -f "$jar" ] || { echo "e2e: $jar missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
-done
+need_jars e2e "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
 broker_pid=""
@@ -73,11 +70,12 @@ fi
 start_broker() {
   local java=$1
   shift
+  rm -f "$work/ready.json" # a killed broker leaves its file behind
   "$java" "$@" -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --max-clients 25000 \
-    --stats-interval 1s ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
+    --stats-interval 1s --ready-file "$work/ready.json" ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
   broker_pid=$!
-  port=$(broker_port "$work/broker.out")
-  http_port=$(sed -n 's|.*http at https*://[^ ]*:\([0-9]*\)/ .*|\1|p' "$work/broker.out")
+  port=$(ready_port "$work/ready.json" "$work/broker.out")
+  http_port=$(ready_field "$work/ready.json" http_port)
 }
 
 # load ARGS...: one generator run against the broker; prints its JSON report.
@@ -107,13 +105,6 @@ load_redis() {
   cat "$work/redis.json" 2>/dev/null || echo '{}'
 }
 
-field() { # field JSON NAME -> number, or - if absent
-  python3 -c 'import json,sys; d=json.loads(sys.argv[1]); v=d
-for k in sys.argv[2].split("."):
-    if not isinstance(v, dict) or k not in v: print("-"); sys.exit()
-    v=v[k]
-print(v)' "$1" "$2"
-}
 ms() { # microseconds -> milliseconds with two decimals, or -
   case "$1" in -) echo - ;; *) python3 -c "print(f'{$1/1000:.2f}')" ;; esac
 }
@@ -142,11 +133,11 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
     args=(--clients "$clients" --senders "$senders" --window "$window" --size 64)
     r=$(load "${args[@]}")
     x=$(load_redis "${args[@]}")
-    d=$(field "$r" delivered_per_sec)
-    xd=$(field "$x" delivered_per_sec)
+    d=$(json_field "$r" delivered_per_sec)
+    xd=$(json_field "$x" delivered_per_sec)
     printf '| %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s |\n' "$clients" "$senders" "$window" \
-      "$(num "$d")" "$(field "$r" lost)" "$(field "$r" out_of_order)" \
-      "$(ms "$(field "$r" latency_us.p99)")" "$(field "$r" generator_cpu_pct)" "$(num "$xd")" \
+      "$(num "$d")" "$(json_field "$r" lost)" "$(json_field "$r" out_of_order)" \
+      "$(ms "$(json_field "$r" latency_us.p99)")" "$(json_field "$r" generator_cpu_pct)" "$(num "$xd")" \
       "$(ratio "$d" "$xd")"
     if [ "$clients" = 100 ] && [ "$senders" = 100 ] && [ "$d" != - ]; then best=${d%.*}; fi
   done
@@ -176,13 +167,13 @@ if [[ " $SECTIONS " == *" latency "* ]]; then
     r=$(WARMUP=$RATE_WARMUP load "${args[@]}")
     x=$(WARMUP=$RATE_WARMUP load_redis "${args[@]}")
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s | %s | %s |\n' \
-      "$clients" "$senders" "$rate" "$(num "$(field "$r" delivered_per_sec)")" "$(field "$r" lost)" \
-      "$(ms "$(field "$r" latency_us.p50)")" "$(ms "$(field "$r" latency_us.p99)")" \
-      "$(ms "$(field "$r" latency_us.p999)")" "$(ms "$(field "$r" latency_us.max)")" \
-      "$(ms "$(field "$r" send_lag_us.p99)")" \
-      "$(field "$r" generator_cpu_pct)" "$(ms "$(field "$x" latency_us.p50)")" \
-      "$(ms "$(field "$x" latency_us.p99)")" "$(ms "$(field "$x" latency_us.p999)")" \
-      "$(ratio "$(field "$r" latency_us.p99)" "$(field "$x" latency_us.p99)")"
+      "$clients" "$senders" "$rate" "$(num "$(json_field "$r" delivered_per_sec)")" "$(json_field "$r" lost)" \
+      "$(ms "$(json_field "$r" latency_us.p50)")" "$(ms "$(json_field "$r" latency_us.p99)")" \
+      "$(ms "$(json_field "$r" latency_us.p999)")" "$(ms "$(json_field "$r" latency_us.max)")" \
+      "$(ms "$(json_field "$r" send_lag_us.p99)")" \
+      "$(json_field "$r" generator_cpu_pct)" "$(ms "$(json_field "$x" latency_us.p50)")" \
+      "$(ms "$(json_field "$x" latency_us.p99)")" "$(ms "$(json_field "$x" latency_us.p999)")" \
+      "$(ratio "$(json_field "$r" latency_us.p99)" "$(json_field "$x" latency_us.p99)")"
   done
   echo
   stop_broker
@@ -204,12 +195,12 @@ if [[ " $SECTIONS " == *" calibrate "* ]]; then
         --warmup "$RATE_WARMUP" --prefix "cal$round-" --json 2>/dev/null | grep '^{' || echo '{}')
       g=$(WARMUP=$RATE_WARMUP load --clients 2 --senders 1 --rate 1000 --size 64 --prefix "gen$round-")
       printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" \
-        "$(ms "$(field "$h" lat_us.p50)")" "$(ms "$(field "$h" lat_us.p99)")" \
-        "$(ms "$(field "$h" lat_us.p999)")" "$(ms "$(field "$g" latency_us.p50)")" \
-        "$(ms "$(field "$g" latency_us.p99)")" "$(ms "$(field "$g" latency_us.p999)")" \
+        "$(ms "$(json_field "$h" lat_us.p50)")" "$(ms "$(json_field "$h" lat_us.p99)")" \
+        "$(ms "$(json_field "$h" lat_us.p999)")" "$(ms "$(json_field "$g" latency_us.p50)")" \
+        "$(ms "$(json_field "$g" latency_us.p99)")" "$(ms "$(json_field "$g" latency_us.p999)")" \
         "$(python3 -c "import sys; a,b=sys.argv[1:]; print('-' if '-' in (a,b) else f'{(float(a)-float(b))/1000:+.2f}')" \
-          "$(field "$g" latency_us.p99)" "$(field "$h" lat_us.p99)")" \
-        "$(ms "$(field "$g" send_lag_us.p99)")"
+          "$(json_field "$g" latency_us.p99)" "$(json_field "$h" lat_us.p99)")" \
+        "$(ms "$(json_field "$g" send_lag_us.p99)")"
     done
     stop_broker
   fi
@@ -222,8 +213,6 @@ heap_used_kib() {
   "$java_home/bin/jcmd" "$pid" GC.run >/dev/null
   "$java_home/bin/jcmd" "$pid" GC.heap_info | grep -m1 'heap' | sed -n 's/.*used \([0-9]*\)K.*/\1/p'
 }
-rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
 members_now() { grep '^stats ' "$work/broker.out" | tail -1 | sed -n 's/.* members=\([0-9]*\) .*/\1/p'; }
 
 # idle_cost JAVA_HOME N TRANSPORT [JVM options...]: a fresh broker, N idle members joined over
@@ -302,9 +291,9 @@ if [[ " $SECTIONS " == *" websocket "* ]]; then
         cpu=$(python3 -c "import os,sys; c0,c1,t0,t1=map(float,sys.argv[1:]); print(round(100*(c1-c0)/os.sysconf('SC_CLK_TCK')/(t1-t0)))" \
           "$c0" "$(cpu_ticks "$broker_pid")" "$t0" "$(date +%s.%N)")
         printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s%% |\n' "$clients" \
-          "$senders" "${mode:1}" "$transport" "$round" "$(num "$(field "$r" delivered_per_sec)")" \
-          "$(field "$r" lost)" "$(field "$r" out_of_order)" "$(ms "$(field "$r" latency_us.p50)")" \
-          "$(ms "$(field "$r" latency_us.p99)")" "$cpu" "$(field "$r" generator_cpu_pct)"
+          "$senders" "${mode:1}" "$transport" "$round" "$(num "$(json_field "$r" delivered_per_sec)")" \
+          "$(json_field "$r" lost)" "$(json_field "$r" out_of_order)" "$(ms "$(json_field "$r" latency_us.p50)")" \
+          "$(ms "$(json_field "$r" latency_us.p99)")" "$cpu" "$(json_field "$r" generator_cpu_pct)"
       done
     done
   done

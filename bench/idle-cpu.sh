@@ -7,19 +7,21 @@
 #   BROKER_OPTS='--wait-strategy sleeping' bench/idle-cpu.sh     # another configuration
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/broker-port.sh
+. scripts/lib.sh
 BROKER_JAR=${BROKER_JAR:-broker/target/ringchat-broker.jar}
 CLIENT_JAR=client/target/ringchat-client.jar
+need_jars idle-cpu "$BROKER_JAR" "$CLIENT_JAR"
 SECONDS_EACH=${SECONDS_EACH:-10}
 work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # shellcheck disable=SC2086
-java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
+java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --ready-file "$work/ready.json" \
+  ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
 broker=$!
 pids+=("$broker")
-port=$(broker_port "$work/broker.out")
+port=$(ready_port "$work/ready.json" "$work/broker.out")
 sleep 3 # let start-up compilation settle
 
 echo "## Idle broker, no connections, ${SECONDS_EACH} s"

@@ -25,7 +25,7 @@
 # Needs redis-server (apt-get install redis-server), a C compiler, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/fanbench-bin.sh
+. scripts/lib.sh
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
@@ -37,7 +37,7 @@ PEERS="$FANBENCH_DIR/peers.sh"
 
 [ -x "$PEERS" ] || [ -f "$PEERS" ] || { echo "vs-redis: $PEERS not found; set FANBENCH_DIR" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "vs-redis: redis-server missing (apt-get install redis-server)" >&2; exit 1; }
-[ -f "$BROKER_JAR" ] || { echo "vs-redis: $BROKER_JAR missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
+need_jars vs-redis "$BROKER_JAR"
 BROKER_JAR=$(cd "$(dirname "$BROKER_JAR")" && pwd)/$(basename "$BROKER_JAR")
 
 # The harness is built outside shared/ (which is read-only), once per source change.

@@ -14,7 +14,6 @@
 # A random run goes on past --duration until every member has been killed while it led.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for jar in broker/target/ringchat-broker.jar bench/target/benchmarks.jar; do
-  [ -f "$jar" ] || { echo "cluster-faults: $jar is missing; run ./mvnw -B package -DskipTests" >&2; exit 2; }
-done
+. scripts/lib.sh
+need_jars cluster-faults broker/target/ringchat-broker.jar bench/target/benchmarks.jar
 exec java -ea -Xmx1g --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar io.ringchat.bench.faults.ClusterFaults "$@"

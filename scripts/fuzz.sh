@@ -6,5 +6,7 @@
 # test run from then on: commit it with the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+need_duration fuzz "${1:-5m}"
 JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${1:-5m}" ./mvnw -B -ntp test -pl broker -am \
   -Dtest=BrokerFuzzTest -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true

@@ -4,13 +4,11 @@
 # (./mvnw -B package -DskipTests). Exits non-zero on any failure; cleans up what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/broker-port.sh
+. scripts/lib.sh
 
 BROKER_JAR=broker/target/ringchat-broker.jar
 CLIENT_JAR=client/target/ringchat-client.jar
-for jar in "$BROKER_JAR" "$CLIENT_JAR"; do
-  [ -f "$jar" ] || { echo "smoke: $jar is missing; run ./mvnw -B package -DskipTests" >&2; exit 1; }
-done
+need_jars smoke "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
 pids=()
@@ -21,9 +19,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 >"$work/broker.out" 2>&1 &
+java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --ready-file "$work/ready.json" \
+  >"$work/broker.out" 2>&1 &
 pids+=($!)
-port=$(broker_port "$work/broker.out")
+port=$(ready_port "$work/ready.json" "$work/broker.out")
 echo "smoke: broker on port $port"
 
 # The listener reads commands from a FIFO kept open, so it stays in the room until told to leave.

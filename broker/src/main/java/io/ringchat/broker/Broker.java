@@ -25,10 +25,10 @@ import io.ringchat.broker.net.EventLoopOutbound;
 import io.ringchat.broker.net.HttpChannelInitializer;
 import io.ringchat.broker.net.LoopReadBuffers;
 import io.ringchat.broker.ring.EventKind;
-import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.ring.InboundRing;
 import io.ringchat.broker.ring.RingConsumer;
 import io.ringchat.broker.ring.RoomConsumer;
+import io.ringchat.broker.ring.RoomInbox;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
@@ -114,11 +114,11 @@ public final class Broker {
             transport.ioHandlerFactory());
     this.loops = loops(io);
     // Built before the ring, which needs the room's consumer and so comes last: the connections
-    // publish through this forwarding sink, which reads the ring field only once they run.
+    // publish through this forwarding inbox, which reads the ring field only once they run.
     this.connections =
         new Connections(
             loops,
-            new EventSink() {
+            new RoomInbox() {
               @Override
               public boolean tryPublish(EventKind kind, long connection, Object detail) {
                 return ring.tryPublish(kind, connection, detail);

@@ -38,8 +38,11 @@ public final class BrokerMain implements java.util.concurrent.Callable<Integer> 
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured picocli command line; tests run it in process. */
-  static CommandLine commandLine() {
+  /**
+   * The configured picocli command line; tests run it in process, and the client module's docs test
+   * reads its options.
+   */
+  public static CommandLine commandLine() {
     return CommandLines.of(new BrokerMain());
   }
 

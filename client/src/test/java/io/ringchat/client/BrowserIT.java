@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -44,7 +45,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *
  * <p>{@code -Dbrowser.screenshot=PATH} also copies the screenshot it takes to PATH (the README's
  * picture is made that way).
+ *
+ * <p>Alone: Chromium, a broker and a client share two cores, under Selenium's timeouts.
  */
+@Isolated
 class BrowserIT {
   /** Debian's, unless CHROME_BIN / CHROMEDRIVER name others (GitHub's runners have Chrome). */
   private static final Path CHROMIUM = Path.of(env("CHROME_BIN", "/usr/bin/chromium"));

@@ -3,16 +3,13 @@ package io.ringchat.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
+import io.ringchat.protocol.testing.BrokerReady;
 import io.ringchat.protocol.testing.NetNamespace;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the broker jar runs in a network namespace of its own, the client jar outside, with {@code
  * --keepalive 1s}: silence for 1 s, a PING, silence for 1 s more, and the connection is dead. The
  * assertion allows 20 s more: machines are shared. {@code -Dvanish.keepalive=15s} runs it with
- * another keepalive, the default for one, to measure it (the README's figures).
+ * another keepalive, the default for one, to measure it (docs/BENCHMARKS.md, "Vanished peers").
  */
 class VanishedBrokerIT {
   private static final Duration KEEPALIVE =
@@ -31,7 +28,6 @@ class VanishedBrokerIT {
 
   private static final Path BROKER_JAR = Path.of("..", "broker", "target", "ringchat-broker.jar");
   private static final Path CLIENT_JAR = Path.of("target", "ringchat-client.jar");
-  private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+) ");
 
   @TempDir Path dir;
   private NetNamespace ns;
@@ -73,10 +69,14 @@ class VanishedBrokerIT {
                 "--port",
                 "0",
                 "--http-port",
-                "0")
+                "0",
+                "--ready-file",
+                dir.resolve("ready.json").toString())
             .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("broker.out").toFile())
             .start();
-    int port = brokerPort(broker);
+    int port =
+        BrokerReady.await(dir.resolve("ready.json"), broker, Duration.ofSeconds(30)).chatPort();
     client =
         new ProcessBuilder(
                 java,
@@ -118,15 +118,5 @@ class VanishedBrokerIT {
                 + " for "
                 + KEEPALIVE.multipliedBy(2).toSeconds()
                 + " s");
-  }
-
-  /** The port from the broker's first line. */
-  private static int brokerPort(Process broker) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-    String first = out.readLine();
-    Matcher m = LISTENING.matcher(first == null ? "" : first);
-    assertThat(m.find()).as("broker said: " + first).isTrue();
-    return Integer.parseInt(m.group(1));
   }
 }

@@ -5,45 +5,63 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.ringchat.protocol.testing.property.Gen;
+import io.ringchat.protocol.testing.property.PropertyCheck;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 class LineFrameDecoderProperties {
   private static final int MAX_LINE = 16;
 
-  @Property
-  void decodesTheSameHoweverTheBytesAreSplit(
-      @ForAll("lines") @Size(max = 20) List<byte[]> lines,
-      @ForAll boolean crlf,
-      @ForAll @Size(max = 10) List<@IntRange(min = 0, max = 400) Integer> cuts) {
-    byte[] stream = join(lines, crlf);
-
-    List<String> whole = decode(List.of(stream));
-    List<String> split = decode(splitAt(stream, cuts));
-
-    assertThat(split).isEqualTo(whole);
-    assertThat(whole).isEqualTo(expected(lines, crlf));
+  /** Lines of a stream, CRLF or LF endings, and where the stream is cut into reads. */
+  record Case(List<byte[]> lines, boolean crlf, List<Integer> cuts) {
+    @Override
+    public String toString() {
+      StringBuilder out = new StringBuilder(crlf ? "CRLF" : "LF").append(", cuts ").append(cuts);
+      lines.forEach(line -> out.append(", ").append(Arrays.toString(line)));
+      return out.toString();
+    }
   }
 
-  @Provide
-  Arbitrary<List<byte[]>> lines() {
-    // Bytes other than LF, biased towards CR, space and letters, lengths around the limit.
-    Arbitrary<Byte> bytes =
-        Arbitraries.frequencyOf(
-            Tuple.of(1, Arbitraries.just((byte) '\r')),
-            Tuple.of(2, Arbitraries.just((byte) ' ')),
-            Tuple.of(10, Arbitraries.bytes().filter(b -> b != '\n')));
-    return bytes.array(byte[].class).ofMaxSize(MAX_LINE + 8).list();
+  @Test
+  void decodesTheSameHoweverTheBytesAreSplit() {
+    Gen<Case> cases =
+        c ->
+            new Case(
+                LINES.draw(c), Gen.booleans().draw(c), Gen.listOf(Gen.ints(0, 400), 10).draw(c));
+    PropertyCheck.forAll(cases)
+        .tries(500)
+        .check(
+            one -> {
+              byte[] stream = join(one.lines(), one.crlf());
+              List<String> whole = decode(List.of(stream));
+              List<String> split = decode(splitAt(stream, one.cuts()));
+              assertThat(split).isEqualTo(whole);
+              assertThat(whole).isEqualTo(expected(one.lines(), one.crlf()));
+            });
+  }
+
+  /** Bytes other than LF, biased towards CR, space and letters, lengths around the limit. */
+  private static final Gen<List<byte[]>> LINES =
+      Gen.listOf(
+          Gen.listOf(
+                  Gen.<Integer>frequency(
+                      10, Gen.ints(0, 255).filter(b -> b != '\n'),
+                      1, Gen.constant((int) '\r'),
+                      2, Gen.constant((int) ' ')),
+                  MAX_LINE + 8)
+              .map(LineFrameDecoderProperties::toBytes),
+          20);
+
+  private static byte[] toBytes(List<Integer> values) {
+    byte[] out = new byte[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) values.get(i).intValue();
+    }
+    return out;
   }
 
   /** What PROTOCOL.md says the lines are: CR before LF dropped, empty lines ignored. */

@@ -51,7 +51,8 @@ public final class ClusterFaults implements Callable<Integer> {
       defaultValue = "random",
       description =
           "random, or a fixed sequence: leader-kill, followers-then-leader,"
-              + " follower-twice-then-leader. Default: ${DEFAULT-VALUE}.")
+              + " follower-twice-then-leader, leader-kills (those three in a row),"
+              + " rolling-restart, leader-pause. Default: ${DEFAULT-VALUE}.")
   private String schedule;
 
   @Option(

@@ -1,6 +1,7 @@
 package io.ringchat.bench.faults;
 
 import io.aeron.CncFileDescriptor;
+import io.ringchat.protocol.testing.BrokerReady;
 import io.ringchat.protocol.testing.FreeUdpPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.status.CountersReader;
@@ -31,10 +30,6 @@ import org.agrona.concurrent.status.CountersReader;
  * <p>The run's thread (the nemesis); {@link #chatAddress} and {@link #leader} from any thread.
  */
 final class Members implements AutoCloseable {
-  private static final Pattern READY =
-      Pattern.compile(
-          "\\{\"pid\":(\\d+),\"chat_port\":(\\d+),\"http_port\":(\\d+),\"role\":\"([a-z-]+)\"}");
-
   /** How long a started member may take to serve chat (it needs a leader first). */
   static final long START_TIMEOUT_MILLIS = 60_000;
 
@@ -160,9 +155,9 @@ final class Members implements AutoCloseable {
   private void awaitReady(int i) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
     while (System.nanoTime() - deadline < 0) {
-      Ready ready = ready(i);
-      if (ready != null && ready.pid == processes[i].pid()) {
-        chatPorts[i] = ready.chatPort;
+      BrokerReady ready = ready(i);
+      if (ready != null && ready.pid() == processes[i].pid()) {
+        chatPorts[i] = ready.chatPort();
         return;
       }
       if (!processes[i].isAlive()) {
@@ -189,17 +184,11 @@ final class Members implements AutoCloseable {
     }
   }
 
-  private record Ready(long pid, int chatPort, String role) {}
-
-  private Ready ready(int i) {
+  private BrokerReady ready(int i) {
     try {
-      String text = Files.readString(readyFile(i), StandardCharsets.UTF_8);
-      Matcher m = READY.matcher(text);
-      return m.find()
-          ? new Ready(Long.parseLong(m.group(1)), Integer.parseInt(m.group(2)), m.group(4))
-          : null;
+      return BrokerReady.read(readyFile(i));
     } catch (IOException e) {
-      return null; // not written yet
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -241,8 +230,8 @@ final class Members implements AutoCloseable {
   /** The serving member whose ready file says it leads; -1 if none does now. */
   int leader() {
     for (int i = 0; i < size(); i++) {
-      Ready ready = serving(i) ? ready(i) : null;
-      if (ready != null && ready.pid == processes[i].pid() && ready.role.equals("leader")) {
+      BrokerReady ready = serving(i) ? ready(i) : null;
+      if (ready != null && ready.pid() == processes[i].pid() && ready.role().equals("leader")) {
         return i;
       }
     }

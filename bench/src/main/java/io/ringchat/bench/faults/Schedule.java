@@ -1,6 +1,7 @@
 package io.ringchat.bench.faults;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
@@ -23,6 +24,7 @@ abstract class Schedule {
           "leader-kill",
           "followers-then-leader",
           "follower-twice-then-leader",
+          "leader-kills",
           "rolling-restart",
           "leader-pause");
 
@@ -37,23 +39,17 @@ abstract class Schedule {
       String name, long seed, long durationMillis, boolean partitions, boolean everyLeaderKilled) {
     return switch (name) {
       case "random" -> new RandomSchedule(seed, durationMillis, partitions, everyLeaderKilled);
-      // The leader killed mid-chat, on a fresh cluster whose every broker has members.
-      case "leader-kill" -> fixed(new Step.Quiet(3_000), new Step.Kill(Step.Target.LEADER, 8_000));
-      // The same after both followers were killed and restarted at once (stale files).
-      case "followers-then-leader" ->
+      case "leader-kill" -> fixed(leaderKill());
+      case "followers-then-leader" -> fixed(followersThenLeader());
+      case "follower-twice-then-leader" -> fixed(followerTwiceThenLeader());
+      // The three in a row on one cluster, each meeting what the one before left behind.
+      case "leader-kills" ->
           fixed(
-              new Step.Kill(Step.Target.FOLLOWER, 0),
-              new Step.Kill(Step.Target.FOLLOWER, 0),
-              new Step.Quiet(2_000),
-              new Step.Kill(Step.Target.LEADER, 8_000));
-      // A follower down for a while (it must catch up), one killed and restarted at once, then
-      // the leader.
-      case "follower-twice-then-leader" ->
-          fixed(
-              new Step.Kill(Step.Target.FOLLOWER, 4_000),
-              new Step.Kill(Step.Target.FOLLOWER, 0),
-              new Step.Quiet(2_000),
-              new Step.Kill(Step.Target.LEADER, 8_000));
+              concat(
+                  leaderKill(),
+                  followersThenLeader(),
+                  new Step[] {new Step.Quiet(2_000)},
+                  followerTwiceThenLeader()));
       // Every member stopped with SIGTERM and restarted in turn, as an upgrade would.
       case "rolling-restart" ->
           fixed(new Step.Quiet(2_000), new Step.RollingRestart(true), new Step.Quiet(2_000));
@@ -67,6 +63,45 @@ abstract class Schedule {
           throw new IllegalArgumentException(
               "--schedule must be random or one of " + FIXED + ", got '" + name + "'");
     };
+  }
+
+  /**
+   * How long a killed leader stays down: past the 3 s session timeout, so that the room has removed
+   * its broker's session and goes on without it before the member comes back to catch up.
+   */
+  private static final long LEADER_DOWN_MILLIS = 5_000;
+
+  /** The leader killed mid-chat, on a fresh cluster whose every broker has members. */
+  private static Step[] leaderKill() {
+    return new Step[] {
+      new Step.Quiet(3_000), new Step.Kill(Step.Target.LEADER, LEADER_DOWN_MILLIS)
+    };
+  }
+
+  /** The same after both followers were killed and restarted at once (stale files). */
+  private static Step[] followersThenLeader() {
+    return new Step[] {
+      new Step.Kill(Step.Target.FOLLOWER, 0),
+      new Step.Kill(Step.Target.FOLLOWER, 0),
+      new Step.Quiet(2_000),
+      new Step.Kill(Step.Target.LEADER, LEADER_DOWN_MILLIS)
+    };
+  }
+
+  /**
+   * A follower down for a while (it must catch up), one killed and restarted at once, the leader.
+   */
+  private static Step[] followerTwiceThenLeader() {
+    return new Step[] {
+      new Step.Kill(Step.Target.FOLLOWER, 4_000),
+      new Step.Kill(Step.Target.FOLLOWER, 0),
+      new Step.Quiet(2_000),
+      new Step.Kill(Step.Target.LEADER, LEADER_DOWN_MILLIS)
+    };
+  }
+
+  private static Step[] concat(Step[]... parts) {
+    return Arrays.stream(parts).flatMap(Arrays::stream).toArray(Step[]::new);
   }
 
   private static Schedule fixed(Step... steps) {

@@ -7,25 +7,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fixed fault sequences that first broke the clustered room, run as {@code
- * scripts/cluster-faults.sh --schedule NAME} runs them: three broker jars, a sender and a reader on
- * every broker (the leader's included), the leader killed once per sequence while every sender
- * sends, and the checker's verdict on what every client saw. Each prints the run's report.
+ * The fixed fault sequences that first broke the clustered room, in a row on one cluster, run as
+ * {@code scripts/cluster-faults.sh --schedule leader-kills} runs them: three broker jars, a sender
+ * and a reader on every broker (the leader's included), the leader killed once per sequence while
+ * every sender sends (after nothing, after both followers were killed, after one was down a while),
+ * and the checker's verdict on what every client saw. It prints the run's report.
  */
 class ClusterFaultsIT {
   private static final Path BROKER_JAR = Path.of("..", "broker", "target", "ringchat-broker.jar");
 
   @TempDir Path dir;
 
-  @ParameterizedTest
-  @ValueSource(strings = {"leader-kill", "followers-then-leader", "follower-twice-then-leader"})
-  void shouldLoseDuplicateAndReorderNothingAndServeAgainAfterEachFault(String schedule)
-      throws Exception {
+  @Test
+  void shouldLoseDuplicateAndReorderNothingAndServeAgainAfterEachFault() throws Exception {
+    String schedule = "leader-kills";
     assertThat(BROKER_JAR).as("the broker jar, built by the broker module").exists();
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
@@ -48,9 +47,12 @@ class ClusterFaultsIT {
     String printed = text.toString(StandardCharsets.UTF_8);
     System.out.println("--- " + schedule + "\n" + printed);
     assertThat(report.violated()).as(printed).isFalse();
-    assertThat(report.leaderKills()).as("the leader is killed once per sequence").isEqualTo(1);
+    assertThat(report.leaderKills()).as("the leader is killed once per sequence").isEqualTo(3);
     assertThat(report.verdict().confirmed)
-        .as("messages confirmed by readers on every broker, the survivors' and the restarted one's")
-        .isGreaterThan(1_000);
+        // Every member is killed at least once, so only messages sent after a reader's last
+        // reconnection are confirmed (about 1,000 of some 4,800 here); the rest are checked for one
+        // order, gaps and duplicates. This bound says the check was not vacuous.
+        .as("messages confirmed by readers that stayed connected from their sending to the end")
+        .isGreaterThan(300);
   }
 }

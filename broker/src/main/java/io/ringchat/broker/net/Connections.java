@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
-import io.ringchat.broker.ring.EventSink;
+import io.ringchat.broker.ring.RoomInbox;
 import io.ringchat.broker.stats.BrokerCounters;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -21,7 +21,7 @@ import org.agrona.concurrent.NanoClock;
 public final class Connections {
   private final ConnectionLimits limits;
   private final ConnectionLimit admission;
-  private final EventSink ring;
+  private final RoomInbox ring;
   private final BrokerCounters counters;
   private final NanoClock clock;
   private final IoLoop[] ioLoops;
@@ -33,7 +33,7 @@ public final class Connections {
    */
   public Connections(
       EventLoop[] loops,
-      EventSink ring,
+      RoomInbox ring,
       BrokerCounters counters,
       ConnectionLimits limits,
       NanoClock clock) {
@@ -117,7 +117,7 @@ public final class Connections {
     return admission;
   }
 
-  EventSink ring() {
+  RoomInbox ring() {
     return ring;
   }
 

@@ -2,7 +2,7 @@ package io.ringchat.broker.net;
 
 import io.netty.channel.EventLoop;
 import io.ringchat.broker.ring.EventKind;
-import io.ringchat.broker.ring.EventSink;
+import io.ringchat.broker.ring.RoomInbox;
 import io.ringchat.broker.stats.BrokerCounters;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +23,13 @@ final class RingPublisher {
   record Pending(EventKind kind, Object detail) {}
 
   private final EventLoop loop;
-  private final EventSink ring;
+  private final RoomInbox ring;
   private final BrokerCounters counters;
   private final ArrayDeque<ConnectionHandler> paused = new ArrayDeque<>();
   private final Runnable retryTask = this::retry;
   private boolean retryScheduled;
 
-  RingPublisher(EventLoop loop, EventSink ring, BrokerCounters counters) {
+  RingPublisher(EventLoop loop, RoomInbox ring, BrokerCounters counters) {
     this.loop = loop;
     this.ring = ring;
     this.counters = counters;

@@ -29,7 +29,8 @@ final class WriteBatch implements Runnable {
   /**
    * A batch that grew past this many entries (a broadcast to thousands of members) shrinks back
    * when it is returned, so that pooled batches do not keep peak-sized arrays: an idle broker would
-   * otherwise hold its largest burst's arrays for good (measured: 13 MiB after 1,000 joins).
+   * otherwise hold its largest burst's arrays for good (docs/BENCHMARKS.md, "Memory per idle
+   * member").
    */
   static final int MAX_RETAINED_ENTRIES = 1024;
 

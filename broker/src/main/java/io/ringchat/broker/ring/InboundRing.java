@@ -20,7 +20,7 @@ import java.util.concurrent.Executor;
  * false and the caller keeps the event and stops reading. {@link #start} and {@link #halt} are
  * called by the thread that starts and stops the broker.
  */
-public final class InboundRing implements EventSink {
+public final class InboundRing implements RoomInbox {
   /** The consumer's idle strategies, by their command-line names. */
   public enum Wait {
     /** Spin a few microseconds, then park until a publisher unparks the room (the default). */
@@ -44,8 +44,8 @@ public final class InboundRing implements EventSink {
   /**
    * How long the room spins on an empty ring before it parks: long enough to catch an I/O loop's
    * wake-up right after a hand-over, short enough to leave the I/O thread its core on a small
-   * machine. Measured on 2 cores against 0, 20 and 100 µs (README, "Measured"): 0 to 5 µs gave the
-   * lowest CPU and tail latency at fixed rates, longer spins only cost CPU.
+   * machine. Longer spins only took the core the I/O thread needs (docs/BENCHMARKS.md, "Beside
+   * Redis, the C harness", measured against 0, 20 and 100 µs).
    */
   static final long PARK_SPIN_NANOS = 5_000L;
 

@@ -26,12 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>An I/O thread does not wake a parked room at each event it publishes: it asks its own event
  * loop, once per loop iteration, to wake the room after the reads of that iteration ({@link
  * #deferWakeupsTo}). Waking the room at each event cost a futex call and, on a small machine, the
- * I/O thread its core: the woken room preempted it at every message (about 5,300 involuntary
- * context switches a second at 100 members x 50 msg/s), and each wake-up fed the room one event, so
- * the room handed over small batches and the loop flushed often. Deferred to the end of the reads,
- * one wake-up brings the room everything the iteration read, in one batch; at that load the
- * broker's CPU fell from 58% to 36% of a core in one run and its p99 from 1.48 to 1.10 ms (README,
- * "Measured"). A wake-up for events published during the reads comes in the same iteration, before
+ * I/O thread its core: the woken room preempted it at every message, and each wake-up fed the room
+ * one event, so the room handed over small batches and the loop flushed often. Deferred to the end
+ * of the reads, one wake-up brings the room everything the iteration read, in one batch, which cut
+ * both the broker's CPU and its tail latency at fixed rates (docs/BENCHMARKS.md, "Beside Redis, the
+ * C harness"). A wake-up for events published during the reads comes in the same iteration, before
  * its flush: nothing waits for a timer.
  *
  * <p>One consumer only: the room. {@link #waitFor} runs on the room thread, {@link

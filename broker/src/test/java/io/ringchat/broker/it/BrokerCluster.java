@@ -3,10 +3,12 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aeron.cluster.ClusterTool;
+import io.ringchat.protocol.testing.BrokerReady;
 import io.ringchat.protocol.testing.FreeUdpPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 
 /**
@@ -27,11 +27,6 @@ import org.awaitility.Awaitility;
  */
 final class BrokerCluster implements AutoCloseable {
   private static final Path JAR = Path.of("target", "ringchat-broker.jar");
-
-  /** A member's --ready-file: how its ports and role are found, without reading its log. */
-  private static final Pattern READY =
-      Pattern.compile(
-          "\\{\"pid\":(\\d+),\"chat_port\":(\\d+),\"http_port\":(\\d+),\"role\":\"([a-z-]+)\"}");
 
   private final Path dir;
   private final String members;
@@ -165,25 +160,25 @@ final class BrokerCluster implements AutoCloseable {
     return dir.resolve("ready-" + i + ".json");
   }
 
-  /** Member {@code i}'s ready file, if it is written and names its current process. */
-  private Matcher ready(int i) {
+  /** Member {@code i}'s ready file (its ports and role), if it names its current process. */
+  private BrokerReady ready(int i) {
     try {
-      Matcher m = READY.matcher(Files.readString(readyFile(i), StandardCharsets.UTF_8));
-      return m.find() && Long.parseLong(m.group(1)) == processes[i].pid() ? m : null;
+      BrokerReady ready = BrokerReady.read(readyFile(i));
+      return ready != null && ready.pid() == processes[i].pid() ? ready : null;
     } catch (IOException e) {
-      return null; // not written yet
+      throw new UncheckedIOException(e);
     }
   }
 
   /** Waits until member {@code i}'s ready file names its process (it serves chat then). */
   private void awaitReady(int i) {
-    Matcher m =
+    BrokerReady ready =
         Awaitility.await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(50))
             .until(() -> ready(i), found -> found != null);
-    ports[i] = Integer.parseInt(m.group(2));
-    httpPorts[i] = Integer.parseInt(m.group(3));
+    ports[i] = ready.chatPort();
+    httpPorts[i] = ready.httpPort();
   }
 
   InetSocketAddress address(int i) {
@@ -202,8 +197,8 @@ final class BrokerCluster implements AutoCloseable {
   /** The live member whose ready file says it leads; -1 if none does yet. */
   int leader() {
     for (int i = 0; i < processes.length; i++) {
-      Matcher m = processes[i] != null && processes[i].isAlive() ? ready(i) : null;
-      if (m != null && m.group(4).equals("leader")) {
+      BrokerReady ready = processes[i] != null && processes[i].isAlive() ? ready(i) : null;
+      if (ready != null && ready.role().equals("leader")) {
         return i;
       }
     }
@@ -213,6 +208,11 @@ final class BrokerCluster implements AutoCloseable {
   /** Waits until some member says it leads, for up to {@code within}; returns that member. */
   int awaitLeader(Duration within) {
     return Awaitility.await().atMost(within).until(this::leader, leader -> leader >= 0);
+  }
+
+  /** Whether {@link #startFrontEnd} has started one (each is a session of the cluster). */
+  boolean hasFrontEnd() {
+    return frontEnd != null;
   }
 
   /** Starts a front-end only (no --cluster-id): it serves chat as a client of the cluster. */
@@ -226,15 +226,15 @@ final class BrokerCluster implements AutoCloseable {
     Path log = dir.resolve("front-end.out");
     frontEnd =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Matcher m =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(50))
-            .until(
-                () -> READY.matcher(Files.exists(ready) ? Files.readString(ready) : ""),
-                Matcher::find);
-    assertThat(m.group(4)).isEqualTo("front-end");
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(2)));
+    BrokerReady found;
+    try {
+      found = BrokerReady.await(ready, frontEnd, Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    assertThat(found.role()).isEqualTo("front-end");
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), found.chatPort());
   }
 
   /** SIGTERM: a graceful stop. */

@@ -2,6 +2,7 @@ package io.ringchat.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringchat.protocol.testing.BrokerReady;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,9 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The broker jar as a user runs it: start line, usage errors, port in use, SIGTERM. */
 class BrokerProcessIT {
   private static final Path JAR = Path.of("target", "ringchat-broker.jar");
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+) ");
 
   private final List<Process> processes = new ArrayList<>();
 
@@ -49,12 +46,9 @@ class BrokerProcessIT {
     return p;
   }
 
-  private static int awaitPort(BufferedReader out) throws IOException {
-    String line = out.readLine();
-    assertThat(line).isNotNull().contains("transport").contains("ring 65536");
-    Matcher m = LISTENING.matcher(line);
-    assertThat(m.find()).as(line).isTrue();
-    return Integer.parseInt(m.group(1));
+  /** The chat port, from the broker's --ready-file {@code ready}. */
+  private static int awaitPort(Path ready, Process broker) throws Exception {
+    return BrokerReady.await(ready, broker, Duration.ofSeconds(30)).chatPort();
   }
 
   private static BufferedReader reader(java.io.InputStream in) {
@@ -70,10 +64,9 @@ class BrokerProcessIT {
         broker(
             "--bind", "127.0.0.1", "--port", "0", "--http-port", "0", "--ready-file", ready + "");
     BufferedReader out = reader(p.getInputStream());
-    int port = awaitPort(out);
+    int port = awaitPort(ready, p);
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    // Scripts find the ports and role in it, once the broker listens.
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
+    // Scripts find the ports and role in it, once the broker listens: its exact form.
     assertThat(Files.readString(ready, StandardCharsets.UTF_8))
         .matches(
             "\\{\"pid\":"
@@ -183,12 +176,27 @@ class BrokerProcessIT {
 
   @Test
   void shouldPrintStatsLineEveryInterval() throws Exception {
+    Path ready = dir.resolve("ready.json");
     Process p =
         broker(
-            "--bind", "127.0.0.1", "--port", "0", "--http-port", "0", "--stats-interval", "200ms");
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--http-port",
+            "0",
+            "--stats-interval",
+            "200ms",
+            "--ready-file",
+            ready.toString());
     BufferedReader out = reader(p.getInputStream());
-    awaitPort(out);
+    int port = awaitPort(ready, p);
 
+    assertThat(out.readLine())
+        .matches(
+            "ringchat broker listening on 127\\.0\\.0\\.1:"
+                + port
+                + " \\(transport (epoll|nio).*, 1 I/O thread, ring 65536, wait park\\)");
     assertThat(out.readLine())
         .matches(
             "ringchat http at http://127\\.0\\.0\\.1:\\d+/ \\(chat page /, WebSocket /ws,"
@@ -209,12 +217,13 @@ class BrokerProcessIT {
                     + Path.of(System.getProperty("java.home"), "bin", "java")
                     + "\" -jar "
                     + JAR
-                    + " --bind 127.0.0.1 --port 0")
+                    + " --bind 127.0.0.1 --port 0 --ready-file "
+                    + dir.resolve("ready.json"))
             .start();
     processes.add(p);
-    BufferedReader out = reader(p.getInputStream());
     InetSocketAddress address =
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), awaitPort(out));
+        new InetSocketAddress(
+            InetAddress.getLoopbackAddress(), awaitPort(dir.resolve("ready.json"), p));
     List<java.net.Socket> flood = new ArrayList<>();
     try (LineClient member = LineClient.joined(address, "member")) {
       for (int i = 0; i < 200; i++) {
@@ -259,12 +268,14 @@ class BrokerProcessIT {
             "-jar",
             JAR.toString(),
             "--bind",
-            "127.0.0.1");
+            "127.0.0.1",
+            "--ready-file",
+            dir.resolve("ready.json").toString());
     pb.environment().put("CHAT_PORT", "" + port);
     Process p = pb.start();
     processes.add(p);
 
-    assertThat(awaitPort(reader(p.getInputStream()))).isEqualTo(port);
+    assertThat(awaitPort(dir.resolve("ready.json"), p)).isEqualTo(port);
   }
 
   static {

@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Three broker processes serving one room on Aeron Cluster, on 127.0.0.1, killed with SIGKILL as a
@@ -21,14 +23,44 @@ import org.junit.jupiter.api.io.TempDir;
  * s, a restarted member catching up, what operators see ({@code /healthz}, {@code /metrics}). What
  * a leader's death costs the members on every broker is the fault-schedule test's ({@code
  * ClusterFaultsIT} in bench/, {@code scripts/cluster-faults.sh}).
+ *
+ * <p>Alone: three members share two cores, and it times how soon a dead broker is noticed.
  */
+@Isolated
 class ClusterIT {
   @TempDir Path dir;
 
+  /**
+   * One cluster for the cases that leave it whole (no kill, no stop, no options of their own),
+   * started by the first of them: a cluster's start is most of such a case's time.
+   */
+  @TempDir static Path sharedDir;
+
+  private static BrokerCluster shared;
+
+  /** The shared cluster, once its room is empty again (the last case's members have left). */
+  private static BrokerCluster sharedCluster() throws Exception {
+    if (shared == null) {
+      shared = BrokerCluster.start(sharedDir, 3);
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> get(shared.httpAddress(0), "/metrics").body().contains("\nringchat_members 0"));
+    return shared;
+  }
+
+  @AfterAll
+  static void stopSharedCluster() {
+    if (shared != null) {
+      shared.close();
+    }
+  }
+
   @Test
   void shouldServeOneRoomInOneOrderAcrossThreeBrokers() throws Exception {
-    try (BrokerCluster cluster = BrokerCluster.start(dir, 3);
-        LineClient alice = LineClient.joined(cluster.address(0), "alice");
+    BrokerCluster cluster = sharedCluster();
+    try (LineClient alice = LineClient.joined(cluster.address(0), "alice");
         LineClient bob = LineClient.joined(cluster.address(1), "bob")) {
       assertThat(alice.readLine()).isEqualTo("JOINED bob");
       try (LineClient taken = new LineClient(cluster.address(2))) {
@@ -72,9 +104,10 @@ class ClusterIT {
             .contains("ringchat_cluster_role{role=\"leader\"} " + (i == leader ? "1" : "0"))
             .contains("ringchat_cluster_up 1")
             .containsPattern("ringchat_cluster_term \\d");
-        // The egress the room keeps for each of the three brokers, on every member alike.
+        // The egress the room keeps for each broker (a front-end an earlier case started on the
+        // shared cluster is one too), on every member alike.
         assertThat(metrics.lines().filter(l -> l.startsWith("ringchat_cluster_egress_kept_bytes{")))
-            .hasSize(3);
+            .hasSize(3 + (cluster.hasFrontEnd() ? 1 : 0));
         if (HttpEndpointsIT.onPath("promtool")) { // .ci/run installs it; elsewhere this part skips
           HttpEndpointsIT.assertPromtoolAccepts(metrics);
         }
@@ -88,29 +121,28 @@ class ClusterIT {
 
   @Test
   void shouldGiveExactlyOneWelcomeToFiftySimultaneousJoinsAcrossBrokers() throws Exception {
-    try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
-      List<LineClient> clients = new ArrayList<>();
-      try {
-        for (int i = 0; i < 50; i++) {
-          clients.add(new LineClient(cluster.address(i % 3)));
+    BrokerCluster cluster = sharedCluster();
+    List<LineClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        clients.add(new LineClient(cluster.address(i % 3)));
+      }
+      for (LineClient c : clients) {
+        c.send("JOIN bob");
+      }
+      int welcomes = 0;
+      for (LineClient c : clients) {
+        String reply = c.readLine();
+        if (reply.startsWith("WELCOME bob ")) {
+          welcomes++;
+        } else {
+          assertThat(reply).startsWith("ERR name_taken ");
         }
-        for (LineClient c : clients) {
-          c.send("JOIN bob");
-        }
-        int welcomes = 0;
-        for (LineClient c : clients) {
-          String reply = c.readLine();
-          if (reply.startsWith("WELCOME bob ")) {
-            welcomes++;
-          } else {
-            assertThat(reply).startsWith("ERR name_taken ");
-          }
-        }
-        assertThat(welcomes).isEqualTo(1);
-      } finally {
-        for (LineClient c : clients) {
-          c.close();
-        }
+      }
+      assertThat(welcomes).isEqualTo(1);
+    } finally {
+      for (LineClient c : clients) {
+        c.close();
       }
     }
   }
@@ -172,12 +204,12 @@ class ClusterIT {
     }
   }
 
-  private final HttpClient http =
+  private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private HttpResponse<String> get(InetSocketAddress address, String path) throws Exception {
+  private static HttpResponse<String> get(InetSocketAddress address, String path) throws Exception {
     URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + path);
-    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -204,8 +236,8 @@ class ClusterIT {
 
   @Test
   void shouldServeChatFromAFrontEndOnly() throws Exception {
-    try (BrokerCluster cluster = BrokerCluster.start(dir, 3);
-        LineClient member = LineClient.joined(cluster.address(0), "member");
+    BrokerCluster cluster = sharedCluster();
+    try (LineClient member = LineClient.joined(cluster.address(0), "member");
         LineClient front = LineClient.joined(cluster.startFrontEnd(), "front")) {
       assertThat(member.readLine()).isEqualTo("JOINED front");
       front.send("SEND from the front-end");
@@ -245,13 +277,17 @@ class ClusterIT {
   }
 
   /** A line of about a kilobyte: the log grows fast. */
-  private static final String KILOBYTE = "x".repeat(1_000);
+  /** Nearly the longest message a line allows: the log grows fastest per round trip. */
+  private static final String LONG_TEXT = "x".repeat(4_000);
 
-  /** Sends {@code count} long messages from {@code talker} and reads them at {@code listener}. */
+  /**
+   * Sends {@code count} messages of 4 KB from {@code talker} and reads them at {@code listener}:
+   * 100 at a time, about 400 KB of log.
+   */
   private static void fill(LineClient talker, LineClient listener, int count) throws Exception {
     for (int sent = 0; sent < count; sent += 100) {
       for (int i = 0; i < 100; i++) {
-        talker.send("SEND " + KILOBYTE);
+        talker.send("SEND " + LONG_TEXT);
       }
       assertThat(listener.readLines(100)).allMatch(line -> line.startsWith("MSG talker x"));
     }
@@ -276,7 +312,7 @@ class ClusterIT {
             .atMost(Duration.ofSeconds(60))
             .until(
                 () -> {
-                  fill(talker, listener, 1_000);
+                  fill(talker, listener, 250);
                   for (int i = 0; i < 3; i++) {
                     if (!cluster.output(i).contains(purged)) {
                       return false;
@@ -291,7 +327,7 @@ class ClusterIT {
         long purges = count(cluster.output(leader), purged);
         long snapshots = count(cluster.output(leader), "cluster: snapshot at");
         while (count(cluster.output(leader), "cluster: snapshot at") < snapshots + 2) {
-          fill(talker, listener, 1_000);
+          fill(talker, listener, 250);
         }
         Thread.sleep(1_000);
         assertThat(count(cluster.output(leader), purged)).isEqualTo(purges);
@@ -303,7 +339,7 @@ class ClusterIT {
             .atMost(Duration.ofSeconds(60))
             .until(
                 () -> {
-                  fill(talker, listener, 1_000);
+                  fill(talker, listener, 250);
                   return count(cluster.output(leader), purged) > purges;
                 });
         // Only the restarted member and the leader left: nothing is ordered unless the restarted

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The leader cut off from the others, not killed: member 2 lives in a network namespace with two
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * side refuses what it cannot get ordered ({@code ERR unavailable} after {@code --cluster-hold}),
  * then closes its members with one line once it knows its session is gone. Needs root for ip netns
  * and veth; skipped with one line elsewhere.
+ *
+ * <p>Alone: three members share two cores, and a partition is timed against the session timeout.
  */
+@Isolated
 class ClusterPartitionIT {
   @TempDir Path dir;
 

@@ -20,8 +20,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
-/** Membership and delivery over real sockets: races, ordering, churn, abrupt ends. */
+/**
+ * Membership and delivery over real sockets: races, ordering, churn, abrupt ends. *
+ *
+ * <p>Alone: the broker runs in this JVM, whose heap and descriptors it measures.
+ */
+@Isolated
 class FanOutIT {
   private RunningBroker broker;
   private final ExecutorService pool = Executors.newFixedThreadPool(50);

@@ -2,6 +2,8 @@ package io.ringchat.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringchat.protocol.testing.BrokerReady;
+import io.ringchat.protocol.testing.ItResources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,24 +26,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Load, churn and slow consumers together against the broker jar, for {@code -Dsoak.duration}
- * (default 60s; {@code scripts/soak.sh 30m} for a long run). Healthy members must lose nothing and
+ * (default 15s; {@code scripts/soak.sh 30m} for a long run). Healthy members must lose nothing and
  * see every sender in order; the broker's heap after GC and its open descriptors must end where
  * they started; and the broker, run with leak detection at PARANOID, must report no leak.
+ *
+ * <p>Paced load whose readers must keep up: apart from other classes that load the CPU.
  */
+@ResourceLock(ItResources.CPU)
 class SoakIT {
   private static final Path JAR = Path.of("target", "ringchat-broker.jar");
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+) ");
   private static final int SENDERS = 2;
   private static final int READERS = 3;
 
   @Test
   void shouldStayFlatAndLoseNothingUnderLoadChurnAndSlowConsumers() throws Exception {
     Duration duration =
-        Duration.parse("PT" + System.getProperty("soak.duration", "60s").toUpperCase(Locale.ROOT));
+        Duration.parse("PT" + System.getProperty("soak.duration", "15s").toUpperCase(Locale.ROOT));
     Path stderr = Files.createTempFile("soak-broker", ".err");
+    Path ready = Files.createTempDirectory("soak-broker").resolve("ready.json");
     Process broker =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -55,7 +61,9 @@ class SoakIT {
                 "--port",
                 "0",
                 "--http-port",
-                "0")
+                "0",
+                "--ready-file",
+                ready.toString())
             .redirectError(stderr.toFile())
             .start();
     ExecutorService pool = Executors.newCachedThreadPool();
@@ -63,10 +71,10 @@ class SoakIT {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
     try {
-      Matcher m = LISTENING.matcher(String.valueOf(out.readLine()));
-      assertThat(m.find()).isTrue();
       InetSocketAddress address =
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+          new InetSocketAddress(
+              InetAddress.getLoopbackAddress(),
+              BrokerReady.await(ready, broker, Duration.ofSeconds(30)).chatPort());
       long pid = broker.pid();
 
       // Healthy members: readers check every sender's order; senders send 1 KB lines.

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * in a network namespace of its own (bash's /dev/tcp, so nothing but iproute2 and bash is needed);
  * with {@code --keepalive 1s} it must be gone within the keepalive's bound of 4 s (the assertion
  * allows 20 s more: machines are shared). {@code -Dvanish.keepalive=30s} runs it with another
- * keepalive, the default for one, to measure it (the README's figures).
+ * keepalive, the default for one, to measure it (docs/BENCHMARKS.md, "Vanished peers").
  */
 class VanishedPeerIT {
   private static final String KEEPALIVE = System.getProperty("vanish.keepalive", "1s");

@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.testing.ItResources;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * WebSocket members over real sockets: the same room, rules, limits and farewells as TCP members,
  * each text frame one line, and only allowed pages may open one.
+ *
+ * <p>Megabytes to a WebSocket member that never reads: apart from other classes that load the CPU.
  */
+@ResourceLock(ItResources.CPU)
 class WebSocketIT {
 
   @Test

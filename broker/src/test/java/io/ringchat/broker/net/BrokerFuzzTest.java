@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>The normal test run replays the committed inputs under {@code
  * src/test/resources/io/ringchat/broker/net/BrokerFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes
- * (see the README).
+ * ({@code scripts/fuzz.sh}; docs/TESTING.md).
  */
 class BrokerFuzzTest {
   private static final int CONNECTIONS = 3;

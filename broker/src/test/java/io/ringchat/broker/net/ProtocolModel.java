@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * PROTOCOL.md as a small, slow, obvious program: what each connection must receive for the bytes
- * its client sent, written straight from the text of the protocol and the README's decisions,
+ * its client sent, written straight from the text of the protocol and docs/PROTOCOL.md's decisions,
  * sharing nothing with the broker but the name and text validators (proved on their own against
  * independent oracles). Error lines are compared by code; the order of MEMBER lines is free.
  */

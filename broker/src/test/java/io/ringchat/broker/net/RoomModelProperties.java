@@ -2,23 +2,19 @@ package io.ringchat.broker.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringchat.protocol.testing.property.Gen;
+import io.ringchat.protocol.testing.property.PropertyCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * Model-based property test: random sessions of JOIN, SEND, WHO, PING, LEAVE and abrupt disconnects
  * over four connections, each request sent whole or split in two, run against the broker's real
  * handlers and room ({@link SyncBroker}) and against {@link ProtocolModel}. The frames each
- * connection receives must be the model's. jqwik shrinks a failing session to the shortest that
- * still fails.
+ * connection receives must be the model's. A failing session is shrunk to the shortest that still
+ * fails, and reported with the seed that replays it.
  */
 class RoomModelProperties {
   private static final int CONNECTIONS = 4;
@@ -38,9 +34,14 @@ class RoomModelProperties {
     }
   }
 
-  @Property(tries = 300)
-  void everyConnectionReceivesExactlyWhatTheProtocolSays(
-      @ForAll("sessions") @Size(max = 40) List<Step> session) {
+  @Test
+  void everyConnectionReceivesExactlyWhatTheProtocolSays() {
+    PropertyCheck.forAll(Gen.listOf(STEPS, 40))
+        .tries(300)
+        .check(RoomModelProperties::runsAsTheModelSays);
+  }
+
+  private static void runsAsTheModelSays(List<Step> session) {
     try (SyncBroker broker = new SyncBroker(CONNECTIONS, MAX_LINE, 1000)) {
       ProtocolModel model = new ProtocolModel(CONNECTIONS, MAX_LINE, 1000);
       for (Step step : session) {
@@ -72,33 +73,28 @@ class RoomModelProperties {
     }
   }
 
-  @Provide
-  Arbitrary<List<Step>> sessions() {
-    Arbitrary<String> names =
-        Arbitraries.of(
-            "alice", "Alice", "bob", "Zo\u00EB", "zoe\u0308", "_bad", "a b", "x".repeat(33));
-    Arbitrary<String> texts =
-        Arbitraries.of("hi", " spaced ", "tab\there", "\u001b[2J", "nul\u0000", "\u202Eltr", "");
-    Arbitrary<String> lines =
-        Arbitraries.oneOf(
-            names.map(n -> "JOIN " + n + "\n"),
-            texts.map(t -> "SEND " + t + "\n"),
-            texts.map(t -> "send " + t + "\r\n"),
-            Arbitraries.just("WHO\n"),
-            texts.map(t -> "PING " + t + "\n"),
-            Arbitraries.just("PING\n"),
-            Arbitraries.just("LEAVE\n"),
-            Arbitraries.just("HELLO\n"),
-            Arbitraries.just("SEND " + "y".repeat(60) + "\n"),
-            Arbitraries.just("\n"));
-    Arbitrary<Step> steps =
-        Combinators.combine(
-                Arbitraries.integers().between(0, CONNECTIONS - 1),
-                lines,
-                Arbitraries.integers().between(0, 19).map(n -> n == 0),
-                Arbitraries.integers().between(0, 29).map(n -> n == 0),
-                Arbitraries.integers().between(0, 70))
-            .as(Step::new);
-    return steps.list();
-  }
+  private static final Gen<String> NAMES =
+      Gen.element("alice", "Alice", "bob", "Zo\u00EB", "zoe\u0308", "_bad", "a b", "x".repeat(33));
+  private static final Gen<String> TEXTS =
+      Gen.element("hi", " spaced ", "tab\there", "\u001b[2J", "nul\u0000", "\u202Eltr", "");
+  private static final Gen<String> LINES =
+      Gen.oneOf(
+          NAMES.map(n -> "JOIN " + n + "\n"),
+          TEXTS.map(t -> "SEND " + t + "\n"),
+          TEXTS.map(t -> "send " + t + "\r\n"),
+          Gen.constant("WHO\n"),
+          TEXTS.map(t -> "PING " + t + "\n"),
+          Gen.constant("PING\n"),
+          Gen.constant("LEAVE\n"),
+          Gen.constant("HELLO\n"),
+          Gen.constant("SEND " + "y".repeat(60) + "\n"),
+          Gen.constant("\n"));
+  private static final Gen<Step> STEPS =
+      c ->
+          new Step(
+              Gen.ints(0, CONNECTIONS - 1).draw(c),
+              LINES.draw(c),
+              Gen.oneIn(20).draw(c),
+              Gen.oneIn(30).draw(c),
+              Gen.ints(0, 70).draw(c));
 }

@@ -6,9 +6,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.ringchat.broker.ring.EventKind;
-import io.ringchat.broker.ring.EventSink;
 import io.ringchat.broker.ring.RingEvent;
 import io.ringchat.broker.ring.RoomConsumer;
+import io.ringchat.broker.ring.RoomInbox;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
@@ -19,7 +19,7 @@ import org.agrona.concurrent.CachedNanoClock;
 
 /**
  * The broker's own I/O handlers and room, wired on {@link EmbeddedChannel}s and driven on the test
- * thread: bytes in, frames out, no sockets, no threads, no clock. The ring is replaced by a sink
+ * thread: bytes in, frames out, no sockets, no threads, no clock. The ring is replaced by an inbox
  * that hands each event to the room at once, as a batch of one.
  */
 final class SyncBroker implements AutoCloseable {
@@ -57,7 +57,7 @@ final class SyncBroker implements AutoCloseable {
       received.add(new ArrayList<>());
       partial[i] = new StringBuilder();
     }
-    EventSink sink =
+    RoomInbox inbox =
         (kind, connection, detail) -> {
           RingEvent event = new RingEvent();
           event.set(kind, connection, detail);
@@ -67,7 +67,7 @@ final class SyncBroker implements AutoCloseable {
     net =
         new Connections(
             loops,
-            sink,
+            inbox,
             counters,
             new ConnectionLimits(maxClients, maxLineBytes, joinTimeoutNanos, 0),
             clock);

@@ -18,9 +18,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import picocli.CommandLine;
 
-/** A short load run against a real broker: nothing lost, and a report with every field. */
+/**
+ * A short load run against a real broker: nothing lost, and a report with every field. *
+ *
+ * <p>Alone: the load generator runs at its fastest.
+ */
+@Isolated
 class LoadCommandIT {
   @TempDir Path dir;
   private Broker broker;

@@ -17,13 +17,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import picocli.CommandLine;
 
 /**
  * {@code load --target redis} against a real redis-server on 127.0.0.1 (skipped, saying why, where
  * none is installed; CI installs it): the same checks as on ringchat, Redis's echoes of a sender's
  * own messages counted apart, never as deliveries.
+ *
+ * <p>Alone: the load generator runs at its fastest, against Redis.
  */
+@Isolated
 class LoadRedisIT {
   @TempDir Path dir;
   private Process redis;

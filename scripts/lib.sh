@@ -1,0 +1,77 @@
+# Helpers sourced by every script of this repository (scripts/, bench/, .ci/run): finding a
+# broker's ports, reading /proc and JSON reports, building the C harness. Only functions; sourcing
+# it changes nothing else. Each script runs from the repository's root.
+
+# need_jars SCRIPT JAR...: exits 2 with one line if a jar is missing.
+need_jars() {
+  local script=$1 jar
+  shift
+  for jar in "$@"; do
+    [ -f "$jar" ] || { echo "$script: $jar is missing; run ./mvnw -B package -DskipTests" >&2; exit 2; }
+  done
+}
+
+# ready_field FILE NAME: a field of a broker's --ready-file ({"pid":N,"chat_port":N,"http_port":N,
+# "role":"..."}), or nothing if the file or the field is not there.
+ready_field() {
+  [ -f "$1" ] || return 0
+  sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" "$1"
+}
+
+# ready_port FILE LOG [FIELD] [SECONDS]: waits (default 60 s) for the broker that was started with
+# --ready-file FILE and writes to LOG to listen, and prints FIELD of its ready file (default
+# chat_port). A broker writes the file once it listens, so a port read here is one it serves. If
+# the file never comes, prints LOG to stderr and returns 1.
+ready_port() {
+  local file=$1 log=$2 field=${3:-chat_port} seconds=${4:-60} value
+  for _ in $(seq 1 $((seconds * 10))); do
+    value=$(ready_field "$file" "$field")
+    [ -n "$value" ] && { echo "$value"; return 0; }
+    sleep 0.1
+  done
+  echo "broker did not start (no $file after $seconds s):" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# need_duration SCRIPT VALUE: exits 2 with one line unless VALUE is a duration such as 90s, 30m or
+# 2h (what SoakIT and Jazzer both take).
+need_duration() {
+  [[ $2 =~ ^[1-9][0-9]*[smh]$ ]] || {
+    echo "$1: '$2' is not a duration; give one such as 90s, 30m or 2h" >&2
+    exit 2
+  }
+}
+
+# rss_kib PID: resident memory of a process, in KiB.
+rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+
+# cpu_ticks PID: user + system CPU of a process so far, in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# json_field JSON NAME: a field of a JSON object given as text; NAME may be a dotted path
+# (latency_us.p99). Prints - if absent.
+json_field() {
+  python3 -c 'import json,sys; v=json.loads(sys.argv[1])
+for k in sys.argv[2].split("."):
+    if not isinstance(v, dict) or k not in v: print("-"); sys.exit()
+    v=v[k]
+print(v)' "$1" "$2"
+}
+
+# fanbench_bin DIR: prints the path of a fanbench binary (the independent C harness) built from
+# DIR/fanbench.c, building it outside DIR (which is read-only) into the user's cache when missing
+# or older than the source; FANBENCH_BIN, if set, is used as it is. Needs a C compiler.
+fanbench_bin() {
+  local dir=$1 bin
+  if [ -n "${FANBENCH_BIN:-}" ]; then
+    echo "$FANBENCH_BIN"
+    return 0
+  fi
+  bin="${XDG_CACHE_HOME:-$HOME/.cache}/fanbench/fanbench"
+  if [ ! -x "$bin" ] || [ "$dir/fanbench.c" -nt "$bin" ]; then
+    mkdir -p "$(dirname "$bin")"
+    cc -O2 -Wall -pthread -o "$bin" "$dir/fanbench.c" -lm || return 1
+  fi
+  echo "$bin"
+}
