@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.selenium.AxeBuilder;
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -34,6 +42,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -43,8 +54,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * client in one room. Skipped, in one line, where {@code chromium} or {@code chromium-driver} is
  * not installed.
  *
+ * <p>Every test fails on any error or warning in a page's console but those it causes on purpose
+ * (listed in {@link #expectConsole}); the page is checked against Deque's axe-core rules on the
+ * name form and in the room, on a phone's width and a desktop's, and fails on any serious or
+ * critical violation.
+ *
  * <p>{@code -Dbrowser.screenshot=PATH} also copies the screenshot it takes to PATH (the README's
- * picture is made that way).
+ * picture is made that way); {@code -Dbrowser.screenshots=DIR} writes the 390 px and 1280 px
+ * pictures of the room with right-to-left and override lines there ({@code docs/}).
  *
  * <p>Alone: Chromium, a broker and a client share two cores, under Selenium's timeouts.
  */
@@ -62,6 +79,13 @@ class BrowserIT {
   private int httpPort;
   private final List<WebDriver> browsers = new ArrayList<>();
   private ClientJarProcesses clients;
+
+  /** Console lines a test causes on purpose (a WebSocket failing while the broker is stopped). */
+  private final List<Pattern> expectedConsole = new ArrayList<>();
+
+  private void expectConsole(String regex) {
+    expectedConsole.add(Pattern.compile(regex));
+  }
 
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
@@ -86,11 +110,25 @@ class BrowserIT {
 
   @AfterEach
   void stopEverything() throws InterruptedException {
-    for (WebDriver browser : browsers) {
-      browser.quit();
+    List<String> unexpected = new ArrayList<>();
+    try {
+      for (WebDriver browser : browsers) {
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+          boolean problem = entry.getLevel().intValue() >= Level.WARNING.intValue();
+          if (problem
+              && expectedConsole.stream().noneMatch(p -> p.matcher(entry.getMessage()).find())) {
+            unexpected.add(entry.getLevel() + " " + entry.getMessage());
+          }
+        }
+      }
+    } finally {
+      for (WebDriver browser : browsers) {
+        browser.quit();
+      }
+      clients.stopAll();
+      broker.stop();
     }
-    clients.stopAll();
-    broker.stop();
+    assertThat(unexpected).as("errors and warnings in the pages' consoles").isEmpty();
   }
 
   private WebDriver browser() {
@@ -103,6 +141,10 @@ class BrowserIT {
         "--disable-dev-shm-usage",
         "--window-size=900,640",
         "--force-prefers-reduced-motion");
+    // The console, read after each test: nothing may go wrong there unnoticed.
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     WebDriver driver = new ChromeDriver(service, options);
@@ -135,21 +177,38 @@ class BrowserIT {
     input.sendKeys(text, Keys.ENTER);
   }
 
-  /** Waits for a message line whose text (sender and time aside) is {@code text}. */
+  /**
+   * Waits for a message line whose text (sender and time aside) ends with {@code text}, read from
+   * the DOM as the page wrote it ({@code textContent}).
+   */
   private static WebElement message(WebDriver page, String text) {
     return new WebDriverWait(page, WAIT)
         .until(
             d ->
-                d.findElements(By.cssSelector("#messages li")).stream()
-                    .filter(li -> li.getText().endsWith(text))
-                    .reduce((a, b) -> b)
-                    .orElse(null));
+                (WebElement)
+                    ((JavascriptExecutor) d)
+                        .executeScript(
+                            "return [...document.querySelectorAll('#messages li')]"
+                                + ".filter(li => li.textContent.endsWith(arguments[0])).pop()"
+                                + " || null;",
+                            text));
   }
 
+  /** What the page wrote into {@code element}, markup aside. */
+  private static String text(WebElement element) {
+    return element.getDomProperty("textContent");
+  }
+
+  /** The member list as shown, read in one step (the page rebuilds it as members come and go). */
   private static List<String> members(WebDriver page) {
-    return page.findElements(By.cssSelector("#members li")).stream()
-        .map(WebElement::getText)
-        .toList();
+    @SuppressWarnings("unchecked")
+    List<String> names =
+        (List<String>)
+            ((JavascriptExecutor) page)
+                .executeScript(
+                    "return [...document.querySelectorAll('#members li')].map(li =>"
+                        + " li.textContent);");
+    return names;
   }
 
   private Process cliClient(String name) throws IOException {
@@ -171,8 +230,8 @@ class BrowserIT {
     assertThat(members(alice)).containsExactly("alice (you)", "bob", "carol");
 
     say(alice, "hello from a browser");
-    assertThat(message(bob, "hello from a browser").getText()).contains("alice:");
-    assertThat(message(alice, "hello from a browser").getText()).contains("alice (you):");
+    assertThat(text(message(bob, "hello from a browser"))).contains("alice:");
+    assertThat(text(message(alice, "hello from a browser"))).contains("alice (you):");
     await().atMost(WAIT).until(() -> out("carol").contains("alice: hello from a browser"));
 
     OutputStream cli = carol.getOutputStream();
@@ -184,7 +243,7 @@ class BrowserIT {
     String hostile = "<img src=x onerror=alert(1)><b>bold?</b>&amp;";
     say(bob, hostile);
     WebElement shown = message(alice, hostile);
-    assertThat(shown.getText()).endsWith(hostile);
+    assertThat(text(shown)).endsWith(hostile);
     assertThat(shown.findElements(By.tagName("img"))).as("inserted as text").isEmpty();
     assertThat(shown.findElements(By.tagName("b"))).isEmpty();
     assertNoAlert(alice);
@@ -235,6 +294,8 @@ class BrowserIT {
     WebDriver alice = browserJoinedAs("alice");
     WebDriver bob = browserJoinedAs("bob");
 
+    // While the broker is down the page's reconnection attempts fail, as they should.
+    expectConsole("WebSocket connection to 'ws://127\\.0\\.0\\.1:" + httpPort + "/ws' failed");
     broker.stop();
     new WebDriverWait(alice, WAIT)
         .until(ExpectedConditions.visibilityOfElementLocated(By.id("banner")));
@@ -252,12 +313,182 @@ class BrowserIT {
     assertThat(members(bob)).contains("alice", "bob (you)");
   }
 
+  /** A member on the chat port that sends raw protocol lines, as any program may. */
+  private Socket tcpMember(String name) throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), chatPort);
+    sendRaw(socket, "JOIN " + name);
+    return socket;
+  }
+
+  private static void sendRaw(Socket socket, String line) throws IOException {
+    socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    socket.getOutputStream().flush();
+  }
+
+  /** Each part of a rendered line: its element, text and computed direction and isolation. */
+  private static List<Map<String, Object>> parts(WebDriver page, WebElement line) {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> parts =
+        (List<Map<String, Object>>)
+            ((JavascriptExecutor) page)
+                .executeScript(
+                    "return [...arguments[0].querySelectorAll('bdi')].map(e => ({tag:"
+                        + " e.localName, cls: e.className, text: e.textContent, dir:"
+                        + " getComputedStyle(e).direction, bidi: getComputedStyle(e).unicodeBidi}));",
+                    line);
+    return parts;
+  }
+
+  private static final String OVERRIDE = "hi \u202eevil";
+  private static final String HEBREW = "\u05e9\u05dc\u05d5\u05dd and english";
+  private static final String WITH_RLM = "a\u200fb";
+
+  @Test
+  void shouldShowDirectionControlsAndKeepEveryNameAndTextInAnIsolateOfItsOwn() throws Exception {
+    WebDriver alice = browserJoinedAs("alice");
+    try (Socket mallory = tcpMember("mallory");
+        Socket dani = tcpMember("\u05d3\u05e0\u05d9")) {
+      new WebDriverWait(alice, WAIT).until(d -> members(d).contains("\u05d3\u05e0\u05d9"));
+      sendRaw(mallory, "SEND " + OVERRIDE);
+      sendRaw(dani, "SEND " + HEBREW);
+      sendRaw(mallory, "SEND " + WITH_RLM);
+      sendRaw(mallory, "SEND the next line");
+
+      // The override is shown as the CLI shows it, and is not in the page to act on anything.
+      WebElement override = message(alice, "hi \\u202eevil");
+      assertThat(text(override)).doesNotContain("\u202e");
+      List<Map<String, Object>> overrideParts = parts(alice, override);
+      assertThat(overrideParts)
+          .extracting(p -> p.get("cls") + "=" + p.get("text"))
+          .containsExactly("who=mallory", "text=hi \\u202eevil");
+      assertThat(overrideParts).allSatisfy(p -> assertThat(p.get("bidi")).isEqualTo("isolate"));
+
+      // Right-to-left text reads right to left, in its own isolate; its sender's name too.
+      WebElement hebrew = message(alice, HEBREW);
+      assertThat(parts(alice, hebrew))
+          .extracting(p -> p.get("cls") + "=" + p.get("text") + "/" + p.get("dir"))
+          .containsExactly("who=\u05d3\u05e0\u05d9/rtl", "text=" + HEBREW + "/rtl");
+
+      // A right-to-left mark stays as it is (inside the isolate), unescaped.
+      WebElement rlm = message(alice, WITH_RLM);
+      assertThat(parts(alice, rlm).get(1).get("text")).isEqualTo(WITH_RLM);
+
+      // The line after them is as it was sent, left to right: nothing spilled into it.
+      WebElement next = message(alice, "the next line");
+      assertThat(parts(alice, next))
+          .extracting(p -> p.get("cls") + "=" + p.get("text") + "/" + p.get("dir"))
+          .containsExactly("who=mallory/ltr", "text=the next line/ltr");
+      assertThat(text(next)).endsWith("mallory: the next line");
+
+      // The member list isolates names the same way, "(you)" outside the name.
+      List<WebElement> listed = alice.findElements(By.cssSelector("#members li"));
+      assertThat(listed)
+          .allSatisfy(li -> assertThat(li.findElements(By.tagName("bdi"))).hasSize(1));
+      assertThat(parts(alice, alice.findElement(By.id("members"))))
+          .extracting(p -> p.get("text") + "/" + p.get("dir"))
+          .contains("\u05d3\u05e0\u05d9/rtl", "alice/ltr", "mallory/ltr");
+
+      for (Dimension size : List.of(new Dimension(390, 844), new Dimension(1280, 800))) {
+        alice.manage().window().setSize(size);
+        assertAccessible(alice, "the room at " + size.getWidth() + " px");
+        screenshots(alice, "chat-page-" + size.getWidth() + ".png");
+      }
+    }
+  }
+
+  @Test
+  void shouldOfferLeaveSendAndTheMembersOnEveryScreenToTheKeyboard() throws Exception {
+    WebDriver carol = browserJoinedAs("carol");
+    WebDriver page = browser();
+    List<Dimension> screens =
+        List.of(
+            new Dimension(320, 568),
+            new Dimension(390, 844),
+            new Dimension(568, 320),
+            new Dimension(844, 390),
+            new Dimension(1280, 800));
+    for (Dimension size : screens) {
+      page.manage().window().setSize(size);
+      String where = size.getWidth() + " x " + size.getHeight();
+      new WebDriverWait(page, WAIT)
+          .until(ExpectedConditions.visibilityOfElementLocated(By.id("name")));
+      if (size.getWidth() == 390 || size.getWidth() == 1280) {
+        assertAccessible(page, "the name form at " + where);
+      }
+      join(page, "dave");
+      joined(page);
+      new WebDriverWait(carol, WAIT).until(d -> members(d).contains("dave"));
+
+      // From the message field, Tab reaches Send, Leave and the member list, each shown.
+      WebElement text = page.findElement(By.id("text"));
+      text.click();
+      List<String> reached = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        page.switchTo().activeElement().sendKeys(Keys.TAB);
+        WebElement focused = page.switchTo().activeElement();
+        assertThat(focused.isDisplayed()).as("%s: focused element shown", where).isTrue();
+        reached.add(
+            Objects.toString(focused.getDomAttribute("id"), "")
+                + ":"
+                + (focused.getTagName().equals("button") ? focused.getText() : ""));
+      }
+      assertThat(reached)
+          .as("Tab order at %s", where)
+          .containsExactly(":Send", "leave:Leave", "members:");
+      assertThat(members(page)).contains("dave (you)");
+      WebElement leave = page.findElement(By.id("leave"));
+      assertThat(leave.isDisplayed()).as("Leave at %s", where).isTrue();
+      assertThat(inViewportOnceFocused(page, leave)).as("Leave on screen at %s", where).isTrue();
+
+      // Leave, by keyboard: back at the name form, and gone for the others.
+      page.findElement(By.id("text")).click();
+      page.switchTo().activeElement().sendKeys(Keys.TAB);
+      page.switchTo().activeElement().sendKeys(Keys.TAB);
+      page.switchTo().activeElement().sendKeys(Keys.ENTER);
+      new WebDriverWait(page, WAIT)
+          .until(ExpectedConditions.visibilityOfElementLocated(By.id("name")));
+      new WebDriverWait(carol, WAIT).until(d -> !members(d).contains("dave"));
+    }
+  }
+
+  /** Whether {@code element}, scrolled to as focusing it does, lies within the viewport. */
+  private static boolean inViewportOnceFocused(WebDriver page, WebElement element) {
+    return (Boolean)
+        ((JavascriptExecutor) page)
+            .executeScript(
+                "const e = arguments[0]; e.focus(); const r = e.getBoundingClientRect();"
+                    + " return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight"
+                    + " && r.right <= innerWidth;",
+                element);
+  }
+
+  /** Deque's axe-core on the page as it is: no violation of serious or critical impact. */
+  private static void assertAccessible(WebDriver page, String what) {
+    Results results = new AxeBuilder().analyze(page);
+    assertThat(results.getErrorMessage()).as("axe-core ran on %s", what).isNull();
+    List<String> violations =
+        results.getViolations().stream()
+            .filter(rule -> List.of("serious", "critical").contains(rule.getImpact()))
+            .map(rule -> rule.getImpact() + " " + rule.getId() + ": " + rule.getHelp())
+            .toList();
+    assertThat(violations).as("accessibility of %s", what).isEmpty();
+  }
+
   private static void assertNoAlert(WebDriver page) {
     try {
       page.switchTo().alert();
       throw new AssertionError("a script ran: an alert is open");
     } catch (NoAlertPresentException expected) {
       // nothing ran
+    }
+  }
+
+  /** With {@code -Dbrowser.screenshots=DIR}, the page as it is now, to DIR/name. */
+  private static void screenshots(WebDriver page, String name) throws IOException {
+    String dir = System.getProperty("browser.screenshots");
+    if (dir != null && !dir.isBlank()) {
+      File shot = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE);
+      Files.copy(shot.toPath(), Path.of(dir, name), StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -54,7 +54,9 @@ final class ChatPage {
             "/chat.js",
             load("chat.js", "text/javascript; charset=utf-8"),
             "/chat.css",
-            load("chat.css", "text/css; charset=utf-8"));
+            load("chat.css", "text/css; charset=utf-8"),
+            "/favicon.svg",
+            load("favicon.svg", "image/svg+xml"));
   }
 
   /** The asset at {@code path}, or null. */

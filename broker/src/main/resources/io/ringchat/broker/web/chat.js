@@ -13,7 +13,8 @@
   const $ = (id) => document.getElementById(id);
   const ui = {
     status: $("status"), banner: $("banner"), join: $("join"), name: $("name"),
-    nameError: $("name-error"), room: $("room"), messages: $("messages"), send: $("send"),
+    nameError: $("name-error"), room: $("room"), log: $("log"), messages: $("messages"),
+    send: $("send"),
     text: $("text"), leave: $("leave"), members: $("members"), memberCount: $("member-count"),
   };
 
@@ -46,18 +47,39 @@
     return t;
   }
 
-  function addLine(kind, who, text) {
+  // The explicit directional formatting characters (embeddings, overrides, isolates) would let a
+  // line disguise itself: they are shown as escapes, as the CLI shows them. LRM, RLM and ALM stay,
+  // so that right-to-left text reads right.
+  const directionalControls = /[\u202a-\u202e\u2066-\u2069]/g;
+  const visible = (text) =>
+    text.replace(directionalControls, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+
+  /** Text from the network in an isolate of its own: its direction never reaches what follows. */
+  function isolate(className, text) {
+    const bdi = document.createElement("bdi");
+    bdi.className = className;
+    bdi.textContent = visible(text);
+    return bdi;
+  }
+
+  /**
+   * A line of the log: the time, then parts that are either our own words (strings) or text from
+   * the network ({ name } or { text }), each of those isolated.
+   */
+  function addLine(kind, ...parts) {
     const li = document.createElement("li");
     li.className = kind;
     li.appendChild(timeNow());
-    if (who !== null) {
-      const w = document.createElement("span");
-      w.className = "who";
-      w.textContent = kind === "mine" ? who + " (you):" : who + ":";
-      li.appendChild(w);
+    for (const part of parts) {
+      if (typeof part === "string") {
+        li.appendChild(document.createTextNode(part));
+      } else if ("name" in part) {
+        li.appendChild(isolate("who", part.name));
+      } else {
+        li.appendChild(isolate("text", part.text));
+      }
     }
-    li.appendChild(document.createTextNode(text));
-    const atBottom = ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 40;
+    const atBottom = ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 40;
     ui.messages.appendChild(li);
     if (atBottom || kind === "mine") {
       li.scrollIntoView({ block: "end" });
@@ -69,10 +91,10 @@
     const names = [...members.values()].sort((a, b) => a.localeCompare(b));
     for (const name of names) {
       const li = document.createElement("li");
-      li.textContent = name;
+      li.appendChild(isolate("who", name));
       if (myName && fold(name) === fold(myName)) {
         li.className = "me";
-        li.textContent = name + " (you)";
+        li.appendChild(document.createTextNode(" (you)"));
       }
       ui.members.appendChild(li);
     }
@@ -186,24 +208,24 @@
         renderMembers();
         showRoom(true);
         ui.nameError.textContent = "";
-        addLine("notice", null, "You joined as " + myName + "; " + parts[1] + " in the room.");
+        addLine("notice", "You joined as ", { name: myName }, "; " + parts[1] + " in the room.");
         send("WHO");
         break;
       }
       case "JOINED":
         members.set(fold(rest), rest);
         renderMembers();
-        addLine("notice", null, rest + " joined");
+        addLine("notice", { name: rest }, " joined");
         break;
       case "LEFT":
         members.delete(fold(rest));
         renderMembers();
-        addLine("notice", null, rest + " left");
+        addLine("notice", { name: rest }, " left");
         break;
       case "MSG": {
         const s2 = rest.indexOf(" ");
         const who = s2 < 0 ? rest : rest.slice(0, s2);
-        addLine("msg", who, s2 < 0 ? "" : rest.slice(s2 + 1));
+        addLine("msg", { name: who }, ": ", { text: s2 < 0 ? "" : rest.slice(s2 + 1) });
         break;
       }
       case "MEMBER":
@@ -248,7 +270,7 @@
       showBanner("The server said: " + text);
       return; // the close follows; onclose reconnects
     }
-    addLine("err", null, "Not sent: " + text + " (" + code + ")");
+    addLine("err", "Not sent: " + text + " (" + code + ")");
   }
 
   ui.join.addEventListener("submit", (event) => {
@@ -267,10 +289,10 @@
     const text = ui.text.value;
     if (text === "" || !joined) return;
     if (send("SEND " + text)) {
-      addLine("mine", myName, text);
+      addLine("mine", { name: myName }, " (you): ", { text });
       ui.text.value = "";
     } else {
-      addLine("err", null, "Not sent: not connected.");
+      addLine("err", "Not sent: not connected.");
     }
   });
 

@@ -49,6 +49,11 @@ class HttpEndpointsIT {
       assertThat(page.body()).contains("<script src=\"chat.js\"", "aria-live");
       assertThat(get(broker.httpAddress(), "/chat.js").body()).contains("textContent");
       assertThat(get(broker.httpAddress(), "/chat.css").statusCode()).isEqualTo(200);
+      // The icon the page links, so that a browser never asks for a /favicon.ico that is not there.
+      assertThat(page.body()).contains("<link rel=\"icon\" href=\"favicon.svg\"");
+      HttpResponse<String> icon = get(broker.httpAddress(), "/favicon.svg");
+      assertThat(icon.headers().firstValue("content-type")).hasValue("image/svg+xml");
+      assertThat(icon.body()).startsWith("<svg ");
       assertThat(get(broker.httpAddress(), "/nothing-here").statusCode()).isEqualTo(404);
       assertThat(get(broker.httpAddress(), "/", "POST").statusCode()).isEqualTo(405);
 
