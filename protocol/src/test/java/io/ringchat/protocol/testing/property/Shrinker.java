@@ -8,8 +8,10 @@ import java.util.function.Function;
 /**
  * Makes a failing choice stream as short and as low as it can while the property still fails:
  * delete whole list elements (the spans generators mark), delete short runs of draws, then lower
- * each draw (to 0, else the least that still fails). Every accepted candidate is shorter, or as
- * long and lower at its first difference, so shrinking ends; a budget of runs bounds its time.
+ * each draw (to 0, else the least that still fails). A candidate counts only if it fails with the
+ * same kind of exception, so that shrinking does not slide from one bug into another. Every
+ * accepted candidate is shorter, or as long and lower at its first difference, so shrinking ends; a
+ * budget of runs bounds its time.
  */
 final class Shrinker {
   /** What running the property on a replayed stream gave: the draws it used, and the failure. */
@@ -55,11 +57,12 @@ final class Shrinker {
     this.budget = budget;
   }
 
-  /** The smallest failure found, and how many runs remain of the budget. */
+  /** The smallest failure found within the budget. */
   Outcome shrink() {
     boolean progress = true;
     while (progress && budget > 0) {
-      // Each pass runs whatever the one before it did: a deletion can make a draw lowerable.
+      // Every pass runs, whatever the one before it found: a deletion can make a draw lowerable
+      // and a lowered draw can make an element deletable.
       boolean deleted = deleteSpans();
       boolean cut = deleteRuns();
       boolean lowered = lowerDraws();
@@ -68,6 +71,7 @@ final class Shrinker {
     return best;
   }
 
+  /** How many runs of the budget are left. */
   int budgetLeft() {
     return budget;
   }
