@@ -18,8 +18,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
-/** The client jar as a user runs it, against a real broker on 127.0.0.1. */
+/**
+ * The client jar as a user runs it, against a real broker on 127.0.0.1.
+ *
+ * <p>Its tests run two at a time as well: each has a broker, a directory and client processes of
+ * its own, and spends its time waiting for JVMs to start and lines to arrive.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class ClientIT {
 
   @TempDir Path dir;
