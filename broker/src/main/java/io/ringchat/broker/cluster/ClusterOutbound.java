@@ -1,15 +1,12 @@
 package io.ringchat.broker.cluster;
 
-import io.aeron.cluster.service.ClientSession;
 import io.netty.buffer.ByteBuf;
 import io.ringchat.broker.room.Outbound;
-import io.ringchat.broker.stats.ClusterStatus;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
@@ -27,8 +24,8 @@ final class ClusterOutbound implements Outbound {
    * one entry per line, in parallel arrays, kept by the broker and reused batch after batch, so
    * gathering a broadcast to many members allocates nothing per member.
    */
-  private static final class Pending {
-    final Broker broker;
+  static final class Pending {
+    final BrokerSession broker;
     final IdentityHashMap<ByteBuf, Integer> indexOf = new IdentityHashMap<>();
     ByteBuf[] buffers = new ByteBuf[8];
     int bufferCount;
@@ -46,7 +43,7 @@ final class ClusterOutbound implements Outbound {
     /** In this batch's list of brokers with output. */
     boolean queued;
 
-    Pending(Broker broker) {
+    Pending(BrokerSession broker) {
       this.broker = broker;
     }
 
@@ -98,57 +95,7 @@ final class ClusterOutbound implements Outbound {
   }
 
   /** Who a room-wide connection id belongs to. */
-  record Owner(Broker broker, long connection) {}
-
-  /** A broker as the room sees it: its cluster session and the last of its seqs applied. */
-  static final class Broker {
-    /**
-     * Egress kept for a broker that missed some (a leader change, back pressure): about 8 MiB. A
-     * broker further behind than this gets a SKIP.
-     */
-    static final int KEPT_EGRESS_BYTES = 8 * 1024 * 1024;
-
-    final ClientSession session;
-    long lastSeq;
-
-    /** Its egress, numbered, the newest kept: the same on every member. */
-    final KeptEgress kept;
-
-    /** How far this member has offered {@link #kept} (a leader's; a follower's always all). */
-    final EgressDelivery delivery;
-
-    /** In the list of brokers that did not take everything yet. */
-    boolean behind;
-
-    /** What operators see of its egress, or null (tests). */
-    ClusterStatus.Egress gauges;
-
-    /** Its output in the batch being gathered. */
-    final Pending pending = new Pending(this);
-
-    /** Its connection ids to room-wide ids. */
-    final Long2LongHashMap ids = new Long2LongHashMap(0);
-
-    /** A broker whose egress goes to its cluster session. */
-    Broker(ClientSession session) {
-      this(
-          session,
-          (buffer, offset, length) -> session.offer(buffer, offset, length) > 0,
-          KEPT_EGRESS_BYTES);
-    }
-
-    Broker(ClientSession session, EgressDelivery.Channel channel, long keptBytes) {
-      this.session = session;
-      this.kept = new KeptEgress(keptBytes);
-      this.delivery = new EgressDelivery(kept, channel);
-    }
-
-    /** From a snapshot: its egress numbering goes on after {@code last}, all of it offered. */
-    void restoreEgress(long last) {
-      kept.restartAfter(last);
-      delivery.resendAfter(last);
-    }
-  }
+  record Owner(BrokerSession broker, long connection) {}
 
   private final Long2ObjectHashMap<Owner> owners;
 
@@ -159,7 +106,7 @@ final class ClusterOutbound implements Outbound {
   private boolean muted;
 
   /** The brokers that did not take all their egress yet, to be offered it again ({@link #pump}). */
-  private final ArrayList<Broker> behind = new ArrayList<>();
+  private final ArrayList<BrokerSession> behind = new ArrayList<>();
 
   ClusterOutbound(Long2ObjectHashMap<Owner> owners) {
     this.owners = owners;
@@ -171,11 +118,11 @@ final class ClusterOutbound implements Outbound {
   }
 
   /** {@code broker} gets a message at the end of this batch even if it has no lines: the ack. */
-  void ack(Broker broker) {
+  void ack(BrokerSession broker) {
     pendingFor(broker);
   }
 
-  private Pending pendingFor(Broker broker) {
+  private Pending pendingFor(BrokerSession broker) {
     Pending p = broker.pending;
     if (!p.queued) {
       p.queued = true;
@@ -309,7 +256,7 @@ final class ClusterOutbound implements Outbound {
    * Offers {@code broker} what it has not been offered yet, in order; one that cannot take it all
    * now is offered the rest again by {@link #pump}. Nothing here waits.
    */
-  private void deliver(Broker broker) {
+  private void deliver(BrokerSession broker) {
     if (!broker.delivery.pump() && !broker.behind) {
       broker.behind = true;
       behind.add(broker);
@@ -317,7 +264,7 @@ final class ClusterOutbound implements Outbound {
     showGauges(broker);
   }
 
-  private static void showGauges(Broker broker) {
+  private static void showGauges(BrokerSession broker) {
     if (broker.gauges != null) {
       broker.gauges.update(broker.kept.bytes(), broker.delivery.unsent());
     }
@@ -328,7 +275,7 @@ final class ClusterOutbound implements Outbound {
    * new leader): it is sent again from there, what is no longer kept announced with a {@link
    * ClusterWire#SKIP} first, so that it knows its members missed lines rather than wait for them.
    */
-  void resend(Broker broker, long last) {
+  void resend(BrokerSession broker, long last) {
     broker.delivery.resendAfter(last);
     deliver(broker);
   }
@@ -336,7 +283,7 @@ final class ClusterOutbound implements Outbound {
   /** Offers each broker that was behind what it has not taken yet. Returns how many still are. */
   int pump() {
     for (int i = behind.size() - 1; i >= 0; i--) {
-      Broker broker = behind.get(i);
+      BrokerSession broker = behind.get(i);
       if (broker.delivery.pump()) {
         broker.behind = false;
         behind.remove(i);
@@ -352,7 +299,7 @@ final class ClusterOutbound implements Outbound {
   }
 
   /** {@code broker} is gone (its session closed): nothing more is offered to it. */
-  void forget(Broker broker) {
+  void forget(BrokerSession broker) {
     if (broker.behind) {
       broker.behind = false;
       behind.remove(broker);

@@ -50,7 +50,7 @@ public final class RoomService implements ClusteredService {
   private final LogRetention retention;
   private final SnapshotAgreement agreement;
 
-  private final Long2ObjectHashMap<ClusterOutbound.Broker> brokers = new Long2ObjectHashMap<>();
+  private final Long2ObjectHashMap<BrokerSession> brokers = new Long2ObjectHashMap<>();
   private final Long2ObjectHashMap<ClusterOutbound.Owner> owners = new Long2ObjectHashMap<>();
   private final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
 
@@ -99,15 +99,15 @@ public final class RoomService implements ClusteredService {
   }
 
   /** A broker's state in the room, for a session that opened or one restored from a snapshot. */
-  ClusterOutbound.Broker newBroker(ClientSession session) {
-    ClusterOutbound.Broker broker = new ClusterOutbound.Broker(session);
+  BrokerSession newBroker(ClientSession session) {
+    BrokerSession broker = new BrokerSession(session);
     broker.gauges = clusterStatus.egressOpened(session.id());
     return broker;
   }
 
   @Override
   public void onSessionClose(ClientSession session, long timestamp, CloseReason closeReason) {
-    ClusterOutbound.Broker broker = brokers.remove(session.id());
+    BrokerSession broker = brokers.remove(session.id());
     if (broker == null) {
       return;
     }
@@ -132,7 +132,7 @@ public final class RoomService implements ClusteredService {
       int offset,
       int length,
       Header header) {
-    ClusterOutbound.Broker broker = brokers.get(session.id());
+    BrokerSession broker = brokers.get(session.id());
     if (broker == null) {
       return;
     }
@@ -212,7 +212,7 @@ public final class RoomService implements ClusteredService {
    * Applies one event; {@code detail} (its text, or null) is only good for this call: the room
    * copies what it keeps.
    */
-  private void apply(ClusterOutbound.Broker broker, byte kind, long local, ByteBuf detail) {
+  private void apply(BrokerSession broker, byte kind, long local, ByteBuf detail) {
     long id = idOf(broker, local);
     switch (kind) {
       case ClusterWire.JOIN -> {
@@ -245,7 +245,7 @@ public final class RoomService implements ClusteredService {
   }
 
   /** The room-wide id of a broker's connection, made on first sight. */
-  private long idOf(ClusterOutbound.Broker broker, long local) {
+  private long idOf(BrokerSession broker, long local) {
     long id = broker.ids.get(local);
     if (id == 0) {
       id = nextId++;
@@ -287,7 +287,7 @@ public final class RoomService implements ClusteredService {
     return room;
   }
 
-  Long2ObjectHashMap<ClusterOutbound.Broker> brokers() {
+  Long2ObjectHashMap<BrokerSession> brokers() {
     return brokers;
   }
 

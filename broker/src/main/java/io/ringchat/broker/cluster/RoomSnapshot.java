@@ -117,13 +117,13 @@ final class RoomSnapshot {
                     case BROKER -> {
                       long sessionId = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);
                       ClientSession session = service.cluster().getClientSession(sessionId);
-                      ClusterOutbound.Broker broker = service.newBroker(session);
+                      BrokerSession broker = service.newBroker(session);
                       broker.lastSeq = buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN);
                       broker.restoreEgress(buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN));
                       service.brokers().put(sessionId, broker);
                     }
                     case ID -> {
-                      ClusterOutbound.Broker broker =
+                      BrokerSession broker =
                           service
                               .brokers()
                               .get(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));

@@ -21,8 +21,8 @@ class ClusterOutboundTest {
   /** Whether the fake brokers take what is offered now (false: back pressure). */
   private boolean taking = true;
 
-  private ClusterOutbound.Broker broker(long keptBytes) {
-    return new ClusterOutbound.Broker(
+  private BrokerSession broker(long keptBytes) {
+    return new BrokerSession(
         null,
         (buffer, offset, length) -> {
           if (!taking) {
@@ -56,8 +56,8 @@ class ClusterOutboundTest {
 
   @Test
   void shouldSendOneNumberedMessagePerBrokerWithABroadcastSegmentOnce() {
-    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
-    ClusterOutbound.Broker b = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
+    BrokerSession b = broker(BrokerSession.KEPT_EGRESS_BYTES);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     owners.put(2, new ClusterOutbound.Owner(a, 102));
     owners.put(3, new ClusterOutbound.Owner(b, 201));
@@ -83,7 +83,7 @@ class ClusterOutboundTest {
 
   @Test
   void shouldAcknowledgeABrokerWithNoLinesAndSkipWhatItNoLongerKeeps() {
-    ClusterOutbound.Broker a = broker(200);
+    BrokerSession a = broker(200);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     out.ack(a);
     out.endOfBatch();
@@ -115,9 +115,9 @@ class ClusterOutboundTest {
   void shouldKeepWhatABrokerCannotTakeNowAndOfferItLaterInOrderWithoutHoldingUpTheOthers() {
     List<byte[]> toB = new ArrayList<>();
     boolean[] bTakes = {false};
-    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
-    ClusterOutbound.Broker b =
-        new ClusterOutbound.Broker(
+    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
+    BrokerSession b =
+        new BrokerSession(
             null,
             (buffer, offset, length) -> {
               if (!bTakes[0]) {
@@ -128,7 +128,7 @@ class ClusterOutboundTest {
               toB.add(copy);
               return true;
             },
-            ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+            BrokerSession.KEPT_EGRESS_BYTES);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     owners.put(2, new ClusterOutbound.Owner(b, 201));
     for (int i = 0; i < 5; i++) {
@@ -153,7 +153,7 @@ class ClusterOutboundTest {
 
   @Test
   void shouldOfferNewEgressOnlyAfterWhatABrokerMissedNeverOutOfOrder() {
-    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     taking = false;
     out.write(1, line("MSG x first"));
@@ -166,7 +166,7 @@ class ClusterOutboundTest {
 
   @Test
   void shouldSkipToWhatIsKeptWhenABrokerFellFurtherBehindThanTheKeptEgress() {
-    ClusterOutbound.Broker a = broker(200);
+    BrokerSession a = broker(200);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     taking = false;
     for (int i = 0; i < 10; i++) {
@@ -188,7 +188,7 @@ class ClusterOutboundTest {
 
   @Test
   void shouldOfferNothingMoreToABrokerThatIsForgotten() {
-    ClusterOutbound.Broker a = broker(ClusterOutbound.Broker.KEPT_EGRESS_BYTES);
+    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     taking = false;
     out.write(1, line("MSG x lost with its broker"));

@@ -1,0 +1,61 @@
+package io.ringchat.broker.cluster;
+
+import io.aeron.cluster.service.ClientSession;
+import io.ringchat.broker.stats.ClusterStatus;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * One broker as the room sees it, on every member alike: its cluster session, the last of its
+ * ingress seqs applied, its connection ids mapped to room-wide ids, and the egress the room numbers
+ * and keeps for it (for resends after a leader change or back pressure) with how far this member
+ * has offered it. Not the broker process itself ({@link io.ringchat.broker.Broker}): the room's
+ * record of a session. Used on the clustered service's thread only.
+ */
+final class BrokerSession {
+  /**
+   * Egress kept for a broker that missed some (a leader change, back pressure): about 8 MiB. A
+   * broker further behind than this gets a SKIP.
+   */
+  static final int KEPT_EGRESS_BYTES = 8 * 1024 * 1024;
+
+  final ClientSession session;
+  long lastSeq;
+
+  /** Its egress, numbered, the newest kept: the same on every member. */
+  final KeptEgress kept;
+
+  /** How far this member has offered {@link #kept} (a leader's; a follower's always all). */
+  final EgressDelivery delivery;
+
+  /** In the list of brokers that did not take everything yet. */
+  boolean behind;
+
+  /** What operators see of its egress, or null (tests). */
+  ClusterStatus.Egress gauges;
+
+  /** Its output in the batch being gathered. */
+  final ClusterOutbound.Pending pending = new ClusterOutbound.Pending(this);
+
+  /** Its connection ids to room-wide ids. */
+  final Long2LongHashMap ids = new Long2LongHashMap(0);
+
+  /** A broker whose egress goes to its cluster session. */
+  BrokerSession(ClientSession session) {
+    this(
+        session,
+        (buffer, offset, length) -> session.offer(buffer, offset, length) > 0,
+        KEPT_EGRESS_BYTES);
+  }
+
+  BrokerSession(ClientSession session, EgressDelivery.Channel channel, long keptBytes) {
+    this.session = session;
+    this.kept = new KeptEgress(keptBytes);
+    this.delivery = new EgressDelivery(kept, channel);
+  }
+
+  /** From a snapshot: its egress numbering goes on after {@code last}, all of it offered. */
+  void restoreEgress(long last) {
+    kept.restartAfter(last);
+    delivery.resendAfter(last);
+  }
+}
