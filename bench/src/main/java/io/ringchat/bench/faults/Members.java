@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -153,26 +154,15 @@ final class Members implements AutoCloseable {
   }
 
   private void awaitReady(int i) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
-    while (System.nanoTime() - deadline < 0) {
-      BrokerReady ready = ready(i);
-      if (ready != null && ready.pid() == processes[i].pid()) {
-        chatPorts[i] = ready.chatPort();
-        return;
-      }
-      if (!processes[i].isAlive()) {
-        throw new MemberFailure(
-            "member " + i + " exited with " + processes[i].exitValue() + ": " + lastLines(i));
-      }
-      Thread.sleep(50);
+    try {
+      chatPorts[i] =
+          BrokerReady.await(readyFile(i), processes[i], Duration.ofMillis(START_TIMEOUT_MILLIS))
+              .chatPort();
+    } catch (IllegalStateException e) { // it exited, or did not serve chat in time
+      throw new MemberFailure("member " + i + ": " + e.getMessage() + ": " + lastLines(i));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    throw new MemberFailure(
-        "member "
-            + i
-            + " did not serve chat within "
-            + START_TIMEOUT_MILLIS
-            + " ms: "
-            + lastLines(i));
   }
 
   /** A member that did not start: a liveness failure of the run. */

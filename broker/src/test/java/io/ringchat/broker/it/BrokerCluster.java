@@ -171,12 +171,8 @@ final class BrokerCluster implements AutoCloseable {
   }
 
   /** Waits until member {@code i}'s ready file names its process (it serves chat then). */
-  private void awaitReady(int i) {
-    BrokerReady ready =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(50))
-            .until(() -> ready(i), found -> found != null);
+  private void awaitReady(int i) throws IOException, InterruptedException {
+    BrokerReady ready = BrokerReady.await(readyFile(i), processes[i], Duration.ofSeconds(60));
     ports[i] = ready.chatPort();
     httpPorts[i] = ready.httpPort();
   }
@@ -250,7 +246,7 @@ final class BrokerCluster implements AutoCloseable {
   }
 
   /** Starts member {@code i} again on its chat port, with its directory; waits until it serves. */
-  void restart(int i) throws IOException {
+  void restart(int i) throws IOException, InterruptedException {
     launch(i, ports[i]);
     awaitReady(i);
   }
