@@ -53,7 +53,7 @@ start_member() {
   local i=$1
   rm -f "$work/ready-$i.json" # a killed member leaves its file behind
   java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
-    --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" \
+    --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!
   disown # killed on purpose: no "Killed" job notices in the report (bash still reaps it)

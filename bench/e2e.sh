@@ -72,7 +72,7 @@ start_broker() {
   shift
   rm -f "$work/ready.json" # a killed broker leaves its file behind
   "$java" "$@" -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --max-clients 25000 \
-    --stats-interval 1s --ready-file "$work/ready.json" ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
+    $(flood_control_off) --stats-interval 1s --ready-file "$work/ready.json" ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
   broker_pid=$!
   port=$(ready_port "$work/ready.json" "$work/broker.out")
   http_port=$(ready_field "$work/ready.json" http_port)

@@ -17,7 +17,7 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # shellcheck disable=SC2086
-java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --ready-file "$work/ready.json" \
+java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --ready-file "$work/ready.json" $(flood_control_off) \
   ${BROKER_OPTS:-} >"$work/broker.out" 2>&1 &
 broker=$!
 pids+=("$broker")

@@ -74,7 +74,7 @@ run_peer() { # shape round protos label [broker options]
   for o in $opts; do # -D and -X options are the JVM's, the rest the broker's
     case "$o" in -D* | -X*) jvm+=" $o" ;; *) broker+=" $o" ;; esac
   done
-  local cmd="java$jvm -jar $BROKER_JAR --bind 127.0.0.1 --port {port} --http-port 0 --max-clients 20000$broker"
+  local cmd="java$jvm -jar $BROKER_JAR --bind 127.0.0.1 --port {port} --http-port 0 --max-clients 20000 $(flood_control_off)$broker"
   # shellcheck disable=SC2046
   bash "$PEERS" $(shape_args "$shape") -d "$DURATION" --warmup "$WARMUP" --protos "$protos" \
     --ringchat-cmd "$cmd" -- --json -t "$(harness_threads "$shape")" 2>"$out/$shape.$round.$label.err" |

@@ -11,6 +11,14 @@ need_jars() {
   done
 }
 
+# flood_control_off: the broker options that turn its flood control and per-address cap off, for a
+# benchmark whose clients all come from one address and send as fast as they can: it measures the
+# broker's work, not its defaults for a public room (docs/OPERATIONS.md, "Flood control"). Set
+# FLOOD_OFF_OPTS to override, e.g. empty for a BROKER_JAR built before these options existed.
+flood_control_off() {
+  echo "${FLOOD_OFF_OPTS---max-rate 0 --max-clients-per-address 0 --max-address-rate 0 --max-joins-per-address 0}"
+}
+
 # ready_field FILE NAME: a field of a broker's --ready-file ({"pid":N,"chat_port":N,"http_port":N,
 # "role":"..."}), or nothing if the file or the field is not there.
 ready_field() {

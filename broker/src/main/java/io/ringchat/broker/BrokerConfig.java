@@ -2,6 +2,7 @@ package io.ringchat.broker;
 
 import io.netty.handler.ssl.SslContext;
 import io.ringchat.broker.cluster.ClusterMembers;
+import io.ringchat.broker.net.AddressLimits;
 import io.ringchat.broker.net.ConnectionLimits;
 import io.ringchat.broker.net.ServerTls;
 import io.ringchat.broker.ring.InboundRing;
@@ -142,12 +143,45 @@ public final class BrokerConfig {
   @Option(
       names = "--max-rate",
       paramLabel = "LINES",
-      defaultValue = "0",
+      defaultValue = "20",
       description =
-          "Flood control: lines per second per connection (burst: a tenth of a second's worth, at"
-              + " least 8); over it the connection is not read for a while, never dropped. 0: off."
+          "Flood control: lines per second per connection, with a burst of 5 seconds' worth; over"
+              + " it the connection is not read for a while, never dropped, nothing lost. 0: off."
               + " Default: ${DEFAULT-VALUE}.")
   private int maxRate;
+
+  @Option(
+      names = "--max-clients-per-address",
+      paramLabel = "N|P%",
+      defaultValue = "1%",
+      description =
+          "Connections open at once from one address (IPv6: one /64), on both ports, as a number"
+              + " or a percentage of --max-clients (at least 1); the next gets ERR server_full"
+              + " naming this limit. 0: off. Default: ${DEFAULT-VALUE}.")
+  private String maxClientsPerAddress;
+
+  /** {@link #maxClientsPerAddress} as a number, once validated. */
+  private int clientsPerAddress;
+
+  @Option(
+      names = "--max-address-rate",
+      paramLabel = "BYTES",
+      defaultValue = "16384",
+      description =
+          "Flood control: bytes of lines per second from one address, all its connections"
+              + " together, with a burst of 5 seconds' worth; over it, its connections are not read"
+              + " for a while. 0: off. Default: ${DEFAULT-VALUE} (16 KiB/s).")
+  private long maxAddressRate;
+
+  @Option(
+      names = "--max-joins-per-address",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "Flood control: JOINs per second from one address, with a burst of 5 seconds' worth (a"
+              + " LEAVE follows a JOIN, so this paces presence lines); over it, the joining"
+              + " connection is not read for a while. 0: off. Default: ${DEFAULT-VALUE}.")
+  private int maxJoinsPerAddress;
 
   @Option(
       names = "--http-port",
@@ -321,7 +355,16 @@ public final class BrokerConfig {
     check(ioThreads >= 1 && ioThreads <= 256, "--io-threads must be 1 to 256, got " + ioThreads);
     check(!shutdownTimeout.isNegative(), "--shutdown-timeout must not be negative");
     check(!statsInterval.isNegative(), "--stats-interval must not be negative");
-    check(maxRate >= 0, "--max-rate must be 0 (off) or more, got " + maxRate);
+    check(
+        maxRate >= 0 && maxRate <= 1_000_000,
+        "--max-rate must be 0 (off) to 1000000, got " + maxRate);
+    clientsPerAddress = clientsPerAddress(maxClientsPerAddress, maxClients);
+    check(
+        maxAddressRate >= 0 && maxAddressRate <= 1_000_000_000L,
+        "--max-address-rate must be 0 (off) to 1000000000 bytes/s, got " + maxAddressRate);
+    check(
+        maxJoinsPerAddress >= 0 && maxJoinsPerAddress <= 1_000_000,
+        "--max-joins-per-address must be 0 (off) to 1000000, got " + maxJoinsPerAddress);
     check(
         keepAlive.isZero() || keepAlive.compareTo(Duration.ofSeconds(1)) >= 0,
         "--keepalive must be 0s (off) or at least 1s, got " + keepAlive.toMillis() + " ms");
@@ -400,7 +443,37 @@ public final class BrokerConfig {
 
   /** The limits every connection lives under, as the I/O side takes them. */
   ConnectionLimits connectionLimits() {
-    return new ConnectionLimits(maxClients, maxLineBytes, joinTimeout.toNanos(), maxRate);
+    return new ConnectionLimits(
+        maxClients,
+        maxLineBytes,
+        joinTimeout.toNanos(),
+        maxRate,
+        new AddressLimits(clientsPerAddress, maxAddressRate, maxJoinsPerAddress));
+  }
+
+  /** {@code --max-clients-per-address} as a number of connections (0: off). */
+  int maxClientsPerAddress() {
+    return clientsPerAddress;
+  }
+
+  /** Reads {@code --max-clients-per-address}: N, or P% of {@code --max-clients}, at least 1. */
+  private static int clientsPerAddress(String value, int maxClients) {
+    String usage = "--max-clients-per-address takes a number (0: off) or a percentage of";
+    try {
+      if (value.endsWith("%")) {
+        double percent = Double.parseDouble(value.substring(0, value.length() - 1));
+        check(
+            percent > 0 && percent <= 100,
+            usage + " --max-clients above 0% and up to 100%, got '" + value + "'");
+        return (int) Math.max(1, Math.floor(maxClients * percent / 100));
+      }
+      int n = Integer.parseInt(value);
+      check(n >= 0, usage + " --max-clients such as 1%, got '" + value + "'");
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          usage + " --max-clients such as 1%, got '" + value + "'", e);
+    }
   }
 
   /** The keepalive every connection gets, or null for the kernel's defaults. */

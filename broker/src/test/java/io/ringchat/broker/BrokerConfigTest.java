@@ -3,6 +3,7 @@ package io.ringchat.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ringchat.broker.net.AddressLimits;
 import io.ringchat.broker.ring.InboundRing;
 import io.ringchat.cli.KeepAlive;
 import java.io.PrintWriter;
@@ -29,6 +30,27 @@ class BrokerConfigTest {
     assertThat(config.waitStrategy()).isEqualTo(InboundRing.Wait.PARK);
     assertThat(config.ioThreads()).isEqualTo(1);
     assertThat(config.connectionLimits().maxClients()).isEqualTo(10_000);
+    assertThat(config.connectionLimits().maxLinesPerSecond()).isEqualTo(20);
+    assertThat(config.connectionLimits().perAddress())
+        .as("flood control and the address cap are on by default")
+        .isEqualTo(new AddressLimits(100, 16_384, 20));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--max-clients=10000|100",
+        "--max-clients=50|1", // 1% of 50 rounds down, but never to 0 (which would mean off)
+        "--max-clients=10000 --max-clients-per-address=5%|500",
+        "--max-clients=10000 --max-clients-per-address=0.5%|50",
+        "--max-clients-per-address=7|7",
+        "--max-clients-per-address=0|0",
+      })
+  void shouldTakeTheAddressCapAsANumberOrAShareOfMaxClients(String flags, int cap) {
+    assertThat(BrokerConfig.parse(flags.split(" ")).connectionLimits().perAddress())
+        .extracting(AddressLimits::maxClientsPerAddress)
+        .isEqualTo(cap);
   }
 
   @ParameterizedTest
@@ -50,7 +72,12 @@ class BrokerConfigTest {
         "--tls-cert=/nonexistent.pem --tls-key=/nonexistent.key|--tls-cert: cannot read /nonexistent.pem",
         "--allowed-origins=example.org|--allowed-origins takes self, * or origins such as https://chat.example.org, got 'example.org'",
         "--metrics-allow=localhost|--metrics-allow takes addresses or CIDR ranges (e.g. 127.0.0.0/8,::1/128), got 'localhost'",
-        "--max-rate=-5|--max-rate must be 0 (off) or more, got -5",
+        "--max-rate=-5|--max-rate must be 0 (off) to 1000000, got -5",
+        "--max-clients-per-address=-1|--max-clients-per-address takes a number (0: off) or a percentage of --max-clients such as 1%, got '-1'",
+        "--max-clients-per-address=lots|--max-clients-per-address takes a number (0: off) or a percentage of --max-clients such as 1%, got 'lots'",
+        "--max-clients-per-address=150%|--max-clients-per-address takes a number (0: off) or a percentage of --max-clients above 0% and up to 100%, got '150%'",
+        "--max-address-rate=-1|--max-address-rate must be 0 (off) to 1000000000 bytes/s, got -1",
+        "--max-joins-per-address=-1|--max-joins-per-address must be 0 (off) to 1000000, got -1",
         "--cluster-id=1|--cluster-id needs --cluster-members",
         "--cluster-members=nohost|--cluster-members takes host:base-port,... (base 1 to 65530), got 'nohost'",
         "--cluster-members=h:1,h:101 --cluster-id=2|--cluster-id must be 0 to 1, got 2",

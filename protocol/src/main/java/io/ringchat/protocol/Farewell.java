@@ -13,6 +13,10 @@ import java.util.Locale;
 public enum Farewell {
   /** The broker is at {@code --max-clients}. */
   SERVER_FULL(ErrorCode.SERVER_FULL, ErrorCode.SERVER_FULL.defaultText()),
+  /** The connection's address is at {@code --max-clients-per-address}; the text takes the limit. */
+  ADDRESS_FULL(
+      ErrorCode.SERVER_FULL,
+      "too many connections from your address (per-address limit: %s); close one or try again later"),
   /** No {@code JOIN} within {@code --join-timeout}; the text takes the timeout. */
   JOIN_TIMEOUT(ErrorCode.NOT_JOINED, "no JOIN within %s; closing"),
   /** The first line was an HTTP request: a browser or a health checker on the chat port. */

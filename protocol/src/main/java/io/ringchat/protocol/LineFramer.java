@@ -27,6 +27,14 @@ public final class LineFramer {
 
     /** A line longer than the limit; nothing of it is kept. */
     void tooLong();
+
+    /**
+     * Whether to stop framing for now (flood control): the lines not yet framed stay readable in
+     * the input, and the next call frames them. Asked before each line.
+     */
+    default boolean paused() {
+      return false;
+    }
   }
 
   /** The state of a stream that has not started, or that ended a line exactly. */
@@ -38,9 +46,10 @@ public final class LineFramer {
   private LineFramer() {}
 
   /**
-   * Frames every complete line in {@code in}, advancing its reader index past them; an unfinished
-   * line stays readable in {@code in} for the next call (unless it is already too long, then it is
-   * skipped). Returns the state for the next call.
+   * Frames every complete line in {@code in}, advancing its reader index past them, until the sink
+   * says it is {@linkplain Sink#paused paused}; an unfinished line stays readable in {@code in} for
+   * the next call (unless it is already too long, then it is skipped), as do the lines not framed
+   * for a pause. Returns the state for the next call.
    *
    * @param maxLineBytes the longest line accepted, in bytes, LF excluded; at least 1
    */
@@ -48,6 +57,9 @@ public final class LineFramer {
     boolean discarding = state == DISCARDING;
     int scanned = discarding ? 0 : state;
     while (in.isReadable()) {
+      if (sink.paused()) {
+        return discarding ? DISCARDING : START; // nothing after the reader index is scanned yet
+      }
       int start = in.readerIndex();
       int lf = in.indexOf(start + scanned, in.writerIndex(), (byte) '\n');
       if (lf < 0) {

@@ -112,6 +112,14 @@ final class Members implements AutoCloseable {
             dir.resolve("node-" + i).toString(),
             "--ready-file",
             readyFile(i).toString()));
+    // The checker's senders go faster than a person (--rate, 50/s by default) and all its clients
+    // share one address: flood control is not what this program tests, so it is off, by name.
+    command.addAll(
+        List.of(
+            "--max-rate=0",
+            "--max-clients-per-address=0",
+            "--max-address-rate=0",
+            "--max-joins-per-address=0"));
     command.addAll(extraFlags);
     processes[i] = network.process(i, command).redirectErrorStream(true).start();
     paused[i] = false;

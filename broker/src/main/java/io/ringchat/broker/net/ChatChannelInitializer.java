@@ -15,8 +15,9 @@ import io.ringchat.protocol.Farewell;
  * Admits or refuses each accepted connection of the chat port and builds its pipeline: TLS when the
  * broker has a certificate, then an {@link HttpSniffer} that looks at the first bytes and removes
  * itself, then the {@link ConnectionHandler} for the rest of the connection's life. Over {@code
- * --max-clients} (counted across all listeners) the connection gets {@code ERR server_full} and is
- * closed; the room never hears of it.
+ * --max-clients-per-address} (its address's connections on every listener) or {@code --max-clients}
+ * (all connections) it gets {@code ERR server_full}, with a text that says which, and is closed;
+ * the room never hears of it.
  *
  * <p>Called by the connection's event loop when it is registered.
  */
@@ -26,9 +27,15 @@ public final class ChatChannelInitializer extends ChannelInitializer<Channel> {
   /** The server's TLS context, or null for plain TCP. */
   private final SslContext tls;
 
+  private final Refusal serverFull = new Refusal(Farewell.SERVER_FULL);
+  private final Refusal addressFull;
+
   ChatChannelInitializer(Connections connections, SslContext tls) {
     this.connections = connections;
     this.tls = tls;
+    this.addressFull =
+        new Refusal(
+            Farewell.ADDRESS_FULL, connections.limits().perAddress().maxClientsPerAddress());
   }
 
   @Override
@@ -39,27 +46,44 @@ public final class ChatChannelInitializer extends ChannelInitializer<Channel> {
       // at its first bytes and is closed (ConnectionHandler.exceptionCaught).
       channel.pipeline().addLast(tls.newHandler(channel.alloc()));
     }
-    if (!loop.admission().tryAcquire()) {
-      channel.config().setAutoRead(false);
-      loop.counters().error(ErrorCode.SERVER_FULL);
-      channel.pipeline().addLast(ServerFull.INSTANCE);
+    AddressBudget address = loop.addresses().acquire(channel.remoteAddress());
+    if (address == null) {
+      loop.counters().addressCapRefused();
+      refuse(channel, loop, addressFull);
       return;
     }
-    // From here the connection holds a place; its handler gives it back when the channel closes.
+    if (!loop.admission().tryAcquire()) {
+      loop.addresses().release(address, channel.eventLoop());
+      refuse(channel, loop, serverFull);
+      return;
+    }
+    // From here the connection holds its places; its handler gives them back when it closes.
     channel
         .pipeline()
-        .addLast(new HttpSniffer(loop.counters()), new ConnectionHandler(loop, false));
+        .addLast(new HttpSniffer(loop.counters()), new ConnectionHandler(loop, false, address));
   }
 
-  /** Says {@code server_full} and closes; shared by every refused connection. */
+  private static void refuse(Channel channel, IoLoop loop, Refusal refusal) {
+    channel.config().setAutoRead(false);
+    loop.counters().error(ErrorCode.SERVER_FULL);
+    channel.pipeline().addLast(refusal);
+  }
+
+  /** Says one farewell and closes; shared by every connection refused for the same reason. */
   @ChannelHandler.Sharable
-  private static final class ServerFull extends ChannelInboundHandlerAdapter {
-    static final ServerFull INSTANCE = new ServerFull();
+  private static final class Refusal extends ChannelInboundHandlerAdapter {
+    private final Farewell farewell;
+    private final Object[] detail;
+
+    Refusal(Farewell farewell, Object... detail) {
+      this.farewell = farewell;
+      this.detail = detail;
+    }
 
     @Override
     @SuppressWarnings("FutureReturnValueIgnored") // a failed close still closes
     public void channelActive(ChannelHandlerContext ctx) {
-      ctx.writeAndFlush(Farewell.SERVER_FULL.encode(ctx.alloc()))
+      ctx.writeAndFlush(farewell.encode(ctx.alloc(), detail))
           .addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
@@ -24,9 +25,10 @@ import java.util.concurrent.TimeUnit;
  * One admitted connection, for its whole life: frames its bytes into lines ({@link LineFramer}),
  * classifies each ({@link LineClassifier}) and publishes the request into the ring ({@link
  * RingPublisher}); tells the room when the connection closes or is removed as a slow consumer;
- * applies {@code --max-rate} and the join timeout. Each of those rules lives in its own class; this
- * one ties them to the channel's events. Framing here rather than in a decoder of its own saves a
- * second handler context per connection (about 80 bytes, at tens of thousands of idle members).
+ * applies flood control ({@code --max-rate}, and its address's {@link AddressBudget}) and the join
+ * timeout. Each of those rules lives in its own class; this one ties them to the channel's events.
+ * Framing here rather than in a decoder of its own saves a second handler context per connection
+ * (about 80 bytes, at tens of thousands of idle members).
  *
  * <p>Validation happens here, in parallel on the I/O threads: the room only sees well-formed
  * requests and the errors to report, in the order the lines arrived.
@@ -57,17 +59,31 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
   /** Events waiting for room in the ring; null unless the ring was full ({@link RingPublisher}). */
   ArrayDeque<RingPublisher.Pending> backlog;
 
-  /** Flood control; null unless --max-rate is set. */
-  private LineRate rate;
+  /** This connection's lines per second ({@code --max-rate}); null when that is off. */
+  private Pace rate;
 
-  private boolean ratePaused;
+  /** What this connection shares with the others from its address; released when it closes. */
+  private final AddressBudget address;
+
+  /**
+   * Over a flood-control rate: not read, and not framed, until a timer ends it. What was read
+   * already waits in {@link #partial} (TCP) or {@link #held} (WebSocket lines), in order.
+   */
+  private boolean throttled;
+
+  /** WebSocket lines (ByteBuf) and refusals (ErrorCode) that arrived while throttled; or null. */
+  private ArrayDeque<Object> held;
 
   /** Lines arrive as WebSocket text frames ({@link WebSocketLines}), not as a byte stream. */
   private final boolean webSocket;
 
-  ConnectionHandler(IoLoop loop, boolean webSocket) {
+  /**
+   * @param address the budget of the connection's address, a place in which it already holds
+   */
+  ConnectionHandler(IoLoop loop, boolean webSocket, AddressBudget address) {
     this.loop = loop;
     this.webSocket = webSocket;
+    this.address = address;
   }
 
   @Override
@@ -101,7 +117,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     loop.joinDeadlines().start(this);
     int maxRate = loop.limits().maxLinesPerSecond();
     if (maxRate > 0) {
-      rate = new LineRate(maxRate, loop.clock().nanoTime());
+      rate = new Pace(maxRate, loop.clock().nanoTime());
     }
   }
 
@@ -121,6 +137,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
       in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), partial, in);
       partial = null;
     }
+    if (throttled) {
+      partial = in; // read before the pause took effect: framed when it ends, nothing lost
+      return;
+    }
+    frame(ctx, in);
+  }
+
+  /** Frames what {@code in} holds, up to a pause, and keeps the rest for later. */
+  private void frame(ChannelHandlerContext ctx, ByteBuf in) {
     try {
       framing = LineFramer.frame(in, framing, loop.limits().maxLineBytes(), this);
     } finally {
@@ -152,8 +177,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
       return;
     }
     loop.counters().frameIn();
-    checkRate();
+    spend(line.readableBytes() + 1);
     LineClassifier.classify(line, this);
+  }
+
+  /**
+   * Asked by the framer before each line: a throttled connection's lines wait, and so does the next
+   * line of a connection whose own rate or whose address's is over its burst. Checking before a
+   * line, not after, means an address's connections cannot each slip one line past its rate.
+   */
+  @Override
+  public boolean paused() {
+    if (throttled) {
+      return true;
+    }
+    if (rate == null && !address.paces()) {
+      return false; // flood control is off: nothing to ask
+    }
+    long now = loop.clock().nanoTime();
+    long lineWait = rate == null ? 0 : rate.nanosUntilClear(now);
+    if (lineWait > 0) {
+      loop.counters().throttledLine(BrokerCounters.Throttle.CONNECTION_LINES);
+    }
+    long bytesWait = address.bytesOverFor(now);
+    if (bytesWait > 0) {
+      loop.counters().throttledLine(BrokerCounters.Throttle.ADDRESS_BYTES);
+    }
+    long joinsWait = address.joinsOverFor(now);
+    if (joinsWait > 0) {
+      loop.counters().throttledLine(BrokerCounters.Throttle.ADDRESS_JOINS);
+    }
+    throttleFor(Math.max(lineWait, Math.max(bytesWait, joinsWait)));
+    return throttled;
   }
 
   /**
@@ -161,9 +216,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
    * checked to hold no other CR or LF ({@link WebSocketLines}); owned from here on.
    */
   void wholeLine(ByteBuf line) {
+    if (inputDone) {
+      line.release();
+      return;
+    }
+    if (!hold(line)) {
+      handleWholeLine(line);
+    }
+  }
+
+  private void handleWholeLine(ByteBuf line) {
     if (line.readableBytes() > loop.limits().maxLineBytes()) {
       line.release();
-      tooLong();
+      handleRefused(ErrorCode.TOO_LONG);
     } else {
       line(line);
     }
@@ -174,12 +239,34 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
    * or LF inside.
    */
   void refusedLine(ErrorCode code) {
+    if (!inputDone && !hold(code)) {
+      handleRefused(code);
+    }
+  }
+
+  private void handleRefused(ErrorCode code) {
     if (inputDone) {
       return;
     }
     loop.counters().frameIn();
-    checkRate();
+    spend(loop.limits().maxLineBytes() + 1); // it was at least that long, or it was a bad frame
     publish(EventKind.REJECT, code);
+  }
+
+  /**
+   * A WebSocket line or refusal that arrives while throttled (the rest of a read already under
+   * way), or behind others that did: kept, in order, for when the pause ends. Returns whether it
+   * was kept.
+   */
+  private boolean hold(Object lineOrRefusal) {
+    if (!webSocket || (held == null && !paused())) {
+      return false; // a TCP line's framer asked paused() already; this one is being handled
+    }
+    if (held == null) {
+      held = new ArrayDeque<>();
+    }
+    held.add(lineOrRefusal);
+    return true;
   }
 
   /** A line over --max-line, already discarded. */
@@ -193,6 +280,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
   @Override
   public void join(Name name) {
     publish(EventKind.JOIN, name);
+    // Each join is paid for by its address: presence lines to every member are what churn floods.
+    // A LEAVE or a close can only follow a join, so pacing joins paces the LEFT lines too.
+    address.spendJoin(loop.clock().nanoTime());
   }
 
   @Override
@@ -225,10 +315,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     loop.publisher().publish(this, kind, detail);
   }
 
-  private void checkRate() {
-    if (rate != null && !rate.take(loop.clock().nanoTime()) && !ratePaused) {
-      pauseForRate();
+  /**
+   * Charges one handled line of {@code bytes} (LF included) to the connection's and its address's
+   * flood control; if that takes either over its burst, the next line waits ({@link #paused}).
+   */
+  private void spend(int bytes) {
+    if (rate == null && !address.paces()) {
+      return;
     }
+    long now = loop.clock().nanoTime();
+    if (rate != null) {
+      rate.spend(1, now);
+    }
+    address.spendLine(bytes, now);
   }
 
   @Override
@@ -238,6 +337,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
       partial = null;
     }
     loop.admission().release();
+    loop.addresses().release(address, ctx.executor());
+    releaseHeld();
     loop.counters().connectionClosed(listener());
     loop.table().close(connection);
     connection.closeOutput();
@@ -292,19 +393,60 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     return m.contains("timed out") || m.contains("no route to host") || m.contains("unreachable");
   }
 
-  /** Over --max-rate: this line is handled, but nothing more is read until the debt is paid. */
-  private void pauseForRate() {
-    ratePaused = true;
+  /**
+   * Over a rate: the line that went over is handled, but nothing more is framed or read for {@code
+   * nanos}, when the debt is paid. Nothing is dropped: what was read waits.
+   */
+  private void throttleFor(long nanos) {
+    if (nanos <= 0 || throttled) {
+      return;
+    }
+    throttled = true;
     loop.counters().rateLimitPause();
     ctx.channel().config().setAutoRead(false);
-    ctx.executor()
-        .schedule(
-            () -> {
-              ratePaused = false;
-              resumeReadingIfAllowed();
-            },
-            Math.max(1, rate.nanosUntilClear(loop.clock().nanoTime())),
-            TimeUnit.NANOSECONDS);
+    ctx.executor().schedule(this::endThrottle, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The pause is over: handles what waited, in order, up to the next pause; then reads again. */
+  private void endThrottle() {
+    throttled = false;
+    if (!ctx.channel().isActive()) {
+      return; // closed meanwhile: channelInactive released what waited
+    }
+    if (partial != null && !inputDone) {
+      ByteBuf in = partial;
+      partial = null;
+      frame(ctx, in);
+    }
+    ArrayDeque<Object> waiting = held;
+    held = null; // so that each line below is handled, not held again
+    while (waiting != null && !waiting.isEmpty() && !paused()) {
+      Object next = waiting.poll();
+      if (next instanceof ByteBuf line) {
+        handleWholeLine(line);
+      } else {
+        handleRefused((ErrorCode) next);
+      }
+    }
+    if (waiting != null && !waiting.isEmpty()) {
+      held = waiting; // throttled again: the rest waits for the next pause to end
+    }
+    // Ask before reading: when the connections of a flooding address all wake at the moment it
+    // is back within its rate, one of them takes the next line and the others pause again here,
+    // without a read (a read each would cost the loop a system call per waiting connection).
+    if (!paused()) {
+      resumeReadingIfAllowed();
+    }
+  }
+
+  /** Releases the WebSocket lines that waited for a pause to end (the connection closed). */
+  private void releaseHeld() {
+    if (held != null) {
+      for (Object next : held) {
+        ReferenceCountUtil.release(next);
+      }
+      held = null;
+    }
   }
 
   /** The ring is full: read nothing more until the backlog is in ({@link RingPublisher}). */
@@ -314,7 +456,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
 
   /** Reads again unless something still holds it back: leaving, flood control or a full ring. */
   void resumeReadingIfAllowed() {
-    if (!inputDone && !ratePaused && !RingPublisher.isWaiting(this)) {
+    if (!inputDone && !throttled && !RingPublisher.isWaiting(this)) {
       ctx.channel().config().setAutoRead(true);
     }
   }

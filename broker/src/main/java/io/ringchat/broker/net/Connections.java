@@ -11,16 +11,17 @@ import java.util.function.Supplier;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * The broker's connections, across every listener: the {@code --max-clients} budget they share, and
- * per I/O event loop the table of their ids, their join deadlines and their ring publisher. Built
- * once by the broker; each listener gets its initializer from here, so that a second listener
- * counts against the same budget and is reached by the same shutdown.
+ * The broker's connections, across every listener: the {@code --max-clients} budget they share, the
+ * budgets of their addresses, and per I/O event loop the table of their ids, their join deadlines
+ * and their ring publisher. Built once by the broker; each listener gets its initializer from here,
+ * so that a second listener counts against the same budget and is reached by the same shutdown.
  *
  * <p>Built and read by the thread that starts the broker; each loop's parts run on that loop.
  */
 public final class Connections {
   private final ConnectionLimits limits;
   private final ConnectionLimit admission;
+  private final AddressBudgets addresses;
   private final RoomInbox ring;
   private final BrokerCounters counters;
   private final NanoClock clock;
@@ -39,6 +40,7 @@ public final class Connections {
       NanoClock clock) {
     this.limits = limits;
     this.admission = new ConnectionLimit(limits.maxClients());
+    this.addresses = new AddressBudgets(limits.perAddress(), clock);
     this.ring = ring;
     this.counters = counters;
     this.clock = clock;
@@ -115,6 +117,10 @@ public final class Connections {
 
   ConnectionLimit admission() {
     return admission;
+  }
+
+  AddressBudgets addresses() {
+    return addresses;
   }
 
   RoomInbox ring() {

@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  * Builds the pipeline of each connection to the HTTP port: TLS if configured, HTTP/1.1 with whole
  * (small) requests, an idle bound, and the router that serves the page, {@code /metrics}, {@code
  * /healthz} and the {@code /ws} upgrade. Every HTTP connection holds a place in the one {@code
- * --max-clients} budget (a WebSocket keeps it as a member); over the budget a request gets {@code
- * 503}.
+ * --max-clients} budget and in its address's (a WebSocket keeps both as a member); over either a
+ * request gets {@code 503}, saying which.
  *
  * <p>Called by the connection's event loop when it is registered.
  */
@@ -41,6 +41,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<Channel> {
   private final Connections connections;
   private final SslContext tls;
   private final Supplier<ChannelHandler> router;
+  private final ServerFull serverFull =
+      new ServerFull("server full: the broker is at --max-clients\n");
+  private final ServerFull addressFull;
 
   /**
    * @param tls the server's TLS context, or null for plain HTTP
@@ -50,6 +53,11 @@ public final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     this.connections = connections;
     this.tls = tls;
     this.router = router;
+    this.addressFull =
+        new ServerFull(
+            "server full: too many connections from your address (per-address limit: "
+                + connections.limits().perAddress().maxClientsPerAddress()
+                + "); close one or try again later\n");
   }
 
   @Override
@@ -60,24 +68,36 @@ public final class HttpChannelInitializer extends ChannelInitializer<Channel> {
       pipeline.addLast(tls.newHandler(channel.alloc()));
     }
     pipeline.addLast(new HttpServerCodec(4096, 8192, 8192));
-    if (!loop.admission().tryAcquire()) {
+    AddressBudget address = loop.addresses().acquire(channel.remoteAddress());
+    if (address == null) {
+      loop.counters().addressCapRefused();
       loop.counters().error(ErrorCode.SERVER_FULL);
-      pipeline.addLast(ServerFull.INSTANCE);
+      pipeline.addLast(addressFull);
+      return;
+    }
+    if (!loop.admission().tryAcquire()) {
+      loop.addresses().release(address, channel.eventLoop());
+      loop.counters().error(ErrorCode.SERVER_FULL);
+      pipeline.addLast(serverFull);
       return;
     }
     // An HTTP connection that goes quiet is closed after --join-timeout, as a silent chat one is.
     long idleNanos = loop.limits().joinTimeoutNanos();
     pipeline.addLast(
-        new HttpConnectionGuard(loop),
+        new HttpConnectionGuard(loop, address),
         new ReadTimeoutHandler(idleNanos, TimeUnit.NANOSECONDS),
         new HttpObjectAggregator(MAX_REQUEST_BYTES),
         router.get());
   }
 
-  /** Answers 503 to an HTTP connection over the budget, and closes it. */
+  /** Answers 503 to an HTTP connection over a budget, saying which, and closes it. */
   @ChannelHandler.Sharable
   private static final class ServerFull extends ChannelInboundHandlerAdapter {
-    static final ServerFull INSTANCE = new ServerFull();
+    private final String text;
+
+    ServerFull(String text) {
+      this.text = text;
+    }
 
     @Override
     @SuppressWarnings("FutureReturnValueIgnored") // a failed close still closes
@@ -91,8 +111,7 @@ public final class HttpChannelInitializer extends ChannelInitializer<Channel> {
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,
               HttpResponseStatus.SERVICE_UNAVAILABLE,
-              Unpooled.copiedBuffer(
-                  "server full: the broker is at --max-clients\n", StandardCharsets.UTF_8));
+              Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -4,22 +4,28 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Holds an HTTP connection's place in the {@code --max-clients} budget until it closes, or until it
- * becomes a WebSocket member, whose {@link ConnectionHandler} then holds the place: the upgrade
- * removes this guard, so the place is given back exactly once.
+ * Holds an HTTP connection's place in the {@code --max-clients} budget, and in its address's
+ * ({@code --max-clients-per-address}), until it closes, or until it becomes a WebSocket member,
+ * whose {@link ConnectionHandler} then holds the place: the upgrade removes this guard, so the
+ * place is given back exactly once.
  *
  * <p>Its connection's event loop only.
  */
 final class HttpConnectionGuard extends ChannelInboundHandlerAdapter {
   private final IoLoop loop;
 
-  HttpConnectionGuard(IoLoop loop) {
+  /** The connection's place in its address's budget, held with the one in --max-clients. */
+  final AddressBudget address;
+
+  HttpConnectionGuard(IoLoop loop, AddressBudget address) {
     this.loop = loop;
+    this.address = address;
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     loop.admission().release();
+    loop.addresses().release(address, ctx.executor());
     ctx.fireChannelInactive();
   }
 }

@@ -46,6 +46,10 @@ final class IoLoop {
     return connections.admission();
   }
 
+  AddressBudgets addresses() {
+    return connections.addresses();
+  }
+
   BrokerCounters counters() {
     return connections.counters();
   }

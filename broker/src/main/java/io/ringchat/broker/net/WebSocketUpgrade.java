@@ -65,12 +65,12 @@ public final class WebSocketUpgrade {
     handshaker
         .handshake(router.channel(), request)
         .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    // The connection's place in the budget passes from the guard to the member's handler.
-    pipeline.remove(HttpConnectionGuard.class);
+    // The connection's places in the budgets pass from the guard to the member's handler.
+    HttpConnectionGuard guard = pipeline.remove(HttpConnectionGuard.class);
     if (pipeline.get(ReadTimeoutHandler.class) != null) {
       pipeline.remove(ReadTimeoutHandler.class);
     }
-    ConnectionHandler handler = new ConnectionHandler(loop, true);
+    ConnectionHandler handler = new ConnectionHandler(loop, true, guard.address);
     pipeline.addLast(new WebSocketLines(handler, maxFrameBytes), handler);
     pipeline.remove(router.handler());
   }

@@ -25,6 +25,27 @@ public final class BrokerCounters {
     }
   }
 
+  /** Which flood-control rate a line went over. */
+  public enum Throttle {
+    /** {@code --max-rate}: lines per second of one connection. */
+    CONNECTION_LINES("connection_lines"),
+    /** {@code --max-address-rate}: bytes per second from one address. */
+    ADDRESS_BYTES("address_bytes"),
+    /** {@code --max-joins-per-address}: joins per second from one address. */
+    ADDRESS_JOINS("address_joins");
+
+    private final String label;
+
+    Throttle(String label) {
+      this.label = label;
+    }
+
+    /** The label value in metrics. */
+    public String label() {
+      return label;
+    }
+  }
+
   // Many writers: I/O threads.
   private final Map<Listener, LongAdder> connectionsOpen = adders();
   private final Map<Listener, LongAdder> connectionsTotal = adders();
@@ -35,6 +56,8 @@ public final class BrokerCounters {
   private final LongAdder joinTimeouts = new LongAdder();
   private final LongAdder acceptErrors = new LongAdder();
   private final LongAdder rateLimitPauses = new LongAdder();
+  private final Map<Throttle, LongAdder> throttledLines = new EnumMap<>(Throttle.class);
+  private final LongAdder addressCapRefusals = new LongAdder();
   private final LongAdder deadPeers = new LongAdder();
 
   // One writer: the room thread.
@@ -47,6 +70,9 @@ public final class BrokerCounters {
     // Filled once, then only read: the map itself needs no synchronisation.
     for (ErrorCode code : ErrorCode.values()) {
       errors.put(code, new LongAdder());
+    }
+    for (Throttle throttle : Throttle.values()) {
+      throttledLines.put(throttle, new LongAdder());
     }
   }
 
@@ -116,13 +142,31 @@ public final class BrokerCounters {
     return deadPeers.sum();
   }
 
-  /** A connection went over --max-rate and stopped being read for a while. */
+  /** A connection went over a flood-control rate and stopped being read for a while. */
   public void rateLimitPause() {
     rateLimitPauses.increment();
   }
 
   public long rateLimitPauses() {
     return rateLimitPauses.sum();
+  }
+
+  /** A line (or a join) went over {@code throttle}: the lines after it waited. */
+  public void throttledLine(Throttle throttle) {
+    throttledLines.get(throttle).increment();
+  }
+
+  public long throttledLines(Throttle throttle) {
+    return throttledLines.get(throttle).sum();
+  }
+
+  /** A connection was refused for its address being at --max-clients-per-address. */
+  public void addressCapRefused() {
+    addressCapRefusals.increment();
+  }
+
+  public long addressCapRefusals() {
+    return addressCapRefusals.sum();
   }
 
   /** Accept failed (EMFILE and the like). */
@@ -201,6 +245,11 @@ public final class BrokerCounters {
     sb.append(" dead_peers=").append(deadPeers.sum());
     sb.append(" ring_full_pauses=").append(ringFullPauses.sum());
     sb.append(" rate_limit_pauses=").append(rateLimitPauses.sum());
+    for (Throttle throttle : Throttle.values()) {
+      sb.append(" throttled_").append(throttle.label()).append('=');
+      sb.append(throttledLines.get(throttle).sum());
+    }
+    sb.append(" address_cap_refusals=").append(addressCapRefusals.sum());
     sb.append(" join_timeouts=").append(joinTimeouts.sum());
     sb.append(" http_refused=").append(httpRefused.sum());
     sb.append(" accept_errors=").append(acceptErrors.sum());

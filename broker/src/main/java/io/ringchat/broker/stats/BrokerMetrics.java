@@ -78,8 +78,25 @@ public final class BrokerMetrics {
         counters::ringFullPauses);
     counter(
         "ringchat_rate_limit_pauses",
-        "Times a connection stopped being read for going over --max-rate.",
+        "Times a connection stopped being read for going over a flood-control rate.",
         counters::rateLimitPauses);
+    CounterWithCallback.builder()
+        .name("ringchat_throttled_lines")
+        .help(
+            "Lines that went over a flood-control rate (the lines after them waited), by rate:"
+                + " --max-rate, --max-address-rate, --max-joins-per-address.")
+        .labelNames("limit")
+        .callback(
+            cb -> {
+              for (BrokerCounters.Throttle throttle : BrokerCounters.Throttle.values()) {
+                cb.call((double) counters.throttledLines(throttle), throttle.label());
+              }
+            })
+        .register(registry);
+    counter(
+        "ringchat_address_cap_refusals",
+        "Connections refused for their address being at --max-clients-per-address.",
+        counters::addressCapRefusals);
     counter(
         "ringchat_join_timeouts",
         "Connections closed for not joining within --join-timeout.",

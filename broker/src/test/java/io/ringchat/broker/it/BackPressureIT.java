@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ringchat.broker.ring.EventKind;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.testing.FloodControl;
 import io.ringchat.protocol.testing.ItResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class BackPressureIT {
 
   @Test
   void shouldRemoveMemberThatNeverReadsWhileOthersLoseNothing() throws Exception {
-    try (RunningBroker broker = RunningBroker.start("--max-pending=65536")) {
+    try (RunningBroker broker = RunningBroker.start(FloodControl.off("--max-pending=65536"))) {
       LineClient sleeper = LineClient.joined(broker.address(), "sleeper");
       sleeper.socket.setReceiveBufferSize(4096);
       try (LineClient reader = LineClient.joined(broker.address(), "reader");
@@ -96,7 +97,7 @@ class BackPressureIT {
                 }
               }
             },
-            "--ring-size=8")) {
+            FloodControl.off("--ring-size=8"))) {
       try (LineClient bob = LineClient.joined(broker.address(), "bob");
           LineClient alice = LineClient.joined(broker.address(), "alice")) {
         bob.readLine();
@@ -116,7 +117,8 @@ class BackPressureIT {
 
   @Test
   void shouldPaceAFlooderOverMaxRateWithoutDroppingOrDisconnecting() throws Exception {
-    try (RunningBroker broker = RunningBroker.start("--max-rate=200")) {
+    // 70 lines/s has a burst of 350 lines: 400 at once must wait.
+    try (RunningBroker broker = RunningBroker.start("--max-rate=70")) {
       try (LineClient bob = LineClient.joined(broker.address(), "bob");
           LineClient flooder = LineClient.joined(broker.address(), "flooder")) {
         bob.readLine();

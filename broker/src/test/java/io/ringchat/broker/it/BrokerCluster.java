@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aeron.cluster.ClusterTool;
 import io.ringchat.protocol.testing.BrokerReady;
+import io.ringchat.protocol.testing.FloodControl;
 import io.ringchat.protocol.testing.FreeUdpPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -127,6 +128,8 @@ final class BrokerCluster implements AutoCloseable {
             dir.resolve("node-" + i).toString(),
             "--ready-file",
             readyFile(i).toString()));
+    // The cluster tests send bursts from 127.0.0.1 to check order and failover, not flood control.
+    command.addAll(FloodControl.OFF);
     command.addAll(extra);
     processes[i] =
         layout
@@ -219,6 +222,7 @@ final class BrokerCluster implements AutoCloseable {
     Path ready = dir.resolve("ready-front-end.json");
     command.addAll(List.of("--http-port", "0", "--cluster-members", members));
     command.addAll(List.of("--ready-file", ready.toString()));
+    command.addAll(FloodControl.OFF);
     Path log = dir.resolve("front-end.out");
     frontEnd =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

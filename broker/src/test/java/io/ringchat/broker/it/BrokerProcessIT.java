@@ -3,6 +3,7 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringchat.protocol.testing.BrokerReady;
+import io.ringchat.protocol.testing.FloodControl;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,9 +61,17 @@ class BrokerProcessIT {
   @Test
   void shouldDeliverInFlightMessagesThenExitZeroOnSigterm() throws Exception {
     Path ready = dir.resolve("ready.json");
-    Process p =
+    Process p = // 2000 lines in one burst: unthrottled, so that all are in the room before SIGTERM
         broker(
-            "--bind", "127.0.0.1", "--port", "0", "--http-port", "0", "--ready-file", ready + "");
+            FloodControl.off(
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--http-port",
+                "0",
+                "--ready-file",
+                ready + ""));
     BufferedReader out = reader(p.getInputStream());
     int port = awaitPort(ready, p);
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -218,7 +227,10 @@ class BrokerProcessIT {
                     + "\" -jar "
                     + JAR
                     + " --bind 127.0.0.1 --port 0 --ready-file "
-                    + dir.resolve("ready.json"))
+                    + dir.resolve("ready.json")
+                    // 200 connections from 127.0.0.1: the address cap would refuse them first
+                    + " "
+                    + String.join(" ", FloodControl.OFF))
             .start();
     processes.add(p);
     InetSocketAddress address =

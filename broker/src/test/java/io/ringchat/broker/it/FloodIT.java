@@ -3,6 +3,7 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringchat.protocol.testing.BrokerReady;
+import io.ringchat.protocol.testing.FloodControl;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.InetAddress;
@@ -55,6 +56,7 @@ class FloodIT {
     command.addAll(List.of("--bind", "127.0.0.1", "--port", "0", "--http-port", "0"));
     command.addAll(List.of("--ready-file", ready.toString()));
     command.addAll(List.of(options));
+    command.addAll(FloodControl.OFF); // it measures the broker flooded from one address
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -3,6 +3,7 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringchat.protocol.testing.BrokerReady;
+import io.ringchat.protocol.testing.FloodControl;
 import io.ringchat.protocol.testing.ItResources;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -63,7 +64,12 @@ class SoakIT {
                 "--http-port",
                 "0",
                 "--ready-file",
-                ready.toString())
+                ready.toString(),
+                // Heavy load from one address, on purpose.
+                FloodControl.OFF.get(0),
+                FloodControl.OFF.get(1),
+                FloodControl.OFF.get(2),
+                FloodControl.OFF.get(3))
             .redirectError(stderr.toFile())
             .start();
     ExecutorService pool = Executors.newCachedThreadPool();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.testing.FloodControl;
 import io.ringchat.protocol.testing.ItResources;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -156,8 +157,45 @@ class WebSocketIT {
   }
 
   @Test
+  void shouldCountWebSocketsAgainstTheirAddresssCap() throws Exception {
+    try (RunningBroker broker = RunningBroker.start("--max-clients-per-address=2");
+        WsClient ws = WsClient.joined(broker.httpAddress(), "bob");
+        LineClient tcp = LineClient.joined(broker.address(), "alice")) {
+      assertThat(WsClient.statusOf(broker.httpAddress(), null)).startsWith("HTTP/1.1 503");
+      try (LineClient refused = new LineClient(broker.address())) {
+        assertThat(refused.readLine())
+            .isEqualTo(
+                "ERR server_full too many connections from your address (per-address limit: 2);"
+                    + " close one or try again later");
+      }
+      assertThat(broker.broker.counters().addressCapRefusals()).isEqualTo(2);
+      assertThat(ws.readLine()).isEqualTo("JOINED alice");
+      assertThat(ws.send("PING").readLine()).isEqualTo("PONG");
+      assertThat(tcp.send("PING").readLine()).isEqualTo("PONG");
+    }
+  }
+
+  @Test
+  void shouldPaceAWebSocketFlooderAndDeliverAllOfItInOrder() throws Exception {
+    try (RunningBroker broker = RunningBroker.start(); // --max-rate 20 lines/s, burst 100
+        LineClient tcp = LineClient.joined(broker.address(), "alice");
+        WsClient ws = WsClient.joined(broker.httpAddress(), "bob")) {
+      assertThat(tcp.readLine()).isEqualTo("JOINED bob");
+      for (int i = 0; i < 130; i++) {
+        ws.send("SEND " + i); // frames that arrive during the pause wait, in order
+      }
+
+      for (int i = 0; i < 130; i++) {
+        assertThat(tcp.readLine()).isEqualTo("MSG bob " + i);
+      }
+      assertThat(broker.broker.counters().rateLimitPauses()).isPositive();
+      assertThat(ws.send("PING").readLine()).as("never dropped").isEqualTo("PONG");
+    }
+  }
+
+  @Test
   void shouldRemoveAWebSocketMemberThatNeverReads() throws Exception {
-    try (RunningBroker broker = RunningBroker.start("--max-pending=65536")) {
+    try (RunningBroker broker = RunningBroker.start(FloodControl.off("--max-pending=65536"))) {
       WsClient sleeper = WsClient.joined(broker.httpAddress(), "sleeper");
       sleeper.socket.setReceiveBufferSize(4096);
       try (LineClient reader = LineClient.joined(broker.address(), "reader");

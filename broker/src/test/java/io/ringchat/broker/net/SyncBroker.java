@@ -12,9 +12,12 @@ import io.ringchat.broker.ring.RoomInbox;
 import io.ringchat.broker.ring.RoomObserver;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.CachedNanoClock;
 
 /**
@@ -48,11 +51,25 @@ final class SyncBroker implements AutoCloseable {
    */
   SyncBroker(
       int connections, int maxLineBytes, int presenceLimit, long joinTimeoutNanos, int maxClients) {
+    this(
+        new ConnectionLimits(maxClients, maxLineBytes, joinTimeoutNanos, 0, AddressLimits.OFF),
+        presenceLimit,
+        new InetSocketAddress[connections]);
+  }
+
+  /**
+   * @param limits every limit the I/O side applies
+   * @param peers each connection's remote address (so the per-address limits see it), in order;
+   *     null for the embedded channel's own, which no per-address limit counts
+   */
+  SyncBroker(ConnectionLimits limits, int presenceLimit, InetSocketAddress... peers) {
+    int connections = peers.length;
+    int maxLineBytes = limits.maxLineBytes();
     channels = new SlowableChannel[connections];
     partial = new StringBuilder[connections];
     EventLoop[] loops = new EventLoop[connections];
     for (int i = 0; i < connections; i++) {
-      channels[i] = new SlowableChannel();
+      channels[i] = new SlowableChannel(peers[i]);
       loops[i] = channels[i].eventLoop();
       received.add(new ArrayList<>());
       partial[i] = new StringBuilder();
@@ -64,13 +81,7 @@ final class SyncBroker implements AutoCloseable {
           room.onEvent(event, sequence++, true);
           return true;
         };
-    net =
-        new Connections(
-            loops,
-            inbox,
-            counters,
-            new ConnectionLimits(maxClients, maxLineBytes, joinTimeoutNanos, 0),
-            clock);
+    net = new Connections(loops, inbox, counters, limits, clock);
     room =
         new RoomConsumer(
             new Room(
@@ -94,13 +105,22 @@ final class SyncBroker implements AutoCloseable {
     room.onEvent(wake, sequence++, true);
   }
 
-  /** Moves the broker's clock on and runs each loop's join-deadline sweep, as its timer would. */
+  /**
+   * Moves the broker's clock on, and each loop's timers with it: runs the join-deadline sweep, as
+   * its timer would, and the timers now due (the end of a flood-control pause).
+   */
   void advance(long nanos) {
     clock.advance(nanos);
     for (SlowableChannel channel : channels) {
+      channel.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
       net.ioLoop(channel.eventLoop()).joinDeadlines().sweep();
     }
     pump();
+  }
+
+  /** Addresses the per-address limits keep a budget for now. */
+  int addressesKept() {
+    return net.addresses().addresses();
   }
 
   boolean isOpen(int connection) {
@@ -127,9 +147,23 @@ final class SyncBroker implements AutoCloseable {
     pump();
   }
 
-  /** An embedded channel whose writability a test can take away. */
+  /**
+   * An embedded channel whose writability a test can take away, from the peer address it is given,
+   * on a loop whose time only the test moves.
+   */
   private static final class SlowableChannel extends EmbeddedChannel {
     boolean writable = true;
+    private final InetSocketAddress peer;
+
+    SlowableChannel(InetSocketAddress peer) {
+      this.peer = peer;
+      freezeTime();
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+      return peer != null ? peer : super.remoteAddress0();
+    }
 
     @Override
     public boolean isWritable() {
@@ -147,9 +181,11 @@ final class SyncBroker implements AutoCloseable {
 
   /** Runs the write batches and collects what each connection was sent. */
   void pump() {
-    boolean more = true;
-    while (more) {
-      more = false;
+    // Until a round finds nothing twice: a task run in one round (the end of a pause) may queue a
+    // write whose flush is a task of the next.
+    int quietRounds = 0;
+    while (quietRounds < 2) {
+      boolean more = false;
       for (int i = 0; i < channels.length; i++) {
         channels[i].runPendingTasks();
         for (ByteBuf buf = channels[i].readOutbound();
@@ -165,6 +201,7 @@ final class SyncBroker implements AutoCloseable {
           }
         }
       }
+      quietRounds = more ? 0 : quietRounds + 1;
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.testing.FloodControl;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -33,7 +34,10 @@ class LoadCommandIT {
 
   @BeforeEach
   void start() throws InterruptedException {
-    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    // The load generator's members all come from 127.0.0.1 and send at max rate.
+    broker =
+        Broker.start(
+            BrokerConfig.parse(FloodControl.off("--bind=127.0.0.1", "--port=0", "--no-http")));
   }
 
   @AfterEach
@@ -73,7 +77,9 @@ class LoadCommandIT {
 
   @Test
   void shouldLoadTheBrokersWebSocketAndFindNothingLost() throws Exception {
-    Broker web = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--http-port=0"));
+    Broker web =
+        Broker.start(
+            BrokerConfig.parse(FloodControl.off("--bind=127.0.0.1", "--port=0", "--http-port=0")));
     try {
       Path json = dir.resolve("websocket.json");
       int exit =
