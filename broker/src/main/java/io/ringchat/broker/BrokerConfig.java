@@ -166,11 +166,11 @@ public final class BrokerConfig {
   @Option(
       names = "--max-address-rate",
       paramLabel = "BYTES",
-      defaultValue = "16384",
+      defaultValue = "4096",
       description =
           "Flood control: bytes of lines per second from one address, all its connections"
               + " together, with a burst of 5 seconds' worth; over it, its connections are not read"
-              + " for a while. 0: off. Default: ${DEFAULT-VALUE} (16 KiB/s).")
+              + " for a while. 0: off. Default: ${DEFAULT-VALUE} (4 KiB/s).")
   private long maxAddressRate;
 
   @Option(

@@ -33,7 +33,7 @@ class BrokerConfigTest {
     assertThat(config.connectionLimits().maxLinesPerSecond()).isEqualTo(20);
     assertThat(config.connectionLimits().perAddress())
         .as("flood control and the address cap are on by default")
-        .isEqualTo(new AddressLimits(100, 16_384, 20));
+        .isEqualTo(new AddressLimits(100, 4_096, 20));
   }
 
   @ParameterizedTest

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 class FloodControlTest {
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
-  /** The broker's defaults: 20 lines/s, 16 KiB/s and 20 joins/s per address, 4096-byte lines. */
+  /** The broker's defaults: 20 lines/s, 4 KiB/s and 20 joins/s per address, 4096-byte lines. */
   private static ConnectionLimits defaults(int maxClientsPerAddress) {
     return new ConnectionLimits(
-        10_000, 4096, 60 * SECOND, 20, new AddressLimits(maxClientsPerAddress, 16_384, 20));
+        10_000, 4096, 60 * SECOND, 20, new AddressLimits(maxClientsPerAddress, 4_096, 20));
   }
 
   @Test
@@ -65,22 +65,22 @@ class FloodControlTest {
       write(broker, 2, "JOIN c\n");
       broker.received(2).clear();
       write(broker, 0, lines("a", 10, 4090));
-      write(broker, 1, lines("b", 30, 4090));
 
-      // The burst, 80 KiB, is 20 such lines; with the JOIN lines, the 20th is over it: b waits.
-      assertThat(texts(broker.received(2))).hasSize(20);
+      // The burst, 20 KiB, is 5 such lines: the 5th takes the address over it, and a waits.
+      assertThat(texts(broker.received(2))).hasSize(5);
       assertThat(broker.counters.throttledLines(Throttle.ADDRESS_BYTES)).isEqualTo(1);
-      write(broker, 0, lines("a-more", 2, 10));
+      write(broker, 1, lines("b", 3, 4090));
       assertThat(texts(broker.received(2)))
-          .as("a is within its own rate, but its address is over")
-          .hasSize(20);
+          .as("b is within its own rate, but its address is over")
+          .hasSize(5);
       assertThat(broker.counters.throttledLines(Throttle.ADDRESS_BYTES)).isEqualTo(2);
       assertThat(broker.counters.throttledLines(Throttle.CONNECTION_LINES)).isZero();
 
       write(broker, 2, "SEND from another address\n");
       assertThat(broker.received(0)).last().isEqualTo("MSG c from another address");
+      assertThat(broker.received(1)).last().isEqualTo("MSG c from another address");
       advanceByTicks(broker, 30 * SECOND);
-      assertThat(texts(broker.received(2))).as("all of it, in time").hasSize(42);
+      assertThat(texts(broker.received(2))).as("all of it, in time").hasSize(13);
     }
   }
 
