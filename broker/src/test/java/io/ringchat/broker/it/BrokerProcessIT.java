@@ -7,6 +7,7 @@ import io.ringchat.protocol.testing.FloodControl;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -245,7 +247,18 @@ class BrokerProcessIT {
         flood.add(s);
       }
       BufferedReader err = reader(p.getErrorStream());
-      String line = err.readLine();
+      // Within a bound: a broker that never runs out (say, one refusing the connections first)
+      // fails the test instead of hanging it.
+      String line =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return err.readLine();
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  })
+              .get(30, TimeUnit.SECONDS);
       assertThat(line).contains("cannot accept connections").contains("Too many open files");
       assertThat(line).contains("ulimit -n");
       assertThat(member.sync("still-served")).isEmpty();
