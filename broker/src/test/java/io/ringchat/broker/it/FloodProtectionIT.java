@@ -2,9 +2,13 @@ package io.ringchat.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringchat.protocol.testing.NetNamespace;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +43,10 @@ import org.junit.jupiter.api.parallel.Isolated;
  * hundreds of milliseconds behind a flood, as with {@code -Dflood.broker=--max-address-rate=
  * 65536}), not the machine's noise.
  *
- * <p>The hostile address is 127.0.0.2 and the members 127.0.0.10 to .19 and .30 to .39: on Linux
- * all of 127/8 is the loopback, so each is a distinct peer address to the broker, with no set-up (a
- * network namespace would give the same, at the cost of root and a process of its own).
+ * <p>The hostile address is a host of its own, a network namespace joined by a veth pair, where
+ * this machine allows one (root: CI and this sandbox); elsewhere, and with {@code
+ * -Dflood.namespace=false}, it is 127.0.0.2 in this JVM (all of 127/8 is the loopback, so the
+ * broker sees a distinct peer). The members are 127.0.0.10 to .19 and .30 to .39.
  */
 @Isolated // it measures latency: nothing else should run beside it
 class FloodProtectionIT {
@@ -69,6 +74,11 @@ class FloodProtectionIT {
    */
   private RunningBroker twin;
 
+  /** The hostile address's host where this machine allows one; null: 127.0.0.2, in this JVM. */
+  private NetNamespace ns;
+
+  private Process hostileProcess;
+
   private final List<Member> twinMembers = new ArrayList<>();
   private final List<Socket> hostile = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -80,6 +90,18 @@ class FloodProtectionIT {
     // tries another rate (the cap must stay 100), to see what each costs the members.
     String flags = System.getProperty("flood.broker", "").strip();
     String[] options = flags.isEmpty() ? new String[0] : flags.split("\\s+", -1);
+    try {
+      if (!Boolean.parseBoolean(System.getProperty("flood.namespace", "true"))) {
+        throw new IllegalStateException("-Dflood.namespace=false");
+      }
+      ns = NetNamespace.create();
+      // Reached from the namespace over its link, and from the members over the loopback.
+      String[] withBind = Arrays.copyOf(options, options.length + 1);
+      withBind[options.length] = "--bind=0.0.0.0";
+      options = withBind;
+    } catch (IllegalStateException e) {
+      System.out.println("FloodProtectionIT: the hostile address is 127.0.0.2: " + e.getMessage());
+    }
     broker = RunningBroker.start(options);
     twin = RunningBroker.start(options);
   }
@@ -95,8 +117,16 @@ class FloodProtectionIT {
     for (Thread thread : threads) {
       thread.join(5_000);
     }
+    if (hostileProcess != null) {
+      hostileProcess.descendants().forEach(ProcessHandle::destroyForcibly);
+      hostileProcess.destroyForcibly();
+      hostileProcess.waitFor(10, TimeUnit.SECONDS);
+    }
     broker.close();
     twin.close();
+    if (ns != null) {
+      ns.close();
+    }
   }
 
   @Test
@@ -111,16 +141,20 @@ class FloodProtectionIT {
     }
     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // the brokers' first lines compiled
 
-    List<Socket> admitted = openUpToTheCap();
-    assertThat(admitted).as("the hostile address gets exactly its cap").hasSize(DEFAULT_CAP);
     // Its flooders, then its churners; the rest hold their places without joining (each joined
     // flooder is also a member every line is written to: -Dflood.flooders=90 measures that).
     int flooders = Integer.getInteger("flood.flooders", FLOODERS);
-    for (int i = 0; i < flooders; i++) {
-      flood(admitted.get(i), "h" + i);
-    }
-    for (int i = flooders; i < flooders + CHURNERS; i++) {
-      churn(admitted.get(i), i);
+    if (ns != null) {
+      startHostileInNamespace(flooders);
+    } else {
+      List<Socket> admitted = openUpToTheCap();
+      assertThat(admitted).as("the hostile address gets exactly its cap").hasSize(DEFAULT_CAP);
+      for (int i = 0; i < flooders; i++) {
+        flood(admitted.get(i), "h" + i);
+      }
+      for (int i = flooders; i < flooders + CHURNERS; i++) {
+        churn(admitted.get(i), i);
+      }
     }
     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // its burst spent: the flood's steady state
     long from = System.nanoTime();
@@ -171,6 +205,78 @@ class FloodProtectionIT {
         .as("p99 with the hostile address, against without it")
         .isLessThanOrEqualTo(2 * Math.max(quiet.p(99), P99_FLOOR_NANOS));
   }
+
+  /**
+   * The hostile address as a host of its own: a bash in the namespace opens one connection more
+   * than the cap over its link (bash's /dev/tcp: nothing but iproute2 and bash is needed), reports
+   * the last one's refusal, then floods from {@code flooders} of them and churns on {@link
+   * #CHURNERS} more, reconnecting (and retrying while refused) after each LEAVE.
+   */
+  private void startHostileInNamespace(int flooders) throws IOException {
+    hostileProcess =
+        ns.processInside(
+                "bash",
+                "-c",
+                HOSTILE_SCRIPT,
+                "hostile",
+                ns.hostAddress(),
+                "" + broker.address().getPort(),
+                "" + DEFAULT_CAP,
+                "" + flooders,
+                "" + CHURNERS)
+            .redirectErrorStream(true)
+            .start();
+    BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(hostileProcess.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine())
+        .isEqualTo(
+            "REFUSED ERR server_full too many connections from your address (per-address limit:"
+                + " 100); close one or try again later");
+    assertThat(out.readLine()).isEqualTo("READY");
+    assertThat(broker.broker.counters().addressCapRefusals()).isEqualTo(1);
+    assertThat(broker.broker.counters().connectionsOpen()).isEqualTo(MEMBERS + DEFAULT_CAP);
+  }
+
+  private static final String HOSTILE_SCRIPT =
+      """
+      set -u
+      host=$1 port=$2 cap=$3 flooders=$4 churners=$5
+      long="SEND $(head -c 4091 /dev/zero | tr '\\0' x)"
+      fds=()
+      for ((i = 0; i <= cap; i++)); do
+        exec {fd}<>"/dev/tcp/$host/$port" || { echo "CONNECT-FAILED $i"; exit 3; }
+        fds+=("$fd")
+      done
+      if IFS= read -r -t 10 refusal <&"${fds[cap]}"; then
+        echo "REFUSED ${refusal%$'\\r'}"
+      else
+        echo "NO-REFUSAL"
+      fi
+      echo READY
+      for ((i = 0; i < flooders; i++)); do
+        (
+          fd=${fds[i]}
+          printf 'JOIN h%d\\n' "$i" >&"$fd"
+          while printf '%s\\n' "$long" >&"$fd"; do :; done
+        ) 2>/dev/null &
+      done
+      for ((i = flooders; i < flooders + churners; i++)); do
+        (
+          fd=${fds[i]}
+          for ((round = 0; ; round++)); do
+            printf 'JOIN c%d-%d\\nLEAVE\\n' "$i" "$round" >&"$fd" || true
+            cat <&"$fd" >/dev/null
+            exec {fd}>&-
+            while :; do
+              exec {fd}<>"/dev/tcp/$host/$port" || { sleep 0.05; continue; }
+              if IFS= read -r -t 0.05 line <&"$fd"; then exec {fd}>&-; sleep 0.05; else break; fi
+            done
+          done
+        ) 2>/dev/null &
+      done
+      wait
+      """;
 
   /**
    * Connects from the hostile address once more than its cap; the last is refused with the line
@@ -329,7 +435,10 @@ class FloodProtectionIT {
       socket.setReceiveBufferSize(receiveBuffer);
     }
     socket.bind(new InetSocketAddress(from, 0));
-    socket.connect(broker.address(), 10_000);
+    // The loopback's address: a broker bound to 0.0.0.0 (for the namespace) is there too.
+    socket.connect(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), broker.address().getPort()),
+        10_000);
     socket.setTcpNoDelay(true);
     return socket;
   }
