@@ -451,11 +451,6 @@ public final class BrokerConfig {
         new AddressLimits(clientsPerAddress, maxAddressRate, maxJoinsPerAddress));
   }
 
-  /** {@code --max-clients-per-address} as a number of connections (0: off). */
-  int maxClientsPerAddress() {
-    return clientsPerAddress;
-  }
-
   /** Reads {@code --max-clients-per-address}: N, or P% of {@code --max-clients}, at least 1. */
   private static int clientsPerAddress(String value, int maxClients) {
     String usage = "--max-clients-per-address takes a number (0: off) or a percentage of";

@@ -52,8 +52,13 @@ public enum Farewell {
     return code;
   }
 
+  /** The text after the code, its {@code %s} filled with {@code detail}: also what HTTP says. */
+  public String text(Object... detail) {
+    return String.format(Locale.ROOT, text, detail);
+  }
+
   /** Encodes {@code ERR <code> <text>\n}, filling the text's {@code %s} with {@code detail}. */
   public ByteBuf encode(ByteBufAllocator alloc, Object... detail) {
-    return ServerFrames.encodeErr(alloc, code, String.format(Locale.ROOT, text, detail));
+    return ServerFrames.encodeErr(alloc, code, text(detail));
   }
 }

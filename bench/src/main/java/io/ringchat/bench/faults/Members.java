@@ -2,6 +2,7 @@ package io.ringchat.bench.faults;
 
 import io.aeron.CncFileDescriptor;
 import io.ringchat.protocol.testing.BrokerReady;
+import io.ringchat.protocol.testing.FloodControl;
 import io.ringchat.protocol.testing.FreeUdpPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -114,12 +115,7 @@ final class Members implements AutoCloseable {
             readyFile(i).toString()));
     // The checker's senders go faster than a person (--rate, 50/s by default) and all its clients
     // share one address: flood control is not what this program tests, so it is off, by name.
-    command.addAll(
-        List.of(
-            "--max-rate=0",
-            "--max-clients-per-address=0",
-            "--max-address-rate=0",
-            "--max-joins-per-address=0"));
+    command.addAll(FloodControl.OFF);
     command.addAll(extraFlags);
     processes[i] = network.process(i, command).redirectErrorStream(true).start();
     paused[i] = false;

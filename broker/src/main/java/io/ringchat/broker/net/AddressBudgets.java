@@ -32,11 +32,6 @@ final class AddressBudgets {
     this.clock = clock;
   }
 
-  /** The limits these budgets apply. */
-  AddressLimits limits() {
-    return limits;
-  }
-
   /**
    * Takes a place for a connection from {@code remote}; returns its address's budget, or null if
    * that address already has {@code --max-clients-per-address} connections open.

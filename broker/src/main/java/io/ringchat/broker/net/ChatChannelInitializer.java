@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Farewell;
 
 /**
@@ -46,27 +45,15 @@ public final class ChatChannelInitializer extends ChannelInitializer<Channel> {
       // at its first bytes and is closed (ConnectionHandler.exceptionCaught).
       channel.pipeline().addLast(tls.newHandler(channel.alloc()));
     }
-    AddressBudget address = loop.addresses().acquire(channel.remoteAddress());
+    AddressBudget address = loop.admit(channel, addressFull, serverFull);
     if (address == null) {
-      loop.counters().addressCapRefused();
-      refuse(channel, loop, addressFull);
-      return;
-    }
-    if (!loop.admission().tryAcquire()) {
-      loop.addresses().release(address, channel.eventLoop());
-      refuse(channel, loop, serverFull);
+      channel.config().setAutoRead(false); // refused: its refusal says so and closes
       return;
     }
     // From here the connection holds its places; its handler gives them back when it closes.
     channel
         .pipeline()
         .addLast(new HttpSniffer(loop.counters()), new ConnectionHandler(loop, false, address));
-  }
-
-  private static void refuse(Channel channel, IoLoop loop, Refusal refusal) {
-    channel.config().setAutoRead(false);
-    loop.counters().error(ErrorCode.SERVER_FULL);
-    channel.pipeline().addLast(refusal);
   }
 
   /** Says one farewell and closes; shared by every connection refused for the same reason. */

@@ -336,8 +336,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
       partial.release();
       partial = null;
     }
-    loop.admission().release();
-    loop.addresses().release(address, ctx.executor());
+    loop.release(address, ctx.executor());
     releaseHeld();
     loop.counters().connectionClosed(listener());
     loop.table().close(connection);
@@ -394,8 +393,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
   }
 
   /**
-   * Over a rate: the line that went over is handled, but nothing more is framed or read for {@code
-   * nanos}, when the debt is paid. Nothing is dropped: what was read waits.
+   * Over a rate: nothing more is framed or read for {@code nanos}, when the rates are back within
+   * their bursts. Nothing is dropped: what was read waits.
    */
   private void throttleFor(long nanos) {
     if (nanos <= 0 || throttled) {

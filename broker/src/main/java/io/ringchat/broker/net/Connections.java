@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.ringchat.broker.ring.RoomInbox;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.ErrorCode;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.agrona.concurrent.NanoClock;
@@ -115,8 +117,36 @@ public final class Connections {
     return limits;
   }
 
-  ConnectionLimit admission() {
-    return admission;
+  /**
+   * Takes the places a new connection needs, in either listener: one among its address's
+   * connections ({@code --max-clients-per-address}), then one in {@code --max-clients}. Returns its
+   * address's budget, both places held until {@link #release}. Refused, it holds neither: the
+   * refusal is counted, {@code addressFull} or {@code serverFull} is added to its pipeline to say
+   * which, and null is returned.
+   */
+  AddressBudget admit(Channel channel, ChannelHandler addressFull, ChannelHandler serverFull) {
+    AddressBudget address = addresses.acquire(channel.remoteAddress());
+    if (address == null) {
+      counters.addressCapRefused();
+      return refuse(channel, addressFull);
+    }
+    if (!admission.tryAcquire()) {
+      addresses.release(address, channel.eventLoop());
+      return refuse(channel, serverFull);
+    }
+    return address;
+  }
+
+  private AddressBudget refuse(Channel channel, ChannelHandler refusal) {
+    counters.error(ErrorCode.SERVER_FULL);
+    channel.pipeline().addLast(refusal);
+    return null;
+  }
+
+  /** Gives back the places {@link #admit} took; {@code timers} may forget the address later. */
+  void release(AddressBudget address, ScheduledExecutorService timers) {
+    admission.release();
+    addresses.release(address, timers);
   }
 
   AddressBudgets addresses() {

@@ -20,7 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.Farewell;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -53,11 +53,13 @@ public final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     this.connections = connections;
     this.tls = tls;
     this.router = router;
+    // The words of the chat port's refusal, so that either port says the same.
     this.addressFull =
         new ServerFull(
-            "server full: too many connections from your address (per-address limit: "
-                + connections.limits().perAddress().maxClientsPerAddress()
-                + "); close one or try again later\n");
+            "server full: "
+                + Farewell.ADDRESS_FULL.text(
+                    connections.limits().perAddress().maxClientsPerAddress())
+                + "\n");
   }
 
   @Override
@@ -68,18 +70,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<Channel> {
       pipeline.addLast(tls.newHandler(channel.alloc()));
     }
     pipeline.addLast(new HttpServerCodec(4096, 8192, 8192));
-    AddressBudget address = loop.addresses().acquire(channel.remoteAddress());
+    AddressBudget address = loop.admit(channel, addressFull, serverFull);
     if (address == null) {
-      loop.counters().addressCapRefused();
-      loop.counters().error(ErrorCode.SERVER_FULL);
-      pipeline.addLast(addressFull);
-      return;
-    }
-    if (!loop.admission().tryAcquire()) {
-      loop.addresses().release(address, channel.eventLoop());
-      loop.counters().error(ErrorCode.SERVER_FULL);
-      pipeline.addLast(serverFull);
-      return;
+      return; // refused: the handler added answers the request with 503
     }
     // An HTTP connection that goes quiet is closed after --join-timeout, as a silent chat one is.
     long idleNanos = loop.limits().joinTimeoutNanos();

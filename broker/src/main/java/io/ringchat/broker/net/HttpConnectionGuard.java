@@ -24,8 +24,7 @@ final class HttpConnectionGuard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    loop.admission().release();
-    loop.addresses().release(address, ctx.executor());
+    loop.release(address, ctx.executor());
     ctx.fireChannelInactive();
   }
 }

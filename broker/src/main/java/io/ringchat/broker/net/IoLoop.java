@@ -1,7 +1,10 @@
 package io.ringchat.broker.net;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.ringchat.broker.stats.BrokerCounters;
+import java.util.concurrent.ScheduledExecutorService;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -42,12 +45,14 @@ final class IoLoop {
     return connections.limits();
   }
 
-  ConnectionLimit admission() {
-    return connections.admission();
+  /** {@link Connections#admit}. */
+  AddressBudget admit(Channel channel, ChannelHandler addressFull, ChannelHandler serverFull) {
+    return connections.admit(channel, addressFull, serverFull);
   }
 
-  AddressBudgets addresses() {
-    return connections.addresses();
+  /** {@link Connections#release}. */
+  void release(AddressBudget address, ScheduledExecutorService timers) {
+    connections.release(address, timers);
   }
 
   BrokerCounters counters() {

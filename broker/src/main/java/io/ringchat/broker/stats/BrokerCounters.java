@@ -151,7 +151,10 @@ public final class BrokerCounters {
     return rateLimitPauses.sum();
   }
 
-  /** A line (or a join) went over {@code throttle}: the lines after it waited. */
+  /**
+   * A connection's next line found {@code throttle} over its burst and waits: once per pause, so a
+   * line that waits through several pauses counts in each.
+   */
   public void throttledLine(Throttle throttle) {
     throttledLines.get(throttle).increment();
   }

@@ -83,8 +83,8 @@ public final class BrokerMetrics {
     CounterWithCallback.builder()
         .name("ringchat_throttled_lines")
         .help(
-            "Lines that went over a flood-control rate (the lines after them waited), by rate:"
-                + " --max-rate, --max-address-rate, --max-joins-per-address.")
+            "Lines that found a flood-control rate over and waited, counted at each pause, by"
+                + " rate: --max-rate, --max-address-rate, --max-joins-per-address.")
         .labelNames("limit")
         .callback(
             cb -> {

@@ -49,8 +49,9 @@ class SoakIT {
         Duration.parse("PT" + System.getProperty("soak.duration", "15s").toUpperCase(Locale.ROOT));
     Path stderr = Files.createTempFile("soak-broker", ".err");
     Path ready = Files.createTempDirectory("soak-broker").resolve("ready.json");
-    Process broker =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Sampled leak tracking with access records: PARANOID would slow a loaded broker
                 // so much that the churn and the load could not be both heavy and real.
@@ -64,14 +65,9 @@ class SoakIT {
                 "--http-port",
                 "0",
                 "--ready-file",
-                ready.toString(),
-                // Heavy load from one address, on purpose.
-                FloodControl.OFF.get(0),
-                FloodControl.OFF.get(1),
-                FloodControl.OFF.get(2),
-                FloodControl.OFF.get(3))
-            .redirectError(stderr.toFile())
-            .start();
+                ready.toString()));
+    command.addAll(FloodControl.OFF); // heavy load from one address, on purpose
+    Process broker = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     ExecutorService pool = Executors.newCachedThreadPool();
     AtomicBoolean running = new AtomicBoolean(true);
     BufferedReader out =

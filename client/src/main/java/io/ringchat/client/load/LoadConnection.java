@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -210,16 +209,13 @@ final class LoadConnection extends ByteToMessageDecoder {
   private void reportError(ByteBuf in, int start, int end) {
     String line = in.toString(start, end - start, StandardCharsets.UTF_8);
     System.err.println("load: connection " + index + " got " + line);
-    if (line.contains("per-address limit") && PER_ADDRESS_HINT_GIVEN.compareAndSet(false, true)) {
+    if (line.contains("per-address limit") && run.perAddressHintGiven.compareAndSet(false, true)) {
       System.err.println(
           "load: the broker caps connections per address (--max-clients-per-address); spread"
               + " them with --source-addresses N, or start the broker with"
               + " --max-clients-per-address 0");
     }
   }
-
-  /** The per-address hint is printed once per run, not once per refused connection. */
-  private static final AtomicBoolean PER_ADDRESS_HINT_GIVEN = new AtomicBoolean();
 
   /** One message whose text is {@code in[p, end)}: {@code <sender> <seq> <sentNanos> ...}. */
   private void onMessage(ByteBuf in, int p, int end) {

@@ -1,5 +1,6 @@
 package io.ringchat.client.load;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -19,6 +20,9 @@ final class RunControl {
   static final int PRIME = 3;
 
   volatile int phase = WARMUP;
+
+  /** Set by the first connection refused by the broker's per-address cap: its hint is said once. */
+  final AtomicBoolean perAddressHintGiven = new AtomicBoolean();
 
   /** Per sender: the first sequence number sent while measuring; MAX_VALUE before that. */
   final AtomicIntegerArray firstMeasured;

@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The broker flags that turn its flood control and per-address cap off. A test that floods from one
- * address, or opens more connections from 127.0.0.1 than a public broker allows one address, says
- * so with these, by name; every other test runs with the defaults a public room gets.
+ * The broker flags that turn its flood control and per-address cap off. A test (or the
+ * fault-schedule program) that floods from one address, or opens more connections from 127.0.0.1
+ * than a public broker allows one address, says so with these, by name; every other test runs with
+ * the defaults a public room gets.
  */
 public final class FloodControl {
   /**
