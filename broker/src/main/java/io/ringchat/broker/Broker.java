@@ -13,6 +13,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.ringchat.broker.cluster.ClusterContext;
 import io.ringchat.broker.cluster.ClusterLink;
 import io.ringchat.broker.cluster.ClusterMembers;
 import io.ringchat.broker.cluster.ClusterNode;
@@ -151,17 +152,19 @@ public final class Broker {
     } else {
       // The room runs in the cluster; this broker forwards its connections' requests to it.
       int id = config.clusterId();
+      ClusterContext ctx = config.clusterContext();
       LogRetention retention = id < 0 ? null : new LogRetention(id);
       this.clusterStatus = new ClusterStatus(id >= 0);
       this.node =
           id < 0
               ? null
               : ClusterNode.start(
+                  ctx,
                   cluster,
                   id,
                   config.clusterDir(),
-                  config.clusterSnapshotBytes(),
                   new RoomService(
+                      ctx,
                       counters,
                       clusterStatus,
                       config.presenceLimit(),
@@ -174,14 +177,13 @@ public final class Broker {
       ClusterWaitStrategy wait = new ClusterWaitStrategy();
       try {
         this.link =
-            new ClusterLink(
+            ClusterLink.connect(
+                ctx,
                 cluster,
                 node == null ? null : node.aeronDir(),
                 id >= 0 ? cluster.host(id) : egressHost(config.bind()),
                 outbound,
                 wait,
-                CLUSTER_CONNECT_MILLIS,
-                config.clusterHold(),
                 counters,
                 clusterStatus,
                 retention);
@@ -219,9 +221,6 @@ public final class Broker {
       throw e;
     }
   }
-
-  /** How long a broker waits at start for a cluster leader to talk to. */
-  private static final long CLUSTER_CONNECT_MILLIS = 60_000;
 
   /** Where the cluster sends a front-end's egress: its --bind address, or loopback for any. */
   private static String egressHost(String bind) {

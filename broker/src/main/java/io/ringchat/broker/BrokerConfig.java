@@ -1,6 +1,7 @@
 package io.ringchat.broker;
 
 import io.netty.handler.ssl.SslContext;
+import io.ringchat.broker.cluster.ClusterContext;
 import io.ringchat.broker.cluster.ClusterMembers;
 import io.ringchat.broker.net.AddressLimits;
 import io.ringchat.broker.net.ConnectionLimits;
@@ -422,6 +423,14 @@ public final class BrokerConfig {
 
   public long clusterSnapshotBytes() {
     return clusterSnapshotBytes;
+  }
+
+  /** The cluster's timeouts and sizes, with the options filled in, concluded. */
+  public ClusterContext clusterContext() {
+    return new ClusterContext()
+        .holdNs(clusterHold.toNanos())
+        .snapshotIntervalBytes(clusterSnapshotBytes)
+        .conclude();
   }
 
   public Duration clusterHold() {

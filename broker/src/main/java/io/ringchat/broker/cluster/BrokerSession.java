@@ -12,13 +12,9 @@ import org.agrona.collections.Long2LongHashMap;
  * record of a session. Used on the clustered service's thread only.
  */
 final class BrokerSession {
-  /**
-   * Egress kept for a broker that missed some (a leader change, back pressure): about 8 MiB. A
-   * broker further behind than this gets a SKIP.
-   */
-  static final int KEPT_EGRESS_BYTES = 8 * 1024 * 1024;
-
   final ClientSession session;
+
+  /** The last ingress seq of this broker applied: one at or below it is a resend. */
   long lastSeq;
 
   /** Its egress, numbered, the newest kept: the same on every member. */
@@ -34,28 +30,46 @@ final class BrokerSession {
   ClusterStatus.Egress gauges;
 
   /** Its output in the batch being gathered. */
-  final ClusterOutbound.Pending pending = new ClusterOutbound.Pending(this);
+  final GatheredOutput output = new GatheredOutput(this);
 
   /** Its connection ids to room-wide ids. */
   final Long2LongHashMap ids = new Long2LongHashMap(0);
 
-  /** A broker whose egress goes to its cluster session. */
-  BrokerSession(ClientSession session) {
-    this(
-        session,
-        (buffer, offset, length) -> session.offer(buffer, offset, length) > 0,
-        KEPT_EGRESS_BYTES);
-  }
-
-  BrokerSession(ClientSession session, EgressDelivery.Channel channel, long keptBytes) {
+  /**
+   * @param session its cluster session (null in tests)
+   * @param egress where its egress goes
+   * @param keptBytes how much egress is kept for resends
+   */
+  BrokerSession(ClientSession session, Offer egress, long keptBytes) {
     this.session = session;
     this.kept = new KeptEgress(keptBytes);
-    this.delivery = new EgressDelivery(kept, channel);
+    this.delivery = new EgressDelivery(kept, egress);
+  }
+
+  /** A broker whose egress goes to its cluster session. */
+  static BrokerSession of(ClientSession session, long keptBytes) {
+    return new BrokerSession(
+        session, (buffer, offset, length) -> session.offer(buffer, offset, length) > 0, keptBytes);
+  }
+
+  /** Whether {@code seq} was applied already (a resend after a leader change); else it is now. */
+  boolean seen(long seq) {
+    if (seq <= lastSeq) {
+      return true;
+    }
+    lastSeq = seq;
+    return false;
   }
 
   /** From a snapshot: its egress numbering goes on after {@code last}, all of it offered. */
   void restoreEgress(long last) {
     kept.restartAfter(last);
     delivery.resendAfter(last);
+  }
+
+  void showGauges() {
+    if (gauges != null) {
+      gauges.update(kept.bytes(), delivery.unsent());
+    }
   }
 }

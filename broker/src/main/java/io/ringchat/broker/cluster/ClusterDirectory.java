@@ -39,8 +39,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The thread that starts and stops the broker.
  */
 final class ClusterDirectory implements AutoCloseable {
-  /** Version 2: snapshots begin with their format. */
-  static final int FORMAT_VERSION = 2;
+  /**
+   * Version 2: snapshots begin with their format. Version 3: every log message states its layout.
+   */
+  static final int FORMAT_VERSION = 3;
 
   static final String FORMAT_FILE = "ringchat-format";
   static final String LOCK_FILE = "ringchat.lock";

@@ -1,31 +1,33 @@
 package io.ringchat.broker.cluster;
 
+import java.nio.ByteOrder;
+
 /**
- * The binary messages between a broker and the clustered room, little-endian (Agrona's buffers).
+ * The binary messages between a broker and the clustered room: their types, the kinds of event and
+ * output they carry, and the version every message states. The layouts are written once, in the
+ * flyweights that read and write them ({@link MessageHeader}, {@link EventsFlyweight}, {@link
+ * OutputFlyweight}, {@link ControlFlyweights}); nothing else in the package knows an offset.
  *
  * <pre>
- * ingress, broker to room: one message per ring batch of the broker
- *   byte  EVENTS
+ * every message: byte type, byte version (VERSION), then by type:
+ *
+ * EVENTS, broker to room: one message per ring batch of the broker
  *   long  seq          1, 2, 3... per broker session: the room applies each once
  *   int   count
  *   count x { byte kind, long connection, int length (-1: none), length bytes }
  *
- * resync, broker to room, after a leader change: send again what I may have missed
- *   byte  RESYNC
+ * RESYNC, broker to room, after a leader change or a gap: send again what I may have missed
  *   long  last         the last egress number this broker received
  *
- * snapshot taken, broker to room, from a broker that is also a cluster member: my member took a
+ * SNAPSHOT_TAKEN, broker to room, from a broker that is also a cluster member: my member took a
  * snapshot here (once every member has, the log before can go: SnapshotAgreement)
- *   byte  SNAPSHOT_TAKEN
  *   int   member
  *   long  position     the log position of the snapshot
  *
- * skip, room to broker, answering a resync it cannot fully serve
- *   byte  SKIP
+ * SKIP, room to broker, answering a resync it cannot fully serve
  *   long  next         the oldest egress number still kept: what came before it is gone
  *
- * egress, room to broker: what the broker writes to its own connections
- *   byte  OUTPUT
+ * OUTPUT, room to broker: what the broker writes to its own connections
  *   long  number       1, 2, 3... per broker: the broker applies each once, in order
  *   long  ack          the last ingress seq of this broker the room has applied
  *   int   bytes        the lines below point into these
@@ -34,27 +36,26 @@ package io.ringchat.broker.cluster;
  *   count x { long connection, byte op, int offset, int length }
  * </pre>
  *
- * Connection ids in both directions are the broker's own (its I/O side's ids); the room maps them
- * to room-wide ids of its own, so two brokers' ids never meet.
+ * Little-endian throughout (Agrona's buffers). Connection ids in both directions are the broker's
+ * own (its I/O side's ids); the room maps them to room-wide ids of its own, so two brokers' ids
+ * never meet. A message of another version is not applied: the log is persisted, and a member or
+ * broker of another ringchat must not read it as its own ({@link ClusterDirectory} refuses a
+ * directory of another format before it gets that far).
  */
 final class ClusterWire {
   private ClusterWire() {}
 
+  /** The layout version every message carries; a change of any layout changes it. */
+  static final byte VERSION = 2;
+
+  static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+  // Message types.
   static final byte EVENTS = 1;
   static final byte OUTPUT = 2;
   static final byte RESYNC = 3;
   static final byte SKIP = 4;
   static final byte SNAPSHOT_TAKEN = 5;
-
-  static final int SNAPSHOT_TAKEN_LENGTH = 1 + 4 + 8;
-
-  /** The length of a RESYNC and of a SKIP: a type and one number. */
-  static final int RESYNC_LENGTH = 1 + 8;
-
-  static final int SKIP_LENGTH = 1 + 8;
-
-  /** Where an egress message's byte count starts. */
-  static final int OUTPUT_HEADER = 1 + 8 + 8 + 4;
 
   // Event kinds (ingress).
   static final byte JOIN = 1;
@@ -70,13 +71,4 @@ final class ClusterWire {
   static final byte WRITE = 0;
   static final byte WRITE_AND_CLOSE = 1;
   static final byte JOINED = 2;
-
-  /** Header sizes. */
-  static final int EVENTS_HEADER = 1 + 8 + 4;
-
-  static final int EVENT_HEADER = 1 + 8 + 4;
-  static final int OUTPUT_ENTRY = 8 + 1 + 4 + 4;
-
-  /** An egress message is cut before it passes this many bytes (Aeron's limit is far above). */
-  static final int MAX_OUTPUT_BYTES = 256 * 1024;
 }

@@ -1,7 +1,5 @@
 package io.ringchat.broker.cluster;
 
-import java.nio.ByteOrder;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -18,22 +16,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The clustered service's thread only.
  */
 final class EgressDelivery {
-  /** Where the messages go: one attempt, true when taken. */
-  interface Channel {
-    boolean offer(DirectBuffer buffer, int offset, int length);
-  }
-
   private final KeptEgress kept;
-  private final Channel channel;
+  private final Offer channel;
   private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
-  private final UnsafeBuffer skip = new UnsafeBuffer(new byte[ClusterWire.SKIP_LENGTH]);
+  private final UnsafeBuffer skip = new UnsafeBuffer(new byte[ControlFlyweights.Skip.LENGTH]);
 
   /** The number of the last message offered successfully. */
   private long offered;
 
   private long skips;
 
-  EgressDelivery(KeptEgress kept, Channel channel) {
+  EgressDelivery(KeptEgress kept, Offer channel) {
     this.kept = kept;
     this.channel = channel;
     this.offered = kept.last();
@@ -48,9 +41,8 @@ final class EgressDelivery {
       long next = offered + 1;
       long first = kept.firstKept();
       if (next < first) {
-        skip.putByte(0, ClusterWire.SKIP);
-        skip.putLong(1, first, ByteOrder.LITTLE_ENDIAN);
-        if (!channel.offer(skip, 0, ClusterWire.SKIP_LENGTH)) {
+        ControlFlyweights.Skip.put(skip, first);
+        if (!channel.offer(skip, 0, ControlFlyweights.Skip.LENGTH)) {
           return false;
         }
         skips++;

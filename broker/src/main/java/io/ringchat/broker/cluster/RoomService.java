@@ -7,19 +7,10 @@ import io.aeron.cluster.service.ClientSession;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.broker.stats.ClusterStatus;
-import io.ringchat.protocol.ErrorCode;
-import io.ringchat.protocol.Name;
-import io.ringchat.protocol.Names;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -28,66 +19,67 @@ import org.agrona.collections.Long2ObjectHashMap;
 /**
  * The room as Aeron Cluster's replicated service: every member of the cluster runs one, fed the
  * same log (the brokers' ingress, in the order the leader gave it), so every member holds the same
- * room. It is the single broker's {@link Room} itself, fed by ingress instead of a ring; its output
- * goes back to the brokers that hold the connections ({@link ClusterOutbound}).
+ * room. It is the single broker's {@link Room} itself, fed by ingress ({@link RoomIngress}) instead
+ * of a ring; its output goes back to the brokers that hold the connections ({@link
+ * ClusterOutbound}). This class routes what Aeron calls in with to those parts.
  *
- * <p>Exactly once: each broker numbers its ingress messages; one the room has applied already (a
- * broker sends again what was not acknowledged when a leader changed) is only acknowledged again. A
- * broker's session that closes (the broker stopped, or was silent past the session timeout) takes
- * its connections out of the room: the others get {@code LEFT}, the names are free.
- *
- * <p>It never waits for one broker: what a broker's session cannot take now stays in the egress
- * kept for it and is offered again, in order, at the next ingress message or retry timer ({@link
- * EgressRetryTimer}), while the room goes on for everyone else ({@link EgressDelivery}).
+ * <p>A broker's session that closes (the broker stopped, or was silent past the session timeout)
+ * takes its connections out of the room: the others get {@code LEFT}, the names are free. It never
+ * waits for one broker: what a broker's session cannot take now stays in the egress kept for it and
+ * is offered again, in order, at the next ingress message or retry timer ({@link
+ * EgressRetryTimer}), while the room goes on for everyone else.
  *
  * <p>The service's thread only (Aeron's clustered service agent).
  */
 public final class RoomService implements ClusteredService {
+  private final ClusterContext ctx;
   private final BrokerCounters counters;
   private final ClusterStatus clusterStatus;
   private final int presenceLimit;
   private final int maxLineBytes;
   private final LogRetention retention;
   private final SnapshotAgreement agreement;
-
+  private final EgressRetryTimer retry;
   private final Long2ObjectHashMap<BrokerSession> brokers = new Long2ObjectHashMap<>();
-  private final Long2ObjectHashMap<ClusterOutbound.Owner> owners = new Long2ObjectHashMap<>();
+  private final ConnectionIds ids = new ConnectionIds();
   private final ExpandableArrayBuffer snapshot = new ExpandableArrayBuffer(4096);
-
-  /** The text of the event being applied, copied out of the log: one buffer, reused. */
-  private final ByteBuf detail = Unpooled.buffer(256);
-
-  private final EgressRetryTimer retry = new EgressRetryTimer();
 
   private Cluster cluster;
   private ClusterOutbound out;
   private Room room;
-  private long nextId = 1;
+  private RoomIngress ingress;
+
+  /** A message of another layout version was ignored (said once). */
+  private boolean otherVersionSeen;
 
   /**
    * @param members how many members the cluster has (each reports its snapshots)
    * @param retention where this member's snapshots and the agreed purge point are noted
    */
   public RoomService(
+      ClusterContext ctx,
       BrokerCounters counters,
       ClusterStatus clusterStatus,
       int presenceLimit,
       int maxLineBytes,
       int members,
       LogRetention retention) {
+    this.ctx = ctx;
     this.counters = counters;
     this.clusterStatus = clusterStatus;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
     this.retention = retention;
     this.agreement = new SnapshotAgreement(members);
+    this.retry = new EgressRetryTimer(ctx.egressRetryFirstMs(), ctx.egressRetryMaxMs());
   }
 
   @Override
   public void onStart(Cluster cluster, Image snapshotImage) {
     this.cluster = cluster;
-    this.out = new ClusterOutbound(owners);
+    this.out = new ClusterOutbound(ids.owners(), ctx.maxOutputBytes());
     this.room = new Room(ByteBufAllocator.DEFAULT, out, counters, presenceLimit, maxLineBytes);
+    this.ingress = new RoomIngress(room, out, ids);
     if (snapshotImage != null) {
       new RoomSnapshot(this).load(snapshotImage);
     }
@@ -100,7 +92,7 @@ public final class RoomService implements ClusteredService {
 
   /** A broker's state in the room, for a session that opened or one restored from a snapshot. */
   BrokerSession newBroker(ClientSession session) {
-    BrokerSession broker = new BrokerSession(session);
+    BrokerSession broker = BrokerSession.of(session, ctx.keptEgressBytes());
     broker.gauges = clusterStatus.egressOpened(session.id());
     return broker;
   }
@@ -113,14 +105,7 @@ public final class RoomService implements ClusteredService {
     }
     out.forget(broker);
     clusterStatus.egressClosed(session.id());
-    // The broker is gone: each of its connections leaves, as if each had disconnected.
-    List<Long> ids = new ArrayList<>();
-    broker.ids.forEach((local, id) -> ids.add(id));
-    ids.sort(null); // the same order on every member
-    for (long id : ids) {
-      room.onDisconnect(id);
-      owners.remove(id);
-    }
+    ingress.brokerGone(broker);
     endBatch();
   }
 
@@ -133,52 +118,50 @@ public final class RoomService implements ClusteredService {
       int length,
       Header header) {
     BrokerSession broker = brokers.get(session.id());
-    if (broker == null) {
+    if (broker == null || length < MessageHeader.LENGTH) {
+      return;
+    }
+    if (!MessageHeader.isCurrent(buffer, offset)) {
+      otherVersion(session, MessageHeader.version(buffer, offset));
       return;
     }
     out.pump(); // whatever a broker could not take before goes first, in order
-    if (buffer.getByte(offset) == ClusterWire.RESYNC) {
-      out.resend(broker, buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
-      retryLater();
-      return;
-    }
-    if (buffer.getByte(offset) == ClusterWire.SNAPSHOT_TAKEN) {
-      long purgeBelow =
-          agreement.onReport(
-              buffer.getInt(offset + 1, ByteOrder.LITTLE_ENDIAN),
-              buffer.getLong(offset + 5, ByteOrder.LITTLE_ENDIAN));
-      if (purgeBelow >= 0) {
-        retention.purgeBelow(purgeBelow);
+    switch (MessageHeader.type(buffer, offset)) {
+      case ClusterWire.EVENTS -> {
+        ingress.onEvents(broker, buffer, offset);
+        endBatch();
       }
-      return;
-    }
-    if (buffer.getByte(offset) != ClusterWire.EVENTS) {
-      return;
-    }
-    long seq = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);
-    out.ack(broker);
-    if (seq <= broker.lastSeq) {
-      endBatch(); // sent again after a leader change: applied already, acknowledge only
-      return;
-    }
-    broker.lastSeq = seq;
-    int count = buffer.getInt(offset + 9, ByteOrder.LITTLE_ENDIAN);
-    int at = offset + ClusterWire.EVENTS_HEADER;
-    for (int i = 0; i < count; i++) {
-      byte kind = buffer.getByte(at);
-      long local = buffer.getLong(at + 1, ByteOrder.LITTLE_ENDIAN);
-      int bytes = buffer.getInt(at + 9, ByteOrder.LITTLE_ENDIAN);
-      at += ClusterWire.EVENT_HEADER;
-      ByteBuf detail = null;
-      if (bytes >= 0) {
-        detail = this.detail.clear().ensureWritable(bytes);
-        buffer.getBytes(at, detail.array(), detail.arrayOffset(), bytes);
-        detail.writerIndex(bytes);
-        at += bytes;
+      case ClusterWire.RESYNC -> {
+        out.resend(broker, ControlFlyweights.Resync.last(buffer, offset));
+        retryLater();
       }
-      apply(broker, kind, local, detail);
+      case ClusterWire.SNAPSHOT_TAKEN -> {
+        int member = ControlFlyweights.SnapshotTaken.member(buffer, offset);
+        long position = ControlFlyweights.SnapshotTaken.position(buffer, offset);
+        long purgeBelow = agreement.onReport(member, position);
+        if (purgeBelow >= 0) {
+          retention.purgeBelow(purgeBelow);
+        }
+        clusterStatus.snapshotReported(member, position, purgeBelow);
+      }
+      default -> {
+        // a newer broker's message: nothing this room knows to do
+      }
     }
-    endBatch();
+  }
+
+  private void otherVersion(ClientSession session, byte version) {
+    if (!otherVersionSeen) {
+      otherVersionSeen = true;
+      System.err.println(
+          "ringchat cluster: ignored a message of layout version "
+              + version
+              + " from session "
+              + session.id()
+              + " (this room reads "
+              + ClusterWire.VERSION
+              + "): every broker of a cluster must run the same ringchat");
+    }
   }
 
   /** Ends the room's batch: its output goes to the brokers; one that could not take it all... */
@@ -208,53 +191,6 @@ public final class RoomService implements ClusteredService {
     }
   }
 
-  /**
-   * Applies one event; {@code detail} (its text, or null) is only good for this call: the room
-   * copies what it keeps.
-   */
-  private void apply(BrokerSession broker, byte kind, long local, ByteBuf detail) {
-    long id = idOf(broker, local);
-    switch (kind) {
-      case ClusterWire.JOIN -> {
-        Names.Result result = Names.parse(detail.toString(StandardCharsets.UTF_8));
-        if (result.name() != null) {
-          room.onJoin(id, result.name());
-        } else {
-          room.onReject(id, result.error());
-        }
-      }
-      case ClusterWire.SEND -> room.onSend(id, detail == null ? Unpooled.EMPTY_BUFFER : detail);
-      case ClusterWire.WHO -> room.onWho(id);
-      case ClusterWire.PING -> room.onPing(id, detail);
-      case ClusterWire.LEAVE -> room.onLeave(id);
-      case ClusterWire.REJECT ->
-          room.onReject(id, ErrorCode.fromWireName(detail.toString(StandardCharsets.UTF_8)));
-      case ClusterWire.DISCONNECTED, ClusterWire.EVICTED -> {
-        if (kind == ClusterWire.DISCONNECTED) {
-          room.onDisconnect(id);
-        } else {
-          room.onEvict(id);
-        }
-        broker.ids.remove(local);
-        owners.remove(id);
-      }
-      default -> {
-        // a newer broker's event: nothing this room knows to do
-      }
-    }
-  }
-
-  /** The room-wide id of a broker's connection, made on first sight. */
-  private long idOf(BrokerSession broker, long local) {
-    long id = broker.ids.get(local);
-    if (id == 0) {
-      id = nextId++;
-      broker.ids.put(local, id);
-      owners.put(id, new ClusterOutbound.Owner(broker, local));
-    }
-    return id;
-  }
-
   @Override
   public void onTimerEvent(long correlationId, long timestamp) {
     if (retry.fired(correlationId)) {
@@ -271,8 +207,8 @@ public final class RoomService implements ClusteredService {
 
   @Override
   public void onRoleChange(Cluster.Role newRole) {
-    // Printed by the node's role monitor, with the term. A timer this member scheduled as leader
-    // fires only on a leader's consensus module: schedule afresh when leading again.
+    // Printed by the node's watcher, with the term. A timer this member scheduled as leader fires
+    // only on a leader's consensus module: schedule afresh when leading again.
     retry.reset();
   }
 
@@ -291,8 +227,8 @@ public final class RoomService implements ClusteredService {
     return brokers;
   }
 
-  Long2ObjectHashMap<ClusterOutbound.Owner> owners() {
-    return owners;
+  ConnectionIds ids() {
+    return ids;
   }
 
   ClusterOutbound out() {
@@ -301,19 +237,5 @@ public final class RoomService implements ClusteredService {
 
   Cluster cluster() {
     return cluster;
-  }
-
-  long nextId() {
-    return nextId;
-  }
-
-  void nextId(long next) {
-    this.nextId = next;
-  }
-
-  /** Rebuilds a member from a snapshot: seated again, its output discarded. */
-  void restoreMember(long id, String name) {
-    Name parsed = Names.parse(name).name();
-    room.onJoin(id, parsed);
   }
 }

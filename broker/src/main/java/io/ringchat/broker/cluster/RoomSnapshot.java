@@ -1,82 +1,64 @@
 package io.ringchat.broker.cluster;
 
+import static io.ringchat.broker.cluster.SnapshotRecords.BROKER_LAST_EGRESS_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.BROKER_LAST_SEQ_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.BROKER_SESSION_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.ID_LOCAL_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.ID_ROOM_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.ID_SESSION_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.MEMBER_ID_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.NEXT_ID_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.getLong;
+
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.cluster.service.ClientSession;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import io.ringchat.protocol.Names;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * The room's state in a cluster snapshot, one small record per fragment (a snapshot of a large room
- * is many records, each far below Aeron's message limit): the format's version, the next room-wide
- * id, each broker's last applied seq, egress number and connection ids, then the members in their
- * order. Loading joins each member again with the room's output muted; a snapshot of another format
- * is refused in one line.
+ * The room's state in a cluster snapshot, one small record per fragment ({@link SnapshotRecords}; a
+ * snapshot of a large room is many records, each far below Aeron's message limit): the format's
+ * version, the next room-wide id, each broker's last applied seq, egress number and connection ids,
+ * then the members in their order. Loading joins each member again with the room's output muted; a
+ * snapshot of another format is refused in one line.
  *
  * <p>The service's thread only.
  */
 final class RoomSnapshot {
-  /**
-   * The first record of every snapshot: the format's version. A snapshot without it (an older
-   * ringchat's) or with another is refused in one line: its member must start from a new directory.
-   */
-  private static final byte FORMAT = 10;
-
   /** The version written; {@link ClusterDirectory} keeps the same number for the directory. */
   static final int VERSION = ClusterDirectory.FORMAT_VERSION;
 
-  private static final byte NEXT_ID = 1;
-  private static final byte BROKER = 2;
-  private static final byte ID = 3;
-  private static final byte MEMBER = 4;
-  private static final byte END = 9;
-
   private final RoomService service;
+  private boolean first = true;
+  private boolean done;
 
   RoomSnapshot(RoomService service) {
     this.service = service;
   }
 
   void take(ExclusivePublication publication, ExpandableArrayBuffer buf, IdleStrategy idle) {
-    buf.putByte(0, FORMAT);
-    buf.putInt(1, VERSION, ByteOrder.LITTLE_ENDIAN);
-    offer(publication, buf, 5, idle);
-    buf.putByte(0, NEXT_ID);
-    buf.putLong(1, service.nextId(), ByteOrder.LITTLE_ENDIAN);
-    offer(publication, buf, 9, idle);
+    offer(publication, buf, SnapshotRecords.putFormat(buf, VERSION), idle);
+    offer(publication, buf, SnapshotRecords.putNextId(buf, service.ids().next()), idle);
     service
         .brokers()
         .forEach(
-            (sessionId, broker) -> {
-              buf.putByte(0, BROKER);
-              buf.putLong(1, sessionId, ByteOrder.LITTLE_ENDIAN);
-              buf.putLong(9, broker.lastSeq, ByteOrder.LITTLE_ENDIAN);
-              buf.putLong(17, broker.kept.last(), ByteOrder.LITTLE_ENDIAN);
-              offer(publication, buf, 25, idle);
+            (session, broker) -> {
+              long lastEgress = broker.kept.last();
+              int length = SnapshotRecords.putBroker(buf, session, broker.lastSeq, lastEgress);
+              offer(publication, buf, length, idle);
               broker.ids.forEach(
-                  (local, id) -> {
-                    buf.putByte(0, ID);
-                    buf.putLong(1, sessionId, ByteOrder.LITTLE_ENDIAN);
-                    buf.putLong(9, local, ByteOrder.LITTLE_ENDIAN);
-                    buf.putLong(17, id, ByteOrder.LITTLE_ENDIAN);
-                    offer(publication, buf, 25, idle);
-                  });
+                  (local, id) ->
+                      offer(
+                          publication, buf, SnapshotRecords.putId(buf, session, local, id), idle));
             });
     service
         .room()
         .forEachMember(
-            (id, name) -> {
-              byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-              buf.putByte(0, MEMBER);
-              buf.putLong(1, id, ByteOrder.LITTLE_ENDIAN);
-              buf.putInt(9, bytes.length, ByteOrder.LITTLE_ENDIAN);
-              buf.putBytes(13, bytes);
-              offer(publication, buf, 13 + bytes.length, idle);
-            });
-    buf.putByte(0, END);
-    offer(publication, buf, 1, idle);
+            (id, name) -> offer(publication, buf, SnapshotRecords.putMember(buf, id, name), idle));
+    offer(publication, buf, SnapshotRecords.putEnd(buf), idle);
   }
 
   private static void offer(
@@ -88,62 +70,10 @@ final class RoomSnapshot {
   }
 
   void load(Image image) {
-    boolean[] done = {false};
-    boolean[] first = {true};
     service.out().mute(true);
     try {
-      while (!done[0]) {
-        int fragments =
-            image.poll(
-                (buffer, offset, length, header) -> {
-                  byte type = buffer.getByte(offset);
-                  if (first[0]) {
-                    first[0] = false;
-                    int version =
-                        type == FORMAT ? buffer.getInt(offset + 1, ByteOrder.LITTLE_ENDIAN) : 1;
-                    if (version != VERSION) {
-                      throw new IllegalStateException(
-                          "the cluster's snapshot is format "
-                              + version
-                              + ", this ringchat reads "
-                              + VERSION
-                              + ": start this member from a new --cluster-dir");
-                    }
-                    return;
-                  }
-                  switch (type) {
-                    case NEXT_ID ->
-                        service.nextId(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
-                    case BROKER -> {
-                      long sessionId = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);
-                      ClientSession session = service.cluster().getClientSession(sessionId);
-                      BrokerSession broker = service.newBroker(session);
-                      broker.lastSeq = buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN);
-                      broker.restoreEgress(buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN));
-                      service.brokers().put(sessionId, broker);
-                    }
-                    case ID -> {
-                      BrokerSession broker =
-                          service
-                              .brokers()
-                              .get(buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN));
-                      long local = buffer.getLong(offset + 9, ByteOrder.LITTLE_ENDIAN);
-                      long id = buffer.getLong(offset + 17, ByteOrder.LITTLE_ENDIAN);
-                      broker.ids.put(local, id);
-                      service.owners().put(id, new ClusterOutbound.Owner(broker, local));
-                    }
-                    case MEMBER -> {
-                      long id = buffer.getLong(offset + 1, ByteOrder.LITTLE_ENDIAN);
-                      int n = buffer.getInt(offset + 9, ByteOrder.LITTLE_ENDIAN);
-                      byte[] name = new byte[n];
-                      buffer.getBytes(offset + 13, name);
-                      service.restoreMember(id, new String(name, StandardCharsets.UTF_8));
-                    }
-                    case END -> done[0] = true;
-                    default -> throw new IllegalStateException("unknown snapshot record " + type);
-                  }
-                },
-                64);
+      while (!done) {
+        int fragments = image.poll((buffer, offset, length, header) -> read(buffer, offset), 64);
         if (fragments == 0) {
           if (image.isClosed()) {
             throw new IllegalStateException("snapshot ended early");
@@ -154,6 +84,46 @@ final class RoomSnapshot {
       service.room().endBatch();
     } finally {
       service.out().mute(false);
+    }
+  }
+
+  private void read(DirectBuffer buffer, int offset) {
+    if (first) {
+      first = false;
+      int version = SnapshotRecords.version(buffer, offset);
+      if (version != VERSION) {
+        throw new IllegalStateException(
+            "the cluster's snapshot is format "
+                + version
+                + ", this ringchat reads "
+                + VERSION
+                + ": start this member from a new --cluster-dir");
+      }
+      return;
+    }
+    byte type = SnapshotRecords.type(buffer, offset);
+    switch (type) {
+      case SnapshotRecords.NEXT_ID -> service.ids().next(getLong(buffer, offset, NEXT_ID_OFFSET));
+      case SnapshotRecords.BROKER -> {
+        long sessionId = getLong(buffer, offset, BROKER_SESSION_OFFSET);
+        ClientSession session = service.cluster().getClientSession(sessionId);
+        BrokerSession broker = service.newBroker(session);
+        broker.lastSeq = getLong(buffer, offset, BROKER_LAST_SEQ_OFFSET);
+        broker.restoreEgress(getLong(buffer, offset, BROKER_LAST_EGRESS_OFFSET));
+        service.brokers().put(sessionId, broker);
+      }
+      case SnapshotRecords.ID -> {
+        BrokerSession broker = service.brokers().get(getLong(buffer, offset, ID_SESSION_OFFSET));
+        long local = getLong(buffer, offset, ID_LOCAL_OFFSET);
+        service.ids().put(broker, local, getLong(buffer, offset, ID_ROOM_OFFSET));
+      }
+      case SnapshotRecords.MEMBER -> {
+        long id = getLong(buffer, offset, MEMBER_ID_OFFSET);
+        String name = SnapshotRecords.memberName(buffer, offset);
+        service.room().onJoin(id, Names.parse(name).name()); // seated again, output discarded
+      }
+      case SnapshotRecords.END -> done = true;
+      default -> throw new IllegalStateException("unknown snapshot record " + type);
     }
   }
 }

@@ -1,21 +1,46 @@
 /**
  * One room across several brokers, on Aeron Cluster: the room replicated as a clustered service,
- * and each broker's link to it (docs/CLUSTER.md says what it promises).
+ * and each broker's link to it (docs/CLUSTER.md says what it promises). Split as Aeron splits its
+ * own cluster client and service: each class has one direction or one job, and every timeout, size
+ * and clock comes from one {@link io.ringchat.broker.cluster.ClusterContext}.
  *
- * <p>Threads, both ways. <em>In:</em> a broker's connections still publish into its ring, and the
- * ring's one consumer is {@link io.ringchat.broker.cluster.ClusterLink} instead of the room: it,
- * {@link io.ringchat.broker.cluster.StaleLeaderFilter} and {@link
- * io.ringchat.broker.cluster.ClusterWaitStrategy} run on that thread only (Aeron's cluster client
- * is single-threaded), and turn each ring batch into one ingress message. On every member, Aeron's
- * clustered-service agent is the one thread of {@link io.ringchat.broker.cluster.RoomService} and
- * everything it owns ({@link io.ringchat.broker.cluster.BrokerSession}, {@link
- * io.ringchat.broker.cluster.ClusterOutbound}, the kept egress, the retry timer, snapshots, the
- * snapshot agreement): the log is its only input, so every member computes the same room.
- * <em>Out:</em> the service's output crosses to the brokers only as cluster egress, which each
- * broker's link polls on its own ring thread and writes to its connections through the single
- * broker's write batches. {@link io.ringchat.broker.cluster.ClusterNode}'s watcher thread reports
- * roles, asks for snapshots and purges the log; what it shares with the other two threads is a
- * handful of values that only grow ({@link io.ringchat.broker.cluster.LogRetention}) and the status
- * operators read ({@code broker.stats.ClusterStatus}), so nothing here takes a lock.
+ * <p><em>A broker's link</em>, on the ring's consumer thread only (Aeron's cluster client is
+ * single-threaded): {@link io.ringchat.broker.cluster.ClusterLink} is the ring's one consumer in
+ * place of the room, and calls in turn the {@link io.ringchat.broker.cluster.IngressSequencer}
+ * (each ring batch one numbered ingress message, kept until acknowledged, resent to a new leader;
+ * the hold), the {@link io.ringchat.broker.cluster.EgressReader} (egress applied once and in order
+ * to the broker's connections through the single broker's write batches; resync and skip), the
+ * {@link io.ringchat.broker.cluster.LinkSession} (the session, replaced by the {@link
+ * io.ringchat.broker.cluster.SessionConnector} when lost; {@link
+ * io.ringchat.broker.cluster.StaleLeaderFilter} in front of its egress), the {@link
+ * io.ringchat.broker.cluster.SnapshotReporter} and {@link io.ringchat.broker.cluster.LinkHealth}.
+ * {@link io.ringchat.broker.cluster.ClusterWaitStrategy} times the ring's idle waits out into
+ * egress polls.
+ *
+ * <p><em>The room</em>, on every member, on Aeron's clustered-service agent, its one thread: {@link
+ * io.ringchat.broker.cluster.RoomService} routes what Aeron calls in with; {@link
+ * io.ringchat.broker.cluster.RoomIngress} applies each broker's events once, to the single broker's
+ * {@code Room}, under room-wide ids ({@link io.ringchat.broker.cluster.ConnectionIds}); {@link
+ * io.ringchat.broker.cluster.ClusterOutbound} gathers the room's output per broker ({@link
+ * io.ringchat.broker.cluster.GatheredOutput}), {@link io.ringchat.broker.cluster.OutputEncoder}
+ * encodes it, {@link io.ringchat.broker.cluster.KeptEgress} keeps it for resends and {@link
+ * io.ringchat.broker.cluster.EgressDelivery} offers it without waiting, retried by the {@link
+ * io.ringchat.broker.cluster.EgressRetryTimer}; {@link io.ringchat.broker.cluster.RoomSnapshot} and
+ * {@link io.ringchat.broker.cluster.SnapshotAgreement}. The log is the service's only input, so
+ * every member computes the same room.
+ *
+ * <p><em>The wire</em>: the messages between the two are written and read only through the
+ * flyweights ({@link io.ringchat.broker.cluster.MessageHeader}, {@link
+ * io.ringchat.broker.cluster.EventsFlyweight}, {@link io.ringchat.broker.cluster.OutputFlyweight},
+ * {@link io.ringchat.broker.cluster.ControlFlyweights}, {@link
+ * io.ringchat.broker.cluster.SnapshotRecords}); {@link io.ringchat.broker.cluster.ClusterWire}
+ * gives the layouts and the version every message carries.
+ *
+ * <p><em>The member</em>: {@link io.ringchat.broker.cluster.ClusterNode} starts Aeron's parts on
+ * the thread that starts the broker, then its {@link io.ringchat.broker.cluster.ClusterWatcher}, an
+ * Agrona agent on a thread of its own that reports roles, asks for snapshots and purges the log
+ * ({@link io.ringchat.broker.cluster.LogPurger}). What the watcher shares with the other two
+ * threads is a handful of values that only grow ({@link io.ringchat.broker.cluster.LogRetention})
+ * and the status operators read ({@code broker.stats.ClusterStatus}), so nothing here takes a lock.
  */
 package io.ringchat.broker.cluster;

@@ -183,6 +183,20 @@ public final class BrokerMetrics {
                 cluster.forEachEgress(
                     (session, egress) -> cb.call((double) egress.unsent(), "" + session)))
         .register(registry);
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_snapshot_reported_position")
+        .help("Each member's newest snapshot (a log position) that this member's room has applied.")
+        .labelNames("member")
+        .callback(
+            cb ->
+                cluster.forEachSnapshotReported(
+                    (member, position) -> cb.call((double) position, "" + member)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_log_purge_below_position")
+        .help("The log position below which every member can do without the log (-1: none yet).")
+        .callback(cb -> cb.call((double) cluster.purgeBelow()))
+        .register(registry);
   }
 
   private void counter(String name, String help, LongSupplier value) {

@@ -69,6 +69,10 @@ public final class ClusterStatus {
 
   private final Map<Long, Egress> egress = new ConcurrentHashMap<>();
 
+  // The clustered service's thread: the log's retention, as this member's room agreed it.
+  private final Map<Integer, Long> snapshotReported = new ConcurrentHashMap<>();
+  private final AtomicLong purgeBelow = new AtomicLong(-1);
+
   /**
    * @param member whether this process is a member (else a front-end only, whose role never
    *     changes)
@@ -186,5 +190,24 @@ public final class ClusterStatus {
   /** Each broker's egress gauges, by cluster session id. */
   public void forEachEgress(BiConsumer<Long, Egress> action) {
     egress.forEach(action);
+  }
+
+  /**
+   * The room applied member {@code member}'s report of a snapshot at {@code position}, and agrees
+   * that the log below {@code purgeBelow} can go (-1: nothing yet). The clustered service's thread.
+   */
+  public void snapshotReported(int member, long position, long purgeBelow) {
+    snapshotReported.merge(member, position, Math::max);
+    this.purgeBelow.accumulateAndGet(purgeBelow, Math::max);
+  }
+
+  /** Each member's newest snapshot position that this member's room has a report of. */
+  public void forEachSnapshotReported(BiConsumer<Integer, Long> action) {
+    snapshotReported.forEach(action);
+  }
+
+  /** The log position below which every member can do without the log, or -1. */
+  public long purgeBelow() {
+    return purgeBelow.get();
   }
 }

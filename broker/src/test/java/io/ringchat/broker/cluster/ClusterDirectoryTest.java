@@ -50,11 +50,14 @@ class ClusterDirectoryTest {
     Files.writeString(dir.resolve("cluster").resolve("recording.log"), "");
     assertThatThrownBy(() -> ClusterDirectory.open(dir))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("holds a cluster in format 1 and this ringchat reads format 2")
+        .hasMessageContaining(
+            "holds a cluster in format 1 and this ringchat reads format "
+                + ClusterDirectory.FORMAT_VERSION)
         .hasMessageContaining("start the room's members with empty directories")
         .hasMessageNotContaining("\n");
-    Files.writeString(dir.resolve(ClusterDirectory.FORMAT_FILE), "3\n");
-    assertThatThrownBy(() -> ClusterDirectory.open(dir)).hasMessageContaining("in format 3");
+    int newer = ClusterDirectory.FORMAT_VERSION + 1;
+    Files.writeString(dir.resolve(ClusterDirectory.FORMAT_FILE), newer + "\n");
+    assertThatThrownBy(() -> ClusterDirectory.open(dir)).hasMessageContaining("in format " + newer);
   }
 
   @Test
@@ -72,7 +75,8 @@ class ClusterDirectoryTest {
     markFile(consensus, cluster, System.currentTimeMillis());
     markFile(service, cluster, Long.MAX_VALUE);
     markFile(archiveMark, archive, System.currentTimeMillis());
-    Files.writeString(dir.resolve(ClusterDirectory.FORMAT_FILE), "2\n");
+    Files.writeString(
+        dir.resolve(ClusterDirectory.FORMAT_FILE), ClusterDirectory.FORMAT_VERSION + "\n");
 
     ClusterDirectory.open(dir).close();
 

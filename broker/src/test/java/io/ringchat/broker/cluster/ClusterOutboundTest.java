@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,50 +12,46 @@ import org.junit.jupiter.api.Test;
 
 /** The clustered room's egress: one message per broker per batch, numbered, kept, resent. */
 class ClusterOutboundTest {
-  private final List<byte[]> offered = new ArrayList<>();
+  private static final ClusterContext CONTEXT = new ClusterContext().conclude();
+  private static final long KEPT = CONTEXT.keptEgressBytes();
+  private final RecordedOffers brokers = new RecordedOffers();
+  private final List<byte[]> offered = brokers.taken;
   private final Long2ObjectHashMap<ClusterOutbound.Owner> owners = new Long2ObjectHashMap<>();
-  private final ClusterOutbound out = new ClusterOutbound(owners);
+  private final ClusterOutbound out = new ClusterOutbound(owners, CONTEXT.maxOutputBytes());
 
-  /** Whether the fake brokers take what is offered now (false: back pressure). */
-  private boolean taking = true;
-
+  /** The brokers of the test share one recorder; {@code brokers.taking = false}: back pressure. */
   private BrokerSession broker(long keptBytes) {
-    return new BrokerSession(
-        null,
-        (buffer, offset, length) -> {
-          if (!taking) {
-            return false;
-          }
-          byte[] copy = new byte[length];
-          buffer.getBytes(offset, copy);
-          offered.add(copy);
-          return true;
-        },
-        keptBytes);
+    return new BrokerSession(null, brokers, keptBytes);
   }
 
   private static ByteBuf line(String text) {
     return Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8);
   }
 
+  /** An output's number, or the next number a SKIP names. */
   private static long number(byte[] message) {
-    return new UnsafeBuffer(message).getLong(1, ByteOrder.LITTLE_ENDIAN);
+    UnsafeBuffer m = new UnsafeBuffer(message);
+    return MessageHeader.type(m, 0) == ClusterWire.SKIP
+        ? ControlFlyweights.Skip.next(m, 0)
+        : new OutputFlyweight().wrap(m, 0).number();
   }
 
   private static int entries(byte[] message) {
-    UnsafeBuffer m = new UnsafeBuffer(message);
-    int bytes = m.getInt(ClusterWire.OUTPUT_HEADER - 4, ByteOrder.LITTLE_ENDIAN);
-    return m.getInt(ClusterWire.OUTPUT_HEADER + bytes, ByteOrder.LITTLE_ENDIAN);
+    return new OutputFlyweight().wrap(new UnsafeBuffer(message), 0).count();
   }
 
   private static int bytes(byte[] message) {
-    return new UnsafeBuffer(message).getInt(ClusterWire.OUTPUT_HEADER - 4, ByteOrder.LITTLE_ENDIAN);
+    return new OutputFlyweight().wrap(new UnsafeBuffer(message), 0).bytesLength();
+  }
+
+  private static byte type(byte[] message) {
+    return MessageHeader.type(new UnsafeBuffer(message), 0);
   }
 
   @Test
   void shouldSendOneNumberedMessagePerBrokerWithABroadcastSegmentOnce() {
-    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
-    BrokerSession b = broker(BrokerSession.KEPT_EGRESS_BYTES);
+    BrokerSession a = broker(KEPT);
+    BrokerSession b = broker(KEPT);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     owners.put(2, new ClusterOutbound.Owner(a, 102));
     owners.put(3, new ClusterOutbound.Owner(b, 201));
@@ -99,7 +93,7 @@ class ClusterOutboundTest {
 
     offered.clear();
     out.resend(a, 1);
-    assertThat(offered.get(0)[0]).isEqualTo(ClusterWire.SKIP);
+    assertThat(type(offered.get(0))).isEqualTo(ClusterWire.SKIP);
     assertThat(number(offered.get(0))).isEqualTo(first);
     assertThat(offered.subList(1, offered.size()))
         .extracting(ClusterOutboundTest::number)
@@ -113,22 +107,10 @@ class ClusterOutboundTest {
 
   @Test
   void shouldKeepWhatABrokerCannotTakeNowAndOfferItLaterInOrderWithoutHoldingUpTheOthers() {
-    List<byte[]> toB = new ArrayList<>();
-    boolean[] bTakes = {false};
-    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
-    BrokerSession b =
-        new BrokerSession(
-            null,
-            (buffer, offset, length) -> {
-              if (!bTakes[0]) {
-                return false; // gone with the old leader, or back-pressured
-              }
-              byte[] copy = new byte[length];
-              buffer.getBytes(offset, copy);
-              toB.add(copy);
-              return true;
-            },
-            BrokerSession.KEPT_EGRESS_BYTES);
+    RecordedOffers toB = new RecordedOffers();
+    toB.taking = false; // gone with the old leader, or back-pressured
+    BrokerSession a = broker(KEPT);
+    BrokerSession b = new BrokerSession(null, toB, KEPT);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
     owners.put(2, new ClusterOutbound.Owner(b, 201));
     for (int i = 0; i < 5; i++) {
@@ -137,28 +119,30 @@ class ClusterOutboundTest {
       out.endOfBatch();
     }
     assertThat(offered).as("the broker that takes gets every batch at once").hasSize(5);
-    assertThat(toB).isEmpty();
+    assertThat(toB.taken).isEmpty();
     assertThat(out.anyBehind()).isTrue();
     assertThat(out.pump()).as("still refusing: still behind").isEqualTo(1);
 
-    bTakes[0] = true;
+    toB.taking = true;
     assertThat(out.pump()).isZero();
-    assertThat(toB).extracting(ClusterOutboundTest::number).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(toB.taken)
+        .extracting(ClusterOutboundTest::number)
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
 
     out.write(2, line("MSG x 5"));
     out.endOfBatch();
-    assertThat(toB).extracting(ClusterOutboundTest::number).endsWith(6L);
+    assertThat(toB.taken).extracting(ClusterOutboundTest::number).endsWith(6L);
     assertThat(out.anyBehind()).isFalse();
   }
 
   @Test
   void shouldOfferNewEgressOnlyAfterWhatABrokerMissedNeverOutOfOrder() {
-    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
+    BrokerSession a = broker(KEPT);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
-    taking = false;
+    brokers.taking = false;
     out.write(1, line("MSG x first"));
     out.endOfBatch();
-    taking = true;
+    brokers.taking = true;
     out.write(1, line("MSG x second"));
     out.endOfBatch();
     assertThat(offered).extracting(ClusterOutboundTest::number).containsExactly(1L, 2L);
@@ -168,16 +152,16 @@ class ClusterOutboundTest {
   void shouldSkipToWhatIsKeptWhenABrokerFellFurtherBehindThanTheKeptEgress() {
     BrokerSession a = broker(200);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
-    taking = false;
+    brokers.taking = false;
     for (int i = 0; i < 10; i++) {
       out.write(1, line("MSG x " + "y".repeat(60) + i));
       out.endOfBatch();
     }
     long first = a.kept.firstKept();
     assertThat(first).isGreaterThan(1);
-    taking = true;
+    brokers.taking = true;
     out.pump();
-    assertThat(offered.get(0)[0]).isEqualTo(ClusterWire.SKIP);
+    assertThat(type(offered.get(0))).isEqualTo(ClusterWire.SKIP);
     assertThat(number(offered.get(0))).isEqualTo(first);
     assertThat(offered.subList(1, offered.size()))
         .extracting(ClusterOutboundTest::number)
@@ -188,14 +172,39 @@ class ClusterOutboundTest {
 
   @Test
   void shouldOfferNothingMoreToABrokerThatIsForgotten() {
-    BrokerSession a = broker(BrokerSession.KEPT_EGRESS_BYTES);
+    BrokerSession a = broker(KEPT);
     owners.put(1, new ClusterOutbound.Owner(a, 101));
-    taking = false;
+    brokers.taking = false;
     out.write(1, line("MSG x lost with its broker"));
     out.endOfBatch();
     out.forget(a);
-    taking = true;
+    brokers.taking = true;
     assertThat(out.pump()).isZero();
     assertThat(offered).isEmpty();
+  }
+
+  @Test
+  void shouldCutABatchTooLargeForOneMessageIntoNumberedMessagesUnderTheLimitLosingNoLine() {
+    BrokerSession a = broker(KEPT);
+    int members = 20_000; // 17 bytes an entry: more than one 256 KiB message
+    for (int i = 1; i <= members; i++) {
+      owners.put(i, new ClusterOutbound.Owner(a, 100_000 + i));
+    }
+    ByteBuf segment = line("MSG x to everyone");
+    try {
+      for (int i = 1; i <= members; i++) {
+        out.write(i, segment, 0, segment.readableBytes());
+      }
+      out.endOfBatch();
+    } finally {
+      segment.release();
+    }
+    assertThat(offered.size()).isGreaterThan(1);
+    assertThat(offered).allMatch(m -> m.length <= CONTEXT.maxOutputBytes());
+    assertThat(offered)
+        .extracting(ClusterOutboundTest::number)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, offered.size()).boxed().toList());
+    assertThat(offered.stream().mapToInt(ClusterOutboundTest::entries).sum()).isEqualTo(members);
   }
 }

@@ -53,9 +53,13 @@ class SnapshotAgreementTest {
 
   @Test
   void shouldCutTheLogIntoSegmentsOfAQuarterSnapshotIntervalWithinTheArchivesLimits() {
-    assertThat(ClusterNode.segmentBytes(64L << 20)).isEqualTo(16 << 20);
-    assertThat(ClusterNode.segmentBytes(100L << 20)).isEqualTo(16 << 20); // a power of two
-    assertThat(ClusterNode.segmentBytes(1024)).isEqualTo(4 << 20); // never below the log's term
-    assertThat(ClusterNode.segmentBytes(Long.MAX_VALUE)).isEqualTo(1 << 30);
+    assertThat(new ClusterContext().snapshotIntervalBytes(64L << 20).archiveSegmentBytes())
+        .isEqualTo(16 << 20);
+    assertThat(new ClusterContext().snapshotIntervalBytes(100L << 20).archiveSegmentBytes())
+        .isEqualTo(16 << 20); // a power of two
+    assertThat(new ClusterContext().snapshotIntervalBytes(1024).archiveSegmentBytes())
+        .isEqualTo(4 << 20); // never below the log's term
+    assertThat(new ClusterContext().snapshotIntervalBytes(Long.MAX_VALUE).archiveSegmentBytes())
+        .isEqualTo(1 << 30);
   }
 }

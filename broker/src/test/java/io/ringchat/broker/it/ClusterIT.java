@@ -293,6 +293,48 @@ class ClusterIT {
     }
   }
 
+  /** The log position of the newest snapshot the leader asked for. */
+  private static long newestSnapshot(String output) {
+    String prefix = "cluster: snapshot at log position ";
+    return output
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToLong(line -> Long.parseLong(line.substring(prefix.length()).strip()))
+        .max()
+        .orElse(-1);
+  }
+
+  /**
+   * Waits until {@code member}'s room has each of {@code reporters}' report of {@code position}.
+   */
+  private static void awaitReports(
+      BrokerCluster cluster, int member, long position, int... reporters) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (int reporter : reporters) {
+                String name =
+                    "ringchat_cluster_snapshot_reported_position{member=\"" + reporter + "\"}";
+                if (metric(cluster, member, name) < position) {
+                  return false;
+                }
+              }
+              return true;
+            });
+  }
+
+  /** A metric's value on {@code member} (-2 when it is not shown yet). */
+  private static long metric(BrokerCluster cluster, int member, String name) throws Exception {
+    return get(cluster.httpAddress(member), "/metrics")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(name + " "))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(name.length() + 1)))
+        .findFirst()
+        .orElse(-2);
+  }
+
   private static long count(String text, String what) {
     return text.lines().filter(line -> line.startsWith(what)).count();
   }
@@ -321,16 +363,21 @@ class ClusterIT {
                   return true;
                 });
 
-        // A member is down: the others snapshot on but keep the log it will need.
+        // A member is down: the others snapshot on but keep the log it will need. It goes down
+        // once the room has its report of the newest snapshot, so that none is in flight.
+        long newest = newestSnapshot(cluster.output(leader));
+        awaitReports(cluster, leader, newest, 0, 1, 2);
+        long purgeBelow = metric(cluster, leader, "ringchat_cluster_log_purge_below_position");
         cluster.kill(victim);
-        Thread.sleep(1_000); // reports already on their way land
-        long purges = count(cluster.output(leader), purged);
         long snapshots = count(cluster.output(leader), "cluster: snapshot at");
         while (count(cluster.output(leader), "cluster: snapshot at") < snapshots + 2) {
           fill(talker, listener, 250);
         }
-        Thread.sleep(1_000);
-        assertThat(count(cluster.output(leader), purged)).isEqualTo(purges);
+        // Both live members' reports of the newest snapshot are in: the room has decided.
+        awaitReports(cluster, leader, newestSnapshot(cluster.output(leader)), leader, other);
+        assertThat(metric(cluster, leader, "ringchat_cluster_log_purge_below_position"))
+            .as("no purge point past what the member that is down reported")
+            .isEqualTo(purgeBelow);
 
         // Back with its directory: it catches up from the log the others kept, and its
         // snapshots let the purge go on.
@@ -340,7 +387,8 @@ class ClusterIT {
             .until(
                 () -> {
                   fill(talker, listener, 250);
-                  return count(cluster.output(leader), purged) > purges;
+                  return metric(cluster, leader, "ringchat_cluster_log_purge_below_position")
+                      > purgeBelow;
                 });
         // Only the restarted member and the leader left: nothing is ordered unless the restarted
         // member holds the whole log, so a message that arrives proves it caught up.

@@ -1,0 +1,261 @@
+package io.ringchat.broker.cluster;
+
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+/**
+ * Every timeout, size and clock of the clustered room, each named once with its unit, as Aeron's
+ * {@code ConsensusModule.Context} does: {@link io.ringchat.broker.BrokerConfig} fills in what the
+ * options say, {@link #conclude()} checks the whole before anything starts, and each part takes its
+ * values from here instead of a constant of its own. Tests move the clock ({@link #nanoClock}).
+ *
+ * <p>Filled in and concluded on the thread that starts the broker, read-only after.
+ */
+public final class ClusterContext {
+  private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+
+  // The broker's link.
+  private long holdNs = TimeUnit.SECONDS.toNanos(5);
+  private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(60);
+  private long keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
+  private long resyncRetryNs = TimeUnit.MILLISECONDS.toNanos(200);
+  private long unannouncedTermNs = TimeUnit.SECONDS.toNanos(2);
+  private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(2);
+  private int ingressTermLength = 4 * 1024 * 1024;
+  private int egressTermLength = 8 * 1024 * 1024;
+
+  // The room service.
+  private long keptEgressBytes = 8 * 1024 * 1024;
+  private int maxOutputBytes = 256 * 1024;
+  private long egressRetryFirstMs = 10;
+  private long egressRetryMaxMs = 1_000;
+
+  // The member.
+  private long sessionTimeoutNs = TimeUnit.SECONDS.toNanos(3);
+  private long leaderHeartbeatTimeoutNs = TimeUnit.SECONDS.toNanos(1);
+  private long leaderHeartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(100);
+  private long electionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(300);
+  private int logTermLength = 4 * 1024 * 1024;
+  private long snapshotIntervalBytes = 64L * 1024 * 1024;
+  private long watchIntervalMs = 50;
+  private long purgeRetryMs = 5_000;
+  private long handoverMs = 200;
+  private long agentMaxParkNs = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private boolean concluded;
+
+  /**
+   * Checks every value and the ones that depend on each other; throws {@link
+   * IllegalArgumentException} with one line naming the first that is wrong. Returns this.
+   */
+  public ClusterContext conclude() {
+    positive("hold", holdNs);
+    positive("connect timeout", connectTimeoutNs);
+    positive("keepalive interval", keepaliveIntervalNs);
+    positive("resync retry", resyncRetryNs);
+    positive("unannounced-term timeout", unannouncedTermNs);
+    positive("message timeout", messageTimeoutNs);
+    termLength("ingress term length", ingressTermLength);
+    termLength("egress term length", egressTermLength);
+    termLength("log term length", logTermLength);
+    positive("kept egress bytes", keptEgressBytes);
+    positive("egress retry", egressRetryFirstMs);
+    check(egressRetryMaxMs >= egressRetryFirstMs, "egress retry max is below its first wait");
+    // Aeron's largest message is an eighth of a term: one egress message must fit the egress term.
+    check(
+        maxOutputBytes > 0 && maxOutputBytes <= egressTermLength / 8,
+        "max output bytes must be 1 to an eighth of the egress term ("
+            + egressTermLength / 8
+            + ")");
+    positive("session timeout", sessionTimeoutNs);
+    positive("leader heartbeat interval", leaderHeartbeatIntervalNs);
+    check(
+        leaderHeartbeatTimeoutNs > leaderHeartbeatIntervalNs,
+        "the leader heartbeat timeout must be longer than its interval");
+    positive("election timeout", electionTimeoutNs);
+    check(snapshotIntervalBytes >= 1024, "--cluster-snapshot-bytes must be at least 1024");
+    positive("watch interval", watchIntervalMs);
+    positive("purge retry", purgeRetryMs);
+    check(handoverMs >= 0, "handover must not be negative");
+    positive("agent max park", agentMaxParkNs);
+    concluded = true;
+    return this;
+  }
+
+  private static void positive(String what, long value) {
+    check(value > 0, "cluster " + what + " must be positive, got " + value);
+  }
+
+  private static void termLength(String what, int length) {
+    check(
+        length >= 64 * 1024 && length <= 1 << 30 && Integer.bitCount(length) == 1,
+        "cluster " + what + " must be a power of two from 64 KiB to 1 GiB, got " + length);
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Whether {@link #conclude()} passed: the parts refuse a context that was not checked. */
+  boolean concluded() {
+    return concluded;
+  }
+
+  /** The idle strategy of every Aeron agent: a short spin, then parks up to the max park. */
+  IdleStrategy agentIdleStrategy() {
+    return new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(10), agentMaxParkNs);
+  }
+
+  /**
+   * The archive's segment file length, the log's unit of purging: a quarter of the snapshot
+   * interval (a power of two and a multiple of the log's term, as the archive requires), so that
+   * the log kept is at most two snapshot intervals and a quarter.
+   */
+  int archiveSegmentBytes() {
+    long quarter = Long.highestOneBit(Math.max(1, snapshotIntervalBytes / 4));
+    return (int) Math.min(1L << 30, Math.max(logTermLength, quarter));
+  }
+
+  // Accessors, each a fluent setter beside its getter.
+
+  NanoClock nanoClock() {
+    return nanoClock;
+  }
+
+  public ClusterContext nanoClock(NanoClock clock) {
+    this.nanoClock = clock;
+    return this;
+  }
+
+  /** With no leader reachable, how long SENDs are held before being refused (--cluster-hold). */
+  long holdNs() {
+    return holdNs;
+  }
+
+  public ClusterContext holdNs(long ns) {
+    this.holdNs = ns;
+    return this;
+  }
+
+  /** How long a broker waits at start for a cluster leader to talk to. */
+  long connectTimeoutNs() {
+    return connectTimeoutNs;
+  }
+
+  /** How long a session may be silent before the link sends a keepalive. */
+  long keepaliveIntervalNs() {
+    return keepaliveIntervalNs;
+  }
+
+  /** How often a resync is sent again while no egress answers it. */
+  long resyncRetryNs() {
+    return resyncRetryNs;
+  }
+
+  /**
+   * How long this broker's own member may be in a newer term than the last leader announced to the
+   * session before the session counts as closed. Aeron's client waits as long for a new leader.
+   */
+  long unannouncedTermNs() {
+    return unannouncedTermNs;
+  }
+
+  /**
+   * How long a connect attempt waits for its answer: one sent while leadership changes goes
+   * unanswered, and the next attempt, to the new leader, should not wait long.
+   */
+  long messageTimeoutNs() {
+    return messageTimeoutNs;
+  }
+
+  /** The term of a broker's ingress publication: room for a burst of requests. */
+  int ingressTermLength() {
+    return ingressTermLength;
+  }
+
+  /** The term of a broker's egress: a broadcast to many members is much egress at once. */
+  int egressTermLength() {
+    return egressTermLength;
+  }
+
+  /** Egress kept per broker for resends; a broker further behind gets a SKIP. */
+  long keptEgressBytes() {
+    return keptEgressBytes;
+  }
+
+  /** An egress message is cut before it passes this many bytes. */
+  int maxOutputBytes() {
+    return maxOutputBytes;
+  }
+
+  /** The leader's first wait before offering egress again to a broker that is behind. */
+  long egressRetryFirstMs() {
+    return egressRetryFirstMs;
+  }
+
+  /** The longest such wait (it doubles while the broker stays behind). */
+  long egressRetryMaxMs() {
+    return egressRetryMaxMs;
+  }
+
+  /** A broker that stopped or vanished: its members leave within about this. */
+  long sessionTimeoutNs() {
+    return sessionTimeoutNs;
+  }
+
+  /** A leader that vanished: the others elect a new one after about this and the election. */
+  long leaderHeartbeatTimeoutNs() {
+    return leaderHeartbeatTimeoutNs;
+  }
+
+  long leaderHeartbeatIntervalNs() {
+    return leaderHeartbeatIntervalNs;
+  }
+
+  long electionTimeoutNs() {
+    return electionTimeoutNs;
+  }
+
+  /** The log's term length: each publication of the log has three terms of this size. */
+  int logTermLength() {
+    return logTermLength;
+  }
+
+  /** While a member leads, a snapshot each time the log grew by this (--cluster-snapshot-bytes). */
+  long snapshotIntervalBytes() {
+    return snapshotIntervalBytes;
+  }
+
+  public ClusterContext snapshotIntervalBytes(long bytes) {
+    this.snapshotIntervalBytes = bytes;
+    return this;
+  }
+
+  /** How often the node's watcher looks at the role; a role change is printed within this. */
+  long watchIntervalMs() {
+    return watchIntervalMs;
+  }
+
+  /** How long a purge the archive put off waits before it is tried again. */
+  long purgeRetryMs() {
+    return purgeRetryMs;
+  }
+
+  /**
+   * How long a stopping leader keeps its media driver after its consensus module has closed, so
+   * that the end of its log reaches the followers (they then elect a new leader at once).
+   */
+  long handoverMs() {
+    return handoverMs;
+  }
+
+  /** The longest an idle Aeron agent parks: on a small machine three members share the cores. */
+  long agentMaxParkNs() {
+    return agentMaxParkNs;
+  }
+}

@@ -1,0 +1,144 @@
+package io.ringchat.broker.cluster;
+
+import io.aeron.cluster.ClusterControl;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
+import io.aeron.cluster.service.Cluster;
+import io.ringchat.broker.stats.ClusterStatus;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Watches a member from beside it, as an Agrona {@link Agent} its node runs every watch interval:
+ * prints each change of role with its term ({@code cluster role: leader (term 3)}), keeps the
+ * operators' status, asks for a snapshot each time the log has grown by the snapshot interval while
+ * the member leads (the consensus module's control toggle), and purges what the members agreed the
+ * log can do without ({@link LogPurger}), trying again later when the archive puts it off.
+ *
+ * <p>Its own thread (the node's agent runner); what it shares with the other threads is the
+ * consensus module's counters, {@link LogRetention} and {@link ClusterStatus}, none locked.
+ */
+final class ClusterWatcher implements Agent {
+  private final AtomicCounter role;
+  private final AtomicCounter term;
+  private final AtomicCounter commit;
+  private final AtomicCounter toggle;
+  private final AtomicCounter election;
+  private final long snapshotIntervalBytes;
+  private final long purgeRetryNs;
+  private final NanoClock clock;
+  private final LogRetention retention;
+  private final LogPurger purger;
+  private final ClusterStatus status;
+  private final PrintStream out;
+
+  /** Told of each change of role (this agent's thread). */
+  private volatile Runnable roleListener = () -> {};
+
+  private Cluster.Role shown;
+  private long shownTerm = Long.MIN_VALUE;
+  private Cluster.Role counted;
+  private long countedTerm = Long.MIN_VALUE;
+  private long snapshotAt;
+  private long purged = -1;
+  private long purgeAgainNs;
+
+  ClusterWatcher(
+      ConsensusModule.Context cm,
+      ClusterContext ctx,
+      LogRetention retention,
+      LogPurger purger,
+      ClusterStatus status,
+      PrintStream out) {
+    this.role = cm.clusterNodeRoleCounter();
+    this.term = cm.leadershipTermIdCounter();
+    this.commit = cm.commitPositionCounter();
+    this.toggle = cm.controlToggleCounter();
+    this.election = cm.electionStateCounter();
+    this.snapshotIntervalBytes = ctx.snapshotIntervalBytes();
+    this.purgeRetryNs = TimeUnit.MILLISECONDS.toNanos(ctx.purgeRetryMs());
+    this.clock = ctx.nanoClock();
+    this.retention = retention;
+    this.purger = purger;
+    this.status = status;
+    this.out = out;
+  }
+
+  /** {@code listener} runs (on this agent's thread) after each change of role or term. */
+  void onRoleChange(Runnable listener) {
+    this.roleListener = listener;
+  }
+
+  @Override
+  public void onStart() {
+    snapshotAt = commit.get();
+    purgeAgainNs = clock.nanoTime();
+  }
+
+  @Override
+  public int doWork() {
+    Cluster.Role now = Cluster.Role.get(role);
+    long nowTerm = term.get();
+    int work = 0;
+    status.electing(ElectionState.get(election) != ElectionState.CLOSED);
+    if (now != counted || nowTerm != countedTerm) {
+      status.role(roleOf(now), nowTerm);
+      counted = now;
+      countedTerm = nowTerm;
+      roleListener.run();
+      work++;
+    }
+    boolean settled = now != Cluster.Role.CANDIDATE;
+    if (settled && (now != shown || (now == Cluster.Role.LEADER && nowTerm != shownTerm))) {
+      print("cluster role: %s (term %d)%n", now.name().toLowerCase(Locale.ROOT), nowTerm);
+      shown = now;
+      shownTerm = nowTerm;
+    }
+    long position = commit.get();
+    if (now == Cluster.Role.LEADER
+        && position - snapshotAt >= snapshotIntervalBytes
+        && ClusterControl.ToggleState.SNAPSHOT.toggle(toggle)) {
+      snapshotAt = position;
+      print("cluster: snapshot at log position %d%n", position);
+      work++;
+    }
+    long purgeBelow = retention.purgeBelow();
+    long nowNs = clock.nanoTime();
+    if (purgeBelow > purged && nowNs - purgeAgainNs >= 0) {
+      if (purger.purgeBelow(purgeBelow)) {
+        purged = purgeBelow;
+      } else {
+        purgeAgainNs = nowNs + purgeRetryNs;
+      }
+      work++;
+    }
+    return work;
+  }
+
+  private void print(String format, Object... args) {
+    out.printf(Locale.ROOT, format, args);
+    out.flush();
+  }
+
+  private static ClusterStatus.Role roleOf(Cluster.Role role) {
+    return switch (role) {
+      case LEADER -> ClusterStatus.Role.LEADER;
+      case CANDIDATE -> ClusterStatus.Role.CANDIDATE;
+      case FOLLOWER -> ClusterStatus.Role.FOLLOWER;
+    };
+  }
+
+  @Override
+  public void onClose() {
+    purger.close();
+  }
+
+  @Override
+  public String roleName() {
+    return "ringchat-cluster-watcher";
+  }
+}

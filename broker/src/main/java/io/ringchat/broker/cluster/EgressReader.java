@@ -1,0 +1,154 @@
+package io.ringchat.broker.cluster;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.ringchat.broker.room.Outbound;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A broker's egress from the room, in order: each {@link ClusterWire#OUTPUT} is applied once, to
+ * the broker's own connections, through the same {@link Outbound} as a single broker's room. Egress
+ * is numbered: a gap (a leader died with some in flight) or a new leader makes it ask for what it
+ * missed ({@link ClusterWire#RESYNC}, sent again every so often until egress answers), dropping
+ * what arrives early, which comes again after what is missing; a {@link ClusterWire#SKIP} says what
+ * the room no longer keeps, and the broker's members are told they missed it.
+ *
+ * <p>The link's thread only.
+ */
+final class EgressReader {
+  /** What the egress means for the rest of the link. */
+  interface Listener {
+    /** An output was applied: the room has every ingress message up to {@code ack}. */
+    void answered(long ack);
+
+    /** Egress {@code from} to {@code to} is gone for good: this broker's members missed lines. */
+    void missed(long from, long to);
+
+    /** A resync was sent (for operators' counts). */
+    void resyncSent();
+  }
+
+  private final Outbound out;
+  private final ByteBufAllocator alloc;
+  private final NanoClock clock;
+  private final long resyncRetryNs;
+  private final Listener listener;
+  private final OutputFlyweight output = new OutputFlyweight();
+  private final UnsafeBuffer resync = new UnsafeBuffer(new byte[ControlFlyweights.Resync.LENGTH]);
+
+  /** The number of the last egress message applied. */
+  private long lastApplied;
+
+  /** A resync is wanted: sent at the next chance, and again while no new egress follows. */
+  private boolean resyncWanted;
+
+  private long resyncSentNs;
+
+  EgressReader(
+      Outbound out,
+      ByteBufAllocator alloc,
+      NanoClock clock,
+      long resyncRetryNs,
+      Listener listener) {
+    this.out = out;
+    this.alloc = alloc;
+    this.clock = clock;
+    this.resyncRetryNs = resyncRetryNs;
+    this.listener = listener;
+  }
+
+  /** One egress message from the session. */
+  void onEgress(DirectBuffer buffer, int offset, int length) {
+    if (MessageHeader.is(buffer, offset, length, ClusterWire.SKIP)) {
+      skipTo(ControlFlyweights.Skip.next(buffer, offset));
+    } else if (MessageHeader.is(buffer, offset, length, ClusterWire.OUTPUT)) {
+      onOutput(output.wrap(buffer, offset));
+    }
+    // else another version's or a newer room's message: not this broker's to apply
+  }
+
+  private void onOutput(OutputFlyweight message) {
+    long number = message.number();
+    if (number <= lastApplied) {
+      return; // sent again after a resync: applied already
+    }
+    if (number != lastApplied + 1) {
+      requestResync(); // some egress was lost: ask for it; this one comes again after it
+      return;
+    }
+    lastApplied = number;
+    resyncWanted = false;
+    listener.answered(message.ack());
+    apply(message);
+  }
+
+  /** Writes an output's lines: its bytes copied once, each entry a slice of them. */
+  private void apply(OutputFlyweight message) {
+    int bytes = message.bytesLength();
+    ByteBuf lines = alloc.buffer(bytes);
+    try {
+      message.buffer().getBytes(message.bytesOffset(), lines.nioBuffer(0, bytes), bytes);
+      lines.writerIndex(bytes);
+      int count = message.count();
+      int at = message.firstEntry();
+      for (int i = 0; i < count; i++, at = OutputFlyweight.nextEntry(at)) {
+        long connection = message.connection(at);
+        switch (message.op(at)) {
+          case ClusterWire.WRITE ->
+              out.write(connection, lines, message.from(at), message.length(at));
+          case ClusterWire.WRITE_AND_CLOSE ->
+              out.writeAndClose(
+                  connection, lines.retainedSlice(message.from(at), message.length(at)));
+          case ClusterWire.JOINED -> out.joined(connection);
+          default -> {
+            // a newer room's operation
+          }
+        }
+      }
+    } finally {
+      lines.release();
+    }
+  }
+
+  /** The room no longer has the egress after {@link #lastApplied} up to {@code next}. */
+  private void skipTo(long next) {
+    if (next <= lastApplied + 1) {
+      return; // nothing missed after all
+    }
+    long from = lastApplied + 1;
+    lastApplied = next - 1;
+    listener.missed(from, next - 1);
+  }
+
+  /** Asks for what came after {@link #lastApplied}, at the next {@link #sendResync}. */
+  void requestResync() {
+    resyncWanted = true;
+    resyncSentNs = clock.nanoTime() - resyncRetryNs;
+  }
+
+  /** Sends the resync wanted, at most every so often while no egress answers it. */
+  void sendResync(Offer offer) {
+    long now = clock.nanoTime();
+    if (!resyncWanted || now - resyncSentNs < resyncRetryNs) {
+      return;
+    }
+    ControlFlyweights.Resync.put(resync, lastApplied);
+    if (offer.offer(resync, 0, ControlFlyweights.Resync.LENGTH)) {
+      resyncSentNs = now;
+      listener.resyncSent();
+    }
+  }
+
+  /** A new session: its egress is numbered from 1. */
+  void restart() {
+    lastApplied = 0;
+    resyncWanted = false;
+  }
+
+  /** The number of the last egress message applied (tests). */
+  long lastApplied() {
+    return lastApplied;
+  }
+}

@@ -1,0 +1,273 @@
+package io.ringchat.broker.cluster;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.function.LongConsumer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A broker's ingress to the room: the events of one ring batch become one numbered {@link
+ * ClusterWire#EVENTS} message, kept until the room acknowledges it, offered in order, and offered
+ * again from the first unacknowledged one when a new leader appears (the room applies each number
+ * once). It also holds: while no leader answers for longer than the hold, the SENDs waiting are
+ * refused ({@code ERR unavailable}) and taken out of what is resent, and new SENDs are refused at
+ * once until egress arrives again; joins, leaves and disconnects wait on, to be ordered later.
+ *
+ * <p>Each kept message carries an index of its events (kind, connection, where it starts), written
+ * as it was encoded: the hold and a lost session act on the index, and nothing here reads its own
+ * bytes back.
+ *
+ * <p>The link's thread only.
+ */
+final class IngressSequencer {
+  /** A numbered message, not yet acknowledged, with the index of its events. */
+  private static final class Sent {
+    final long seq;
+    final long madeNs;
+    UnsafeBuffer bytes;
+    byte[] kinds;
+    long[] connections;
+    int[] starts;
+
+    Sent(
+        long seq, long madeNs, UnsafeBuffer bytes, byte[] kinds, long[] connections, int[] starts) {
+      this.seq = seq;
+      this.madeNs = madeNs;
+      this.bytes = bytes;
+      this.kinds = kinds;
+      this.connections = connections;
+      this.starts = starts;
+    }
+
+    /** Where event {@code i} ends: where the next starts, or the message's end. */
+    int end(int i) {
+      return i + 1 < starts.length ? starts[i + 1] : bytes.capacity();
+    }
+  }
+
+  private final NanoClock clock;
+  private final long holdNs;
+  private final LongConsumer refuse;
+  private final ArrayDeque<Sent> unacked = new ArrayDeque<>();
+  private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
+  private int batchLength = EventsFlyweight.HEADER_LENGTH;
+  private int batchCount;
+  private byte[] kinds = new byte[64];
+  private long[] connections = new long[64];
+  private int[] starts = new int[64];
+  private long seq;
+
+  /** Messages from this one on (in {@link #unacked}) have not been offered to this leader yet. */
+  private int unsent;
+
+  /** When a leader last answered (egress arrived); the hold counts from here. */
+  private long answeredNs;
+
+  /** No leader for longer than the hold: SENDs are refused. */
+  private boolean unavailable;
+
+  /**
+   * @param refuse answers one SEND with {@code ERR unavailable}
+   */
+  IngressSequencer(NanoClock clock, long holdNs, LongConsumer refuse) {
+    this.clock = clock;
+    this.holdNs = holdNs;
+    this.refuse = refuse;
+    this.answeredNs = clock.nanoTime();
+  }
+
+  /** Adds an event with {@code detail} (its readable bytes; null: none) to the batch. */
+  void add(byte kind, long connection, ByteBuf detail) {
+    if (kind == ClusterWire.SEND && unavailable) {
+      refuse.accept(connection);
+      return;
+    }
+    int length = detail == null ? EventsFlyweight.NO_DETAIL : detail.readableBytes();
+    int at = index(kind, connection, length);
+    if (detail != null) {
+      batch.putBytes(at, detail.nioBuffer(), length);
+    }
+  }
+
+  /** Adds an event whose detail is {@code detail}. */
+  void add(byte kind, long connection, byte[] detail) {
+    batch.putBytes(index(kind, connection, detail.length), detail);
+  }
+
+  private int index(byte kind, long connection, int detailLength) {
+    if (batchCount == kinds.length) {
+      kinds = Arrays.copyOf(kinds, batchCount * 2);
+      connections = Arrays.copyOf(connections, batchCount * 2);
+      starts = Arrays.copyOf(starts, batchCount * 2);
+    }
+    kinds[batchCount] = kind;
+    connections[batchCount] = connection;
+    starts[batchCount] = batchLength;
+    batchCount++;
+    int at = EventsFlyweight.putEvent(batch, batchLength, kind, connection, detailLength);
+    batchLength += EventsFlyweight.eventLength(detailLength);
+    return at;
+  }
+
+  /** The ring batch ended: its events, if any, become the next numbered message. */
+  void seal() {
+    if (batchCount == 0) {
+      return;
+    }
+    seq++;
+    EventsFlyweight.putHeader(batch, seq, batchCount);
+    byte[] bytes = new byte[batchLength];
+    batch.getBytes(0, bytes);
+    unacked.add(
+        new Sent(
+            seq,
+            clock.nanoTime(),
+            new UnsafeBuffer(bytes),
+            Arrays.copyOf(kinds, batchCount),
+            Arrays.copyOf(connections, batchCount),
+            Arrays.copyOf(starts, batchCount)));
+    batchLength = EventsFlyweight.HEADER_LENGTH;
+    batchCount = 0;
+  }
+
+  /**
+   * Offers what this leader has not had yet, in order; stops at back pressure (tried again at the
+   * next call). Returns whether anything was taken.
+   */
+  boolean sendUnsent(Offer offer) {
+    if (unsent >= unacked.size()) {
+      return false;
+    }
+    Iterator<Sent> it = unacked.iterator();
+    for (int i = 0; i < unsent; i++) {
+      it.next();
+    }
+    boolean any = false;
+    while (it.hasNext()) {
+      UnsafeBuffer bytes = it.next().bytes;
+      if (!offer.offer(bytes, 0, bytes.capacity())) {
+        break;
+      }
+      any = true;
+      unsent++;
+    }
+    return any;
+  }
+
+  /** A leader answered: egress arrived, acknowledging every message up to {@code ack}. */
+  void answered(long ack) {
+    answeredNs = clock.nanoTime();
+    unavailable = false;
+    while (!unacked.isEmpty() && unacked.peekFirst().seq <= ack) {
+      unacked.pollFirst();
+      if (unsent > 0) {
+        unsent--;
+      }
+    }
+  }
+
+  /** A new leader: it may not have what the old one took, so everything is offered again. */
+  void resendAll() {
+    unsent = 0;
+  }
+
+  /**
+   * No leader has answered for longer than the hold while messages wait: each waiting SEND is
+   * refused, and the rest (joins, leaves, disconnects) waits on, to be ordered once a leader is
+   * back.
+   *
+   * <p>One case this cannot tell apart: a leader that ordered a message and died before its
+   * acknowledgement went out, with no new leader within the hold. That message was delivered, yet
+   * its sender is told it was not. Telling it apart needs an answer from a leader, which is exactly
+   * what is missing.
+   */
+  void checkHold() {
+    long now = clock.nanoTime();
+    if (unavailable
+        || unacked.isEmpty()
+        || now - unacked.peekFirst().madeNs < holdNs
+        || now - answeredNs < holdNs) {
+      return;
+    }
+    unavailable = true;
+    for (Sent sent : unacked) {
+      withoutSends(sent);
+    }
+    unsent = 0;
+  }
+
+  /** Takes {@code sent}'s SENDs out (each refused), copying the other events by the index. */
+  private void withoutSends(Sent sent) {
+    int events = sent.kinds.length;
+    ExpandableArrayBuffer kept = new ExpandableArrayBuffer(sent.bytes.capacity());
+    byte[] keptKinds = new byte[events];
+    long[] keptConnections = new long[events];
+    int[] keptStarts = new int[events];
+    int length = EventsFlyweight.HEADER_LENGTH;
+    int count = 0;
+    for (int i = 0; i < events; i++) {
+      if (sent.kinds[i] == ClusterWire.SEND) {
+        refuse.accept(sent.connections[i]);
+        continue;
+      }
+      int size = sent.end(i) - sent.starts[i];
+      kept.putBytes(length, sent.bytes, sent.starts[i], size);
+      keptKinds[count] = sent.kinds[i];
+      keptConnections[count] = sent.connections[i];
+      keptStarts[count] = length;
+      length += size;
+      count++;
+    }
+    EventsFlyweight.putHeader(kept, sent.seq, count);
+    byte[] bytes = new byte[length];
+    kept.getBytes(0, bytes);
+    sent.bytes = new UnsafeBuffer(bytes);
+    sent.kinds = Arrays.copyOf(keptKinds, count);
+    sent.connections = Arrays.copyOf(keptConnections, count);
+    sent.starts = Arrays.copyOf(keptStarts, count);
+  }
+
+  /** Whether SENDs are being refused: no leader for longer than the hold. */
+  boolean unavailable() {
+    return unavailable;
+  }
+
+  /**
+   * Calls {@code action} with each connection whose request waits for an answer that, if this
+   * session is lost, will never come (every event but a disconnect).
+   */
+  void forEachWaiting(LongConsumer action) {
+    for (Sent sent : unacked) {
+      for (int i = 0; i < sent.kinds.length; i++) {
+        if (sent.kinds[i] != ClusterWire.DISCONNECTED) {
+          action.accept(sent.connections[i]);
+        }
+      }
+    }
+  }
+
+  /**
+   * The session is lost: what waits will never be answered (its connections are told), and the next
+   * session numbers from 1 again. What the ring brings meanwhile waits for that session.
+   */
+  void restart() {
+    unacked.clear();
+    unsent = 0;
+    seq = 0;
+  }
+
+  /** A new session is up: the hold counts from now, and SENDs are taken again. */
+  void sessionStarted() {
+    answeredNs = clock.nanoTime();
+    unavailable = false;
+  }
+
+  /** How many messages wait for an acknowledgement (tests). */
+  int waiting() {
+    return unacked.size();
+  }
+}

@@ -1,0 +1,99 @@
+package io.ringchat.broker.cluster;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.ringchat.broker.room.Room;
+import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.Names;
+import java.nio.charset.StandardCharsets;
+import org.agrona.DirectBuffer;
+
+/**
+ * Applies a broker's {@link ClusterWire#EVENTS} to the room, each message exactly once: a broker
+ * sends again what was not acknowledged when a leader changed, and a message whose seq the room has
+ * applied already is only acknowledged again. Each event's connection gets its room-wide id ({@link
+ * ConnectionIds}); a disconnect lets it go.
+ *
+ * <p>The clustered service's thread only.
+ */
+final class RoomIngress {
+  private final Room room;
+  private final ClusterOutbound out;
+  private final ConnectionIds ids;
+  private final EventsFlyweight events = new EventsFlyweight();
+
+  /** The text of the event being applied, copied out of the log: one buffer, reused. */
+  private final ByteBuf detail = Unpooled.buffer(256);
+
+  RoomIngress(Room room, ClusterOutbound out, ConnectionIds ids) {
+    this.room = room;
+    this.out = out;
+    this.ids = ids;
+  }
+
+  /**
+   * Applies the message at {@code offset} from {@code broker} unless it was applied before; either
+   * way the broker gets an acknowledgement at the end of the batch. The caller ends the batch.
+   */
+  void onEvents(BrokerSession broker, DirectBuffer buffer, int offset) {
+    events.wrap(buffer, offset);
+    out.ack(broker);
+    if (broker.seen(events.seq())) {
+      return; // sent again after a leader change: applied already, acknowledge only
+    }
+    int count = events.count();
+    int at = events.firstEvent();
+    for (int i = 0; i < count; i++, at = events.nextEvent(at)) {
+      int bytes = events.detailLength(at);
+      ByteBuf text = null;
+      if (bytes >= 0) {
+        text = detail.clear().ensureWritable(bytes);
+        buffer.getBytes(events.detailOffset(at), text.array(), text.arrayOffset(), bytes);
+        text.writerIndex(bytes);
+      }
+      apply(broker, events.kind(at), events.connection(at), text);
+    }
+  }
+
+  /**
+   * Applies one event; {@code detail} (its text, or null) is only good for this call: the room
+   * copies what it keeps.
+   */
+  private void apply(BrokerSession broker, byte kind, long local, ByteBuf detail) {
+    long id = ids.idOf(broker, local);
+    switch (kind) {
+      case ClusterWire.JOIN -> {
+        Names.Result result = Names.parse(detail.toString(StandardCharsets.UTF_8));
+        if (result.name() != null) {
+          room.onJoin(id, result.name());
+        } else {
+          room.onReject(id, result.error());
+        }
+      }
+      case ClusterWire.SEND -> room.onSend(id, detail == null ? Unpooled.EMPTY_BUFFER : detail);
+      case ClusterWire.WHO -> room.onWho(id);
+      case ClusterWire.PING -> room.onPing(id, detail);
+      case ClusterWire.LEAVE -> room.onLeave(id);
+      case ClusterWire.REJECT ->
+          room.onReject(id, ErrorCode.fromWireName(detail.toString(StandardCharsets.UTF_8)));
+      case ClusterWire.DISCONNECTED -> {
+        room.onDisconnect(id);
+        ids.forget(broker, local, id);
+      }
+      case ClusterWire.EVICTED -> {
+        room.onEvict(id);
+        ids.forget(broker, local, id);
+      }
+      default -> {
+        // a newer broker's event: nothing this room knows to do
+      }
+    }
+  }
+
+  /** The broker is gone: each of its connections leaves, as if each had disconnected. */
+  void brokerGone(BrokerSession broker) {
+    for (long id : ids.forgetAll(broker)) {
+      room.onDisconnect(id);
+    }
+  }
+}

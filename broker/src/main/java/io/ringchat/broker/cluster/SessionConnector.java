@@ -1,0 +1,121 @@
+package io.ringchat.broker.cluster;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * Makes a broker's sessions with the cluster: the first one at start, waiting for a leader up to
+ * the connect timeout, and each one after a loss, a step per call so that the link never waits.
+ * Starts a media driver of its own when the broker is not a member (a front-end only).
+ *
+ * <p>The link's thread, except the first connect (the thread starting the broker).
+ */
+final class SessionConnector implements AutoCloseable {
+  private final ClusterContext ctx;
+  private final NanoClock clock;
+  private final String endpoints;
+  private final MediaDriver ownDriver;
+  private final AeronCluster.Context aeron;
+  private AeronCluster.AsyncConnect connecting;
+  private int failed;
+
+  /**
+   * @param aeronDir the media driver to use (a cluster member's own), or null to start one
+   * @param egressHost the address the cluster sends egress to (this host, as the members see it)
+   * @param newLeaders the client's own listener: it hears only of new leaders
+   */
+  SessionConnector(
+      ClusterContext ctx,
+      ClusterMembers members,
+      String aeronDir,
+      String egressHost,
+      EgressListener newLeaders) {
+    this.ctx = ctx;
+    this.clock = ctx.nanoClock();
+    this.endpoints = members.ingressEndpoints();
+    String dir = aeronDir;
+    MediaDriver driver = null;
+    if (dir == null) {
+      driver =
+          MediaDriver.launchEmbedded(
+              new MediaDriver.Context()
+                  .threadingMode(ThreadingMode.SHARED)
+                  .sharedIdleStrategy(ctx.agentIdleStrategy())
+                  .termBufferSparseFile(true)
+                  .dirDeleteOnShutdown(true));
+      dir = driver.aeronDirectoryName();
+    }
+    this.ownDriver = driver;
+    this.aeron =
+        new AeronCluster.Context()
+            .aeronDirectoryName(dir)
+            .ingressChannel("aeron:udp?term-length=" + ctx.ingressTermLength())
+            .ingressEndpoints(endpoints)
+            .egressChannel(
+                "aeron:udp?endpoint=" + egressHost + ":0|term-length=" + ctx.egressTermLength())
+            .egressListener(newLeaders)
+            .messageTimeoutNs(ctx.messageTimeoutNs());
+  }
+
+  /** The first session: waits for a leader up to the connect timeout, else throws. */
+  AeronCluster connect() {
+    long deadline = clock.nanoTime() + ctx.connectTimeoutNs();
+    RuntimeException last = null;
+    while (clock.nanoTime() - deadline < 0) {
+      try {
+        return AeronCluster.connect(aeron.clone());
+      } catch (RuntimeException e) { // no leader yet: try again
+        last = e;
+      }
+    }
+    CloseHelper.close(ownDriver);
+    throw new IllegalStateException("no cluster leader reachable at " + endpoints, last);
+  }
+
+  /** One step towards a new session; returns it once made, else null (call again). */
+  AeronCluster poll() {
+    if (connecting == null) {
+      connecting = AeronCluster.asyncConnect(aeron.clone());
+    }
+    try {
+      AeronCluster connected = connecting.poll();
+      if (connected != null) {
+        System.err.println(
+            "ringchat cluster: new session "
+                + connected.clusterSessionId()
+                + " with member "
+                + connected.leaderMemberId()
+                + ", term "
+                + connected.leadershipTermId()
+                + (failed == 0 ? "" : ", after " + failed + " failed attempts"));
+        failed = 0;
+        connecting = null;
+      }
+      return connected;
+    } catch (RuntimeException e) { // timed out: try again
+      if (failed++ == 0) { // the first of an outage; the new session's line counts them
+        System.err.println(
+            "ringchat cluster: no session yet (" + firstClause(e) + "); trying again");
+      }
+      CloseHelper.quietClose(connecting);
+      connecting = null;
+      return null;
+    }
+  }
+
+  /** Aeron's long messages (its whole context follows the reason) cut to the reason. */
+  private static String firstClause(RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    int end = message.indexOf(": state=");
+    return end > 0 ? message.substring(0, end) : message.lines().findFirst().orElse(message);
+  }
+
+  @Override
+  public void close() {
+    CloseHelper.closeAll(connecting, ownDriver);
+  }
+}

@@ -1,0 +1,174 @@
+package io.ringchat.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A broker's ingress without Aeron: numbered messages offered in order, kept until acknowledged,
+ * offered again to a new leader, and the hold, with a clock the test moves.
+ */
+class IngressSequencerTest {
+  private static final long HOLD_NS = 5_000_000_000L;
+
+  private long now = 1_000;
+  private final List<Long> refused = new ArrayList<>();
+  private final IngressSequencer ingress = new IngressSequencer(() -> now, HOLD_NS, refused::add);
+  private final RecordedOffers leader = new RecordedOffers();
+  private final List<byte[]> offered = leader.taken;
+
+  private void send(long connection, String text) {
+    ingress.add(ClusterWire.SEND, connection, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+  }
+
+  private void join(long connection, String name) {
+    ingress.add(ClusterWire.JOIN, connection, name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The seq of a message offered, and its events as "kind:connection:detail". */
+  private static String decode(byte[] message) {
+    UnsafeBuffer buffer = new UnsafeBuffer(message);
+    assertThat(MessageHeader.is(buffer, 0, message.length, ClusterWire.EVENTS)).isTrue();
+    EventsFlyweight events = new EventsFlyweight().wrap(buffer, 0);
+    StringBuilder sb = new StringBuilder().append(events.seq());
+    int at = events.firstEvent();
+    for (int i = 0; i < events.count(); i++, at = events.nextEvent(at)) {
+      int length = events.detailLength(at);
+      String detail =
+          length < 0 ? "-" : buffer.getStringWithoutLengthUtf8(events.detailOffset(at), length);
+      sb.append(' ').append(events.kind(at)).append(':').append(events.connection(at));
+      sb.append(':').append(detail);
+    }
+    assertThat(at).as("the events fill the message exactly").isEqualTo(message.length);
+    return sb.toString();
+  }
+
+  private List<String> offeredDecoded() {
+    return offered.stream().map(IngressSequencerTest::decode).toList();
+  }
+
+  @Test
+  void shouldNumberEachRingBatchAsOneMessageAndOfferEachOnceInOrder() {
+    join(7, "ann");
+    send(7, "hello");
+    ingress.seal();
+    ingress.seal(); // an empty batch makes no message
+    ingress.add(ClusterWire.WHO, 8, (io.netty.buffer.ByteBuf) null);
+    ingress.seal();
+    assertThat(ingress.sendUnsent(leader)).isTrue();
+    assertThat(offeredDecoded()).containsExactly("1 1:7:ann 2:7:hello", "2 3:8:-");
+    assertThat(ingress.sendUnsent(leader)).as("each offered once").isFalse();
+    assertThat(offered).hasSize(2);
+  }
+
+  @Test
+  void shouldStopAtBackPressureAndGoOnFromThereInOrder() {
+    for (int i = 1; i <= 3; i++) {
+      send(1, "m" + i);
+      ingress.seal();
+    }
+    leader.taking = false;
+    assertThat(ingress.sendUnsent(leader)).isFalse();
+    leader.taking = true;
+    ingress.sendUnsent(leader);
+    assertThat(offeredDecoded()).containsExactly("1 2:1:m1", "2 2:1:m2", "3 2:1:m3");
+  }
+
+  @Test
+  void shouldOfferEverythingUnacknowledgedAgainToANewLeaderAndForgetWhatWasAcknowledged() {
+    for (int i = 1; i <= 3; i++) {
+      send(1, "m" + i);
+      ingress.seal();
+    }
+    ingress.sendUnsent(leader);
+    ingress.answered(1);
+    assertThat(ingress.waiting()).isEqualTo(2);
+    offered.clear();
+    ingress.resendAll();
+    ingress.sendUnsent(leader);
+    assertThat(offeredDecoded()).containsExactly("2 2:1:m2", "3 2:1:m3");
+  }
+
+  @Test
+  void shouldRefuseTheHeldSendsOnlyAfterTheHoldWithNoLeaderAndKeepTheRestInOrder() {
+    join(1, "ann");
+    send(1, "held");
+    ingress.seal();
+    send(2, "also held");
+    ingress.add(ClusterWire.DISCONNECTED, 3, (io.netty.buffer.ByteBuf) null);
+    ingress.seal();
+    ingress.sendUnsent(leader);
+    now += HOLD_NS - 1;
+    ingress.checkHold();
+    assertThat(refused).as("within the hold: still waiting").isEmpty();
+    assertThat(ingress.unavailable()).isFalse();
+
+    now += 1;
+    ingress.checkHold();
+    assertThat(refused).containsExactly(1L, 2L);
+    assertThat(ingress.unavailable()).isTrue();
+    send(4, "while unavailable");
+    assertThat(refused).as("refused at once").containsExactly(1L, 2L, 4L);
+
+    offered.clear();
+    ingress.sendUnsent(leader);
+    assertThat(offeredDecoded())
+        .as("the same numbers, without the SENDs, offered again")
+        .containsExactly("1 1:1:ann", "2 7:3:-");
+    List<Long> waiting = new ArrayList<>();
+    ingress.forEachWaiting(waiting::add);
+    assertThat(waiting).as("a disconnect waits for no answer").containsExactly(1L);
+
+    ingress.answered(2);
+    assertThat(ingress.unavailable()).as("a leader answered").isFalse();
+    send(5, "after");
+    ingress.seal();
+    assertThat(refused).hasSize(3);
+  }
+
+  @Test
+  void shouldNotHoldWhileALeaderAnswersEvenIfAMessageWaitsLong() {
+    send(1, "slow");
+    ingress.seal();
+    for (int i = 0; i < 10; i++) {
+      now += HOLD_NS / 2;
+      ingress.answered(0); // egress arrives, acknowledging older messages only
+      ingress.checkHold();
+    }
+    assertThat(refused).isEmpty();
+  }
+
+  @Test
+  void shouldNumberFromOneAgainOnANewSessionKeepingWhatCameWhileThereWasNone() {
+    send(1, "a");
+    ingress.seal();
+    send(1, "b");
+    ingress.seal();
+    ingress.restart(); // the session is lost
+    assertThat(ingress.waiting()).isZero();
+    join(2, "ann"); // a member joining while a new session is made
+    ingress.seal();
+    ingress.sessionStarted();
+    ingress.sendUnsent(leader);
+    assertThat(offeredDecoded()).containsExactly("1 1:2:ann");
+  }
+
+  @Test
+  void shouldTakeSendsAgainOnANewSessionAfterTheHoldRefusedThem() {
+    send(1, "held");
+    ingress.seal();
+    now += HOLD_NS;
+    ingress.checkHold();
+    assertThat(ingress.unavailable()).isTrue();
+    ingress.restart();
+    ingress.sessionStarted();
+    assertThat(ingress.unavailable()).isFalse();
+    send(1, "taken");
+    assertThat(refused).containsExactly(1L);
+  }
+}

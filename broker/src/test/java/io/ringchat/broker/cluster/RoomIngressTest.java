@@ -1,0 +1,141 @@
+package io.ringchat.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.ringchat.broker.room.RecordingOutbound;
+import io.ringchat.broker.room.Room;
+import io.ringchat.broker.stats.BrokerCounters;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The clustered room's input without Aeron, end to end in one thread: two brokers' ingress as their
+ * sequencers encode it, applied by the room once per seq, the room's egress read back by each
+ * broker's reader into what its connections would be written.
+ */
+class RoomIngressTest {
+  private static final ClusterContext CONTEXT = new ClusterContext().conclude();
+
+  /** One broker: its sequencer, the room's record of it, and its reader. */
+  private final class Side {
+    final RecordedOffers ingress = new RecordedOffers();
+    final List<Long> acks = new ArrayList<>();
+    final RecordingOutbound written = new RecordingOutbound();
+    final IngressSequencer sequencer = new IngressSequencer(() -> 0, 1_000, c -> {});
+    final BrokerSession session = new BrokerSession(null, this::egress, CONTEXT.keptEgressBytes());
+    final EgressReader reader =
+        new EgressReader(
+            written,
+            ByteBufAllocator.DEFAULT,
+            () -> 0,
+            1,
+            new EgressReader.Listener() {
+              @Override
+              public void answered(long ack) {
+                acks.add(ack);
+              }
+
+              @Override
+              public void missed(long from, long to) {}
+
+              @Override
+              public void resyncSent() {}
+            });
+
+    private boolean egress(DirectBuffer buffer, int offset, int length) {
+      reader.onEgress(buffer, offset, length);
+      return true;
+    }
+
+    /** Seals the batch and hands the message made to the room; returns it. */
+    byte[] batch() {
+      sequencer.seal();
+      sequencer.sendUnsent(ingress);
+      byte[] message = ingress.last();
+      apply(message);
+      return message;
+    }
+
+    void apply(byte[] message) {
+      roomIngress.onEvents(session, new UnsafeBuffer(message), 0);
+      room.endBatch();
+    }
+
+    void join(long connection, String name) {
+      sequencer.add(ClusterWire.JOIN, connection, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(long connection, String text) {
+      sequencer.add(
+          ClusterWire.SEND, connection, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+  }
+
+  private final ConnectionIds ids = new ConnectionIds();
+  private final ClusterOutbound out = new ClusterOutbound(ids.owners(), CONTEXT.maxOutputBytes());
+  private final Room room =
+      new Room(ByteBufAllocator.DEFAULT, out, new BrokerCounters(), 100, 4096);
+  private final RoomIngress roomIngress = new RoomIngress(room, out, ids);
+  private final Side a = new Side();
+  private final Side b = new Side();
+
+  @Test
+  void shouldApplyAMessageSentAgainAfterALeaderChangeOnceAndAcknowledgeItEachTime() {
+    a.join(1, "ann");
+    a.batch();
+    b.join(1, "bob"); // the same local id on another broker: another connection
+    b.batch();
+    a.written.takeLines(1);
+    b.written.takeLines(1);
+
+    a.send(1, "hello");
+    byte[] hello = a.batch();
+    a.apply(hello); // the new leader gets it again: it was never acknowledged to the broker
+
+    assertThat(b.written.takeLines(1)).containsExactly("MSG ann hello");
+    // Its WELCOME, bob's JOINED, then hello acknowledged each time it came.
+    assertThat(a.acks).as("acknowledged each time it came").containsExactly(1L, 1L, 2L, 2L);
+    assertThat(b.written.takeLines(1)).isEmpty();
+  }
+
+  @Test
+  void shouldKeepTwoBrokersConnectionIdsApartAndLetABrokersMembersGoWhenItIsGone() {
+    a.join(1, "ann");
+    a.batch();
+    b.join(1, "bob");
+    b.batch();
+    assertThat(ids.owners().size()).isEqualTo(2);
+    a.written.takeLines(1);
+    b.written.takeLines(1);
+
+    roomIngress.brokerGone(a.session);
+    room.endBatch();
+
+    assertThat(b.written.takeLines(1)).containsExactly("LEFT ann");
+    assertThat(ids.owners().size()).isEqualTo(1);
+    b.send(1, "anyone?");
+    b.batch();
+    assertThat(a.written.takeLines(1)).as("a gone broker gets nothing").isEmpty();
+  }
+
+  @Test
+  void shouldLetAConnectionsIdGoWhenItDisconnectsAndGiveItsLocalIdANewOneAfter() {
+    a.join(1, "ann");
+    a.batch();
+    long first = a.session.ids.get(1);
+    a.sequencer.add(ClusterWire.DISCONNECTED, 1, (io.netty.buffer.ByteBuf) null);
+    a.batch();
+    assertThat(ids.owners().size()).isZero();
+    assertThat(a.session.ids.size()).isZero();
+    a.join(1, "ann"); // the broker gave the id to a new connection
+    a.batch();
+    assertThat(a.session.ids.get(1)).isGreaterThan(first);
+    assertThat(a.written.takeLines(1)).containsExactly("WELCOME ann 1", "WELCOME ann 1");
+  }
+}
