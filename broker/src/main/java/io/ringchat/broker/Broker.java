@@ -174,7 +174,7 @@ public final class Broker {
                   retention,
                   clusterStatus,
                   System.out);
-      ClusterWaitStrategy wait = new ClusterWaitStrategy();
+      ClusterWaitStrategy wait = new ClusterWaitStrategy(ctx);
       try {
         this.link =
             ClusterLink.connect(

@@ -24,6 +24,9 @@ public final class ClusterContext {
   private long resyncRetryNs = TimeUnit.MILLISECONDS.toNanos(200);
   private long unannouncedTermNs = TimeUnit.SECONDS.toNanos(2);
   private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(2);
+  private long linkSpinNs = 5_000;
+  private long linkFirstParkNs = TimeUnit.MICROSECONDS.toNanos(50);
+  private long linkMaxParkNs = TimeUnit.MILLISECONDS.toNanos(1);
   private int ingressTermLength = 4 * 1024 * 1024;
   private int egressTermLength = 8 * 1024 * 1024;
 
@@ -58,6 +61,9 @@ public final class ClusterContext {
     positive("resync retry", resyncRetryNs);
     positive("unannounced-term timeout", unannouncedTermNs);
     positive("message timeout", messageTimeoutNs);
+    check(linkSpinNs >= 0, "cluster link spin must not be negative");
+    positive("link first park", linkFirstParkNs);
+    check(linkMaxParkNs >= linkFirstParkNs, "the link's longest park is below its first");
     termLength("ingress term length", ingressTermLength);
     termLength("egress term length", egressTermLength);
     termLength("log term length", logTermLength);
@@ -171,6 +177,21 @@ public final class ClusterContext {
    */
   long messageTimeoutNs() {
     return messageTimeoutNs;
+  }
+
+  /** How long the link spins on an empty ring before it parks. */
+  long linkSpinNs() {
+    return linkSpinNs;
+  }
+
+  /** The link's first park on an empty ring; it doubles while nothing happens... */
+  long linkFirstParkNs() {
+    return linkFirstParkNs;
+  }
+
+  /** ...up to this, then the link polls egress at least this often. */
+  long linkMaxParkNs() {
+    return linkMaxParkNs;
   }
 
   /** The term of a broker's ingress publication: room for a burst of requests. */

@@ -13,20 +13,23 @@ import io.ringchat.broker.ring.SpinThenParkWaitStrategy;
  * <p>One consumer only: {@link #waitFor} and {@link #busy} run on the link's thread.
  */
 public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
-  private static final long SPIN_NANOS = 5_000;
-  private static final long FIRST_PARK_NANOS = 50_000;
-  private static final long MAX_PARK_NANOS = 1_000_000;
+  private final long firstParkNs;
+  private final long maxParkNs;
 
   // The link's thread only.
-  private long parkNanos = FIRST_PARK_NANOS;
+  private long parkNanos;
 
-  public ClusterWaitStrategy() {
-    super(SPIN_NANOS);
+  /** Spins, parks and its longest park as {@code ctx} says. */
+  public ClusterWaitStrategy(ClusterContext ctx) {
+    super(ctx.linkSpinNs());
+    this.firstParkNs = ctx.linkFirstParkNs();
+    this.maxParkNs = ctx.linkMaxParkNs();
+    this.parkNanos = firstParkNs;
   }
 
   /** The link found work outside the ring (egress): wait briefly next time. */
   void busy() {
-    parkNanos = FIRST_PARK_NANOS;
+    parkNanos = firstParkNs;
   }
 
   @Override
@@ -36,12 +39,12 @@ public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
 
   @Override
   protected void parkedInVain() throws TimeoutException {
-    parkNanos = Math.min(parkNanos * 2, MAX_PARK_NANOS);
+    parkNanos = Math.min(parkNanos * 2, maxParkNs);
     throw TimeoutException.INSTANCE; // the link polls egress, then waits again
   }
 
   @Override
   protected void foundWork() {
-    parkNanos = FIRST_PARK_NANOS;
+    parkNanos = firstParkNs;
   }
 }

@@ -24,35 +24,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>The link's thread only.
  */
 final class IngressSequencer {
-  /** A numbered message, not yet acknowledged, with the index of its events. */
-  private static final class Sent {
-    final long seq;
-    final long madeNs;
-    UnsafeBuffer bytes;
-    byte[] kinds;
-    long[] connections;
-    int[] starts;
-
-    Sent(
-        long seq, long madeNs, UnsafeBuffer bytes, byte[] kinds, long[] connections, int[] starts) {
-      this.seq = seq;
-      this.madeNs = madeNs;
-      this.bytes = bytes;
-      this.kinds = kinds;
-      this.connections = connections;
-      this.starts = starts;
-    }
-
-    /** Where event {@code i} ends: where the next starts, or the message's end. */
-    int end(int i) {
-      return i + 1 < starts.length ? starts[i + 1] : bytes.capacity();
-    }
-  }
-
   private final NanoClock clock;
   private final long holdNs;
   private final LongConsumer refuse;
-  private final ArrayDeque<Sent> unacked = new ArrayDeque<>();
+  private final ArrayDeque<SentIngress> unacked = new ArrayDeque<>();
   private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
   private int batchLength = EventsFlyweight.HEADER_LENGTH;
   private int batchCount;
@@ -123,7 +98,7 @@ final class IngressSequencer {
     byte[] bytes = new byte[batchLength];
     batch.getBytes(0, bytes);
     unacked.add(
-        new Sent(
+        new SentIngress(
             seq,
             clock.nanoTime(),
             new UnsafeBuffer(bytes),
@@ -142,7 +117,7 @@ final class IngressSequencer {
     if (unsent >= unacked.size()) {
       return false;
     }
-    Iterator<Sent> it = unacked.iterator();
+    Iterator<SentIngress> it = unacked.iterator();
     for (int i = 0; i < unsent; i++) {
       it.next();
     }
@@ -194,14 +169,14 @@ final class IngressSequencer {
       return;
     }
     unavailable = true;
-    for (Sent sent : unacked) {
+    for (SentIngress sent : unacked) {
       withoutSends(sent);
     }
     unsent = 0;
   }
 
   /** Takes {@code sent}'s SENDs out (each refused), copying the other events by the index. */
-  private void withoutSends(Sent sent) {
+  private void withoutSends(SentIngress sent) {
     int events = sent.kinds.length;
     ExpandableArrayBuffer kept = new ExpandableArrayBuffer(sent.bytes.capacity());
     byte[] keptKinds = new byte[events];
@@ -241,7 +216,7 @@ final class IngressSequencer {
    * session is lost, will never come (every event but a disconnect).
    */
   void forEachWaiting(LongConsumer action) {
-    for (Sent sent : unacked) {
+    for (SentIngress sent : unacked) {
       for (int i = 0; i < sent.kinds.length; i++) {
         if (sent.kinds[i] != ClusterWire.DISCONNECTED) {
           action.accept(sent.connections[i]);
