@@ -130,7 +130,7 @@ load() {
 }
 
 if [[ " $SECTIONS " == *" throughput "* ]]; then
-  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 \
+  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 $(flood_control_off) \
     --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
   single_pid=$!
   single_port=$(ready_port "$work/ready-single.json" "$work/single.out")
