@@ -7,7 +7,8 @@
 #                                                                # DURATION s (it replaced the old
 #                                                                # soak): scripts/cluster-faults.sh
 #
-# Sections: failover handover throughput retention footprint soak (default: all but the soak;
+# Sections: idle failover handover throughput retention footprint soak (default: all but the soak;
+# idle: RSS and CPU of the members as started, before any load;
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
 # measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 3), RETAIN
@@ -29,7 +30,7 @@ KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
 RETAIN=${RETAIN:-60}
-SECTIONS=${*:-failover handover throughput retention footprint}
+SECTIONS=${*:-idle failover handover throughput retention footprint}
 need_jars cluster "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
@@ -88,6 +89,20 @@ for i in 0 1 2; do # started in subshells: their ready files say what they are
   pid[$i]=$(ready_field "$work/ready-$i.json" pid)
 done
 until [ -n "$(leader)" ]; do sleep 0.1; done
+
+# idle: the three members as started, before any other section: RSS and CPU over 10 s, once
+# they have been up 25 s.
+if [[ " $SECTIONS " == *" idle "* ]]; then
+  sleep $((25 - SECONDS > 0 ? 25 - SECONDS : 0))
+  c0=(); for i in 0 1 2; do c0+=("$(cpu_ticks "${pid[$i]}")"); done
+  sleep 10
+  echo "## Idle members, 25 s after start, 10 s"
+  echo
+  for i in 0 1 2; do
+    echo "- member $i: RSS $(($(rss_kib "${pid[$i]}") / 1024)) MiB, CPU $(python3 -c "import os; print(round(100*($(cpu_ticks "${pid[$i]}")-${c0[$i]})/os.sysconf('SC_CLK_TCK')/10, 1))")% of one core"
+  done
+  echo
+fi
 
 # failover SIGNAL WHAT: stops the leader with SIGNAL $KILLS times and times until another member
 # leads (it comes back with its directory before the next round).

@@ -8,7 +8,6 @@ import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.ringchat.broker.stats.ClusterStatus;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -81,11 +80,8 @@ public final class ClusterNode implements AutoCloseable {
     String aeronDir = base.resolve("driver").toString();
     String host = members.host(id);
     MediaDriver.Context driver =
-        new MediaDriver.Context()
+        ctx.mediaDriver()
             .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(ctx.agentIdleStrategy())
-            .termBufferSparseFile(true)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true);
     Archive.Context archive =

@@ -3,7 +3,6 @@ package io.ringchat.broker.cluster;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.NanoClock;
 
@@ -40,13 +39,7 @@ final class SessionConnector implements AutoCloseable {
     String dir = aeronDir;
     MediaDriver driver = null;
     if (dir == null) {
-      driver =
-          MediaDriver.launchEmbedded(
-              new MediaDriver.Context()
-                  .threadingMode(ThreadingMode.SHARED)
-                  .sharedIdleStrategy(ctx.agentIdleStrategy())
-                  .termBufferSparseFile(true)
-                  .dirDeleteOnShutdown(true));
+      driver = MediaDriver.launchEmbedded(ctx.mediaDriver().dirDeleteOnShutdown(true));
       dir = driver.aeronDirectoryName();
     }
     this.ownDriver = driver;
