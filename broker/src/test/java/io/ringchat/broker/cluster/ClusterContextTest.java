@@ -34,4 +34,24 @@ class ClusterContextTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not concluded");
   }
+
+  @Test
+  void shouldGiveEachMediaDriverOneMebibyteOfCountersUnlessTheOperatorSetAnother() {
+    String property = io.aeron.driver.Configuration.COUNTERS_VALUES_BUFFER_LENGTH_PROP_NAME;
+    String before = System.getProperty(property);
+    try {
+      System.clearProperty(property);
+      new ClusterContext().conclude().mediaDriver();
+      assertThat(System.getProperty(property)).isEqualTo("1048576");
+      System.setProperty(property, "8m");
+      new ClusterContext().conclude().mediaDriver();
+      assertThat(System.getProperty(property)).as("the operator's wins").isEqualTo("8m");
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
+  }
 }
