@@ -120,9 +120,16 @@ public final class ClusterContext {
     }
   }
 
-  /** Whether {@link #conclude()} passed: the parts refuse a context that was not checked. */
+  /** Whether {@link #conclude()} passed. */
   boolean concluded() {
     return concluded;
+  }
+
+  /** The parts refuse a context that was not checked: they call this before they start. */
+  void checkConcluded() {
+    if (!concluded) {
+      throw new IllegalStateException("the cluster context was not concluded");
+    }
   }
 
   /** A media driver's context with this cluster's sizes and idle strategy (member or front-end). */

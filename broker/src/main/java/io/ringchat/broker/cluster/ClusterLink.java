@@ -1,6 +1,5 @@
 package io.ringchat.broker.cluster;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.ringchat.broker.ring.RingConsumer;
 import io.ringchat.broker.ring.RingEvent;
@@ -91,9 +90,7 @@ public final class ClusterLink
       BrokerCounters counters,
       ClusterStatus status,
       LogRetention retention) {
-    if (!ctx.concluded()) {
-      throw new IllegalStateException("the cluster context was not concluded");
-    }
+    ctx.checkConcluded();
     LinkSession session = new LinkSession(ctx, members, aeronDir, egressHost, status);
     return new ClusterLink(ctx, session, out, wait, counters, status, retention);
   }
@@ -112,17 +109,17 @@ public final class ClusterLink
           ingress.add(ClusterWire.JOIN, connection, utf8(event.name().display()));
         }
         case SEND -> ingress.add(ClusterWire.SEND, connection, event.payload());
-        case WHO -> ingress.add(ClusterWire.WHO, connection, (ByteBuf) null);
+        case WHO -> ingress.add(ClusterWire.WHO, connection);
         case PING -> ingress.add(ClusterWire.PING, connection, event.payload());
-        case LEAVE -> ingress.add(ClusterWire.LEAVE, connection, (ByteBuf) null);
+        case LEAVE -> ingress.add(ClusterWire.LEAVE, connection);
         case REJECT -> ingress.add(ClusterWire.REJECT, connection, utf8(event.error().wireName()));
         case DISCONNECTED -> {
           joining.remove(connection);
-          ingress.add(ClusterWire.DISCONNECTED, connection, (ByteBuf) null);
+          ingress.add(ClusterWire.DISCONNECTED, connection);
         }
         case EVICTED -> {
           joining.remove(connection);
-          ingress.add(ClusterWire.EVICTED, connection, (ByteBuf) null);
+          ingress.add(ClusterWire.EVICTED, connection);
         }
         case SHUTDOWN -> shutdown();
         case WAKE -> {

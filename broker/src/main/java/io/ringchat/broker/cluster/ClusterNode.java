@@ -73,9 +73,7 @@ public final class ClusterNode implements AutoCloseable {
       LogRetention retention,
       ClusterStatus status,
       PrintStream out) {
-    if (!ctx.concluded()) {
-      throw new IllegalStateException("the cluster context was not concluded");
-    }
+    ctx.checkConcluded();
     Path base = dir.toAbsolutePath();
     String aeronDir = base.resolve("driver").toString();
     String host = members.host(id);

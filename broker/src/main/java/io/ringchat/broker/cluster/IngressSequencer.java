@@ -68,6 +68,11 @@ final class IngressSequencer {
     }
   }
 
+  /** Adds an event without detail (a WHO, a LEAVE, a disconnect). */
+  void add(byte kind, long connection) {
+    add(kind, connection, (ByteBuf) null);
+  }
+
   /** Adds an event whose detail is {@code detail}. */
   void add(byte kind, long connection, byte[] detail) {
     batch.putBytes(index(kind, connection, detail.length), detail);

@@ -58,7 +58,7 @@ class IngressSequencerTest {
     send(7, "hello");
     ingress.seal();
     ingress.seal(); // an empty batch makes no message
-    ingress.add(ClusterWire.WHO, 8, (io.netty.buffer.ByteBuf) null);
+    ingress.add(ClusterWire.WHO, 8);
     ingress.seal();
     assertThat(ingress.sendUnsent(leader)).isTrue();
     assertThat(offeredDecoded()).containsExactly("1 1:7:ann 2:7:hello", "2 3:8:-");
@@ -100,7 +100,7 @@ class IngressSequencerTest {
     send(1, "held");
     ingress.seal();
     send(2, "also held");
-    ingress.add(ClusterWire.DISCONNECTED, 3, (io.netty.buffer.ByteBuf) null);
+    ingress.add(ClusterWire.DISCONNECTED, 3);
     ingress.seal();
     ingress.sendUnsent(leader);
     now += HOLD_NS - 1;

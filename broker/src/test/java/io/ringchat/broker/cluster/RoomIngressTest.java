@@ -129,7 +129,7 @@ class RoomIngressTest {
     a.join(1, "ann");
     a.batch();
     long first = a.session.ids.get(1);
-    a.sequencer.add(ClusterWire.DISCONNECTED, 1, (io.netty.buffer.ByteBuf) null);
+    a.sequencer.add(ClusterWire.DISCONNECTED, 1);
     a.batch();
     assertThat(ids.owners().size()).isZero();
     assertThat(a.session.ids.size()).isZero();
