@@ -16,6 +16,7 @@ import io.ringchat.protocol.Protocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -427,8 +428,12 @@ public final class BrokerConfig {
 
   /** The cluster's timeouts and sizes, with the options filled in, concluded. */
   public ClusterContext clusterContext() {
+    long holdNs = clusterHold.toNanos();
     return new ClusterContext()
-        .holdNs(clusterHold.toNanos())
+        .holdNs(holdNs)
+        // A lost ingress message is offered again within half the hold, so a short hold does not
+        // refuse what a resend would have got ordered.
+        .ingressResendNs(Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, holdNs / 2)))
         .snapshotIntervalBytes(clusterSnapshotBytes)
         .conclude();
   }

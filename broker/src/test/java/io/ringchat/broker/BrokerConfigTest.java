@@ -1,6 +1,7 @@
 package io.ringchat.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringchat.broker.net.AddressLimits;
@@ -96,6 +97,14 @@ class BrokerConfigTest {
         .message()
         .contains(message)
         .doesNotContain("\n");
+  }
+
+  @Test
+  void shouldMakeAClusterContextThatConcludesWithAShortHold() {
+    // The ingress resend (1 s) must be shorter than the hold: a short hold shortens it too.
+    assertThatCode(() -> BrokerConfig.parse("--cluster-hold=100ms").clusterContext())
+        .doesNotThrowAnyException();
+    assertThatCode(() -> BrokerConfig.parse().clusterContext()).doesNotThrowAnyException();
   }
 
   @Test

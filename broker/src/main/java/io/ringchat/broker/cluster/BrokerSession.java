@@ -14,7 +14,10 @@ import org.agrona.collections.Long2LongHashMap;
 final class BrokerSession {
   final ClientSession session;
 
-  /** The last ingress seq of this broker applied: one at or below it is a resend. */
+  /**
+   * The last ingress seq of this broker applied: one at or below it is a resend, one past the next
+   * follows a message lost on the way (applied only after it, when the broker offers both again).
+   */
   long lastSeq;
 
   /** Its egress, numbered, the newest kept: the same on every member. */
@@ -52,13 +55,18 @@ final class BrokerSession {
         session, (buffer, offset, length) -> session.offer(buffer, offset, length) > 0, keptBytes);
   }
 
-  /** Whether {@code seq} was applied already (a resend after a leader change); else it is now. */
-  boolean seen(long seq) {
-    if (seq <= lastSeq) {
-      return true;
+  /**
+   * Whether {@code seq} is the next to apply (and now the last applied). One applied before is a
+   * resend; one further on means a message before it never arrived, and applying it would
+   * acknowledge the lost one as well: the broker would forget it, and it would be lost without a
+   * word to its sender.
+   */
+  boolean next(long seq) {
+    if (seq != lastSeq + 1) {
+      return false;
     }
     lastSeq = seq;
-    return false;
+    return true;
   }
 
   /** From a snapshot: its egress numbering goes on after {@code last}, all of it offered. */

@@ -25,6 +25,7 @@ public final class ClusterContext {
   private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(60);
   private long keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
   private long resyncRetryNs = TimeUnit.MILLISECONDS.toNanos(200);
+  private long ingressResendNs = TimeUnit.SECONDS.toNanos(1);
   private long unannouncedTermNs = TimeUnit.SECONDS.toNanos(2);
   private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(2);
   private long linkSpinNs = 5_000;
@@ -67,6 +68,9 @@ public final class ClusterContext {
     positive("connect timeout", connectTimeoutNs);
     positive("keepalive interval", keepaliveIntervalNs);
     positive("resync retry", resyncRetryNs);
+    positive("ingress resend", ingressResendNs);
+    // A message lost on the way is offered again well before the hold would refuse it.
+    check(ingressResendNs < holdNs, "the cluster ingress resend must be shorter than the hold");
     positive("unannounced-term timeout", unannouncedTermNs);
     positive("message timeout", messageTimeoutNs);
     check(linkSpinNs >= 0, "cluster link spin must not be negative");
@@ -196,6 +200,21 @@ public final class ClusterContext {
   /** How often a resync is sent again while no egress answers it. */
   long resyncRetryNs() {
     return resyncRetryNs;
+  }
+
+  /**
+   * How long an ingress message offered to a leader may go unacknowledged before it is offered
+   * again, with everything after it. Far above a round trip under load (a repeat costs the room a
+   * duplicate it only acknowledges), far below the hold (a lost message is sent again before its
+   * SEND would be refused).
+   */
+  long ingressResendNs() {
+    return ingressResendNs;
+  }
+
+  public ClusterContext ingressResendNs(long ns) {
+    this.ingressResendNs = ns;
+    return this;
   }
 
   /**

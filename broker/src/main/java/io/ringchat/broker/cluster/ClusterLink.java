@@ -65,7 +65,8 @@ public final class ClusterLink
     this.counters = counters;
     this.status = status;
     this.session = session;
-    this.ingress = new IngressSequencer(ctx.nanoClock(), ctx.holdNs(), this::refuse);
+    this.ingress =
+        new IngressSequencer(ctx.nanoClock(), ctx.holdNs(), ctx.ingressResendNs(), this::refuse);
     this.egress = new EgressReader(out, alloc, ctx.nanoClock(), ctx.resyncRetryNs(), this);
     this.snapshots = new SnapshotReporter(retention);
     this.health = new LinkHealth(status);
@@ -152,6 +153,9 @@ public final class ClusterLink
     if (session.ready()) {
       session.checkTerm();
       ingress.checkHold();
+      if (ingress.checkResend()) {
+        status.ingressResent();
+      }
       egress.sendResync(session);
       ingress.sendUnsent(session);
       snapshots.report(session);

@@ -12,10 +12,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * A broker's ingress to the room: the events of one ring batch become one numbered {@link
  * ClusterWire#EVENTS} message, kept until the room acknowledges it, offered in order, and offered
- * again from the first unacknowledged one when a new leader appears (the room applies each number
- * once). It also holds: while no leader answers for longer than the hold, the SENDs waiting are
- * refused ({@code ERR unavailable}) and taken out of what is resent, and new SENDs are refused at
- * once until egress arrives again; joins, leaves and disconnects wait on, to be ordered later.
+ * again from the first unacknowledged one when a new leader appears or when an acknowledgement is
+ * late (the room applies each number once, in order). It also holds: while no leader answers for
+ * longer than the hold, the SENDs waiting are refused ({@code ERR unavailable}) and taken out of
+ * what is resent, and new SENDs are refused at once until egress arrives again; joins, leaves and
+ * disconnects wait on, to be ordered later.
  *
  * <p>Each kept message carries an index of its events (kind, connection, where it starts), written
  * as it was encoded: the hold and a lost session act on the index, and nothing here reads its own
@@ -26,6 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class IngressSequencer {
   private final NanoClock clock;
   private final long holdNs;
+  private final long resendNs;
   private final LongConsumer refuse;
   private final ArrayDeque<SentIngress> unacked = new ArrayDeque<>();
   private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
@@ -46,11 +48,13 @@ final class IngressSequencer {
   private boolean unavailable;
 
   /**
+   * @param resendNs how long an offered message may go unacknowledged before it is offered again
    * @param refuse answers one SEND with {@code ERR unavailable}
    */
-  IngressSequencer(NanoClock clock, long holdNs, LongConsumer refuse) {
+  IngressSequencer(NanoClock clock, long holdNs, long resendNs, LongConsumer refuse) {
     this.clock = clock;
     this.holdNs = holdNs;
+    this.resendNs = resendNs;
     this.refuse = refuse;
     this.answeredNs = clock.nanoTime();
   }
@@ -127,11 +131,13 @@ final class IngressSequencer {
       it.next();
     }
     boolean any = false;
+    long now = clock.nanoTime();
     while (it.hasNext()) {
-      UnsafeBuffer bytes = it.next().bytes;
-      if (!offer.offer(bytes, 0, bytes.capacity())) {
+      SentIngress sent = it.next();
+      if (!offer.offer(sent.bytes, 0, sent.bytes.capacity())) {
         break;
       }
+      sent.offeredNs = now;
       any = true;
       unsent++;
     }
@@ -153,6 +159,23 @@ final class IngressSequencer {
   /** A new leader: it may not have what the old one took, so everything is offered again. */
   void resendAll() {
     unsent = 0;
+  }
+
+  /**
+   * The oldest message offered has gone unacknowledged for longer than the resend time: it is
+   * offered again with everything after it. Aeron delivers a session's ingress reliably only while
+   * the leader's image of it lives; when the image is lost and made again without a new leader (a
+   * partition longer than the image's liveness timeout, then healed), what was in flight is gone,
+   * nothing announces it, and the room, which applies a broker's messages only in order, waits for
+   * it. Also heals a lost last egress message: the acknowledgement of a repeat arrives under the
+   * next egress number, and the egress reader asks for the one missed. Returns whether it resent.
+   */
+  boolean checkResend() {
+    if (unsent == 0 || clock.nanoTime() - unacked.peekFirst().offeredNs < resendNs) {
+      return false;
+    }
+    unsent = 0;
+    return true;
   }
 
   /**

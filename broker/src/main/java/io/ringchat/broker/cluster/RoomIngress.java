@@ -9,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 
 /**
- * Applies a broker's {@link ClusterWire#EVENTS} to the room, each message exactly once: a broker
- * sends again what was not acknowledged when a leader changed, and a message whose seq the room has
- * applied already is only acknowledged again. Each event's connection gets its room-wide id ({@link
- * ConnectionIds}); a disconnect lets it go.
+ * Applies a broker's {@link ClusterWire#EVENTS} to the room, each message exactly once and in the
+ * broker's order: a broker sends again what was not acknowledged (when a leader changed, or when an
+ * acknowledgement is late), and a message whose seq the room has applied already is only
+ * acknowledged again; one that comes after a gap (a message lost on the way, as when the leader's
+ * image of the broker's ingress is lost and made again) is not applied either, until the broker
+ * offers the missing one again with everything after it. Each event's connection gets its room-wide
+ * id ({@link ConnectionIds}); a disconnect lets it go.
  *
  * <p>The clustered service's thread only.
  */
@@ -32,14 +35,15 @@ final class RoomIngress {
   }
 
   /**
-   * Applies the message at {@code offset} from {@code broker} unless it was applied before; either
-   * way the broker gets an acknowledgement at the end of the batch. The caller ends the batch.
+   * Applies the message at {@code offset} from {@code broker} if it is the next in the broker's
+   * order; either way the broker gets an acknowledgement (of the last applied) at the end of the
+   * batch. The caller ends the batch.
    */
   void onEvents(BrokerSession broker, DirectBuffer buffer, int offset) {
     events.wrap(buffer, offset);
     out.ack(broker);
-    if (broker.seen(events.seq())) {
-      return; // sent again after a leader change: applied already, acknowledge only
+    if (!broker.next(events.seq())) {
+      return; // applied already, or one before it is missing: acknowledge what was applied only
     }
     int count = events.count();
     int at = events.firstEvent();

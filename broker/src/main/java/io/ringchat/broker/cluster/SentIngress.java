@@ -12,6 +12,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class SentIngress {
   final long seq;
   final long madeNs;
+
+  /** When it was last offered to a leader. */
+  long offeredNs;
+
   UnsafeBuffer bytes;
   byte[] kinds;
   long[] connections;

@@ -153,6 +153,10 @@ public final class BrokerMetrics {
         "Times this broker asked the room again for egress it may have missed.",
         cluster::resyncs);
     counter(
+        "ringchat_cluster_ingress_resends",
+        "Times this broker offered its ingress again from a message acknowledged too late.",
+        cluster::ingressResends);
+    counter(
         "ringchat_cluster_skips",
         "Times the room no longer kept egress this broker missed (its members were closed).",
         cluster::skips);

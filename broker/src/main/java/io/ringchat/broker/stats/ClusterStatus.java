@@ -62,6 +62,7 @@ public final class ClusterStatus {
   // The link's thread.
   private final AtomicLong leaderChanges = new AtomicLong();
   private final AtomicLong resyncs = new AtomicLong();
+  private final AtomicLong ingressResends = new AtomicLong();
   private final AtomicLong skips = new AtomicLong();
   private final AtomicLong refusals = new AtomicLong();
   private final AtomicLong sessionsLost = new AtomicLong();
@@ -126,6 +127,14 @@ public final class ClusterStatus {
     resyncs.lazySet(resyncs.get() + 1);
   }
 
+  /**
+   * The link's thread: an ingress message went unacknowledged too long and was offered again with
+   * what followed it.
+   */
+  public void ingressResent() {
+    ingressResends.lazySet(ingressResends.get() + 1);
+  }
+
   /** The link's thread: the room no longer had egress this broker missed (its members closed). */
   public void skip() {
     skips.lazySet(skips.get() + 1);
@@ -161,6 +170,10 @@ public final class ClusterStatus {
 
   public long resyncs() {
     return resyncs.get();
+  }
+
+  public long ingressResends() {
+    return ingressResends.get();
   }
 
   public long skips() {

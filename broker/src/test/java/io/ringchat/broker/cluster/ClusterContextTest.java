@@ -23,6 +23,8 @@ class ClusterContextTest {
         .hasMessage("cluster hold must be positive, got 0");
     assertThatThrownBy(() -> new ClusterContext().snapshotIntervalBytes(1023).conclude())
         .hasMessage("--cluster-snapshot-bytes must be at least 1024");
+    assertThatThrownBy(() -> new ClusterContext().holdNs(1_000).ingressResendNs(1_000).conclude())
+        .hasMessage("the cluster ingress resend must be shorter than the hold");
   }
 
   @Test

@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
  */
 class IngressSequencerTest {
   private static final long HOLD_NS = 5_000_000_000L;
+  private static final long RESEND_NS = 1_000_000_000L;
 
   private long now = 1_000;
   private final List<Long> refused = new ArrayList<>();
-  private final IngressSequencer ingress = new IngressSequencer(() -> now, HOLD_NS, refused::add);
+  private final IngressSequencer ingress =
+      new IngressSequencer(() -> now, HOLD_NS, RESEND_NS, refused::add);
   private final RecordedOffers leader = new RecordedOffers();
   private final List<byte[]> offered = leader.taken;
 
@@ -170,5 +172,41 @@ class IngressSequencerTest {
     assertThat(ingress.unavailable()).isFalse();
     send(1, "taken");
     assertThat(refused).containsExactly(1L);
+  }
+
+  @Test
+  void shouldOfferAgainFromTheOldestMessageUnacknowledgedForLongerThanTheResendTime() {
+    send(1, "m1");
+    ingress.seal();
+    ingress.sendUnsent(leader);
+    now += RESEND_NS / 2;
+    send(1, "m2");
+    ingress.seal();
+    ingress.sendUnsent(leader);
+    offered.clear();
+
+    now += RESEND_NS / 2 - 1;
+    assertThat(ingress.checkResend()).as("within the resend time").isFalse();
+    now += 1;
+    ingress.answered(0); // the leader answers, but not for m1: it was lost on the way
+    assertThat(ingress.checkResend()).isTrue();
+    ingress.sendUnsent(leader);
+    assertThat(offeredDecoded()).containsExactly("1 2:1:m1", "2 2:1:m2");
+
+    offered.clear();
+    assertThat(ingress.checkResend()).as("offered again just now").isFalse();
+    ingress.answered(2);
+    now += RESEND_NS;
+    assertThat(ingress.checkResend()).as("nothing waits").isFalse();
+  }
+
+  @Test
+  void shouldNotResendWhatWasNeverOffered() {
+    send(1, "m1");
+    ingress.seal();
+    leader.taking = false;
+    ingress.sendUnsent(leader);
+    now += RESEND_NS * 3;
+    assertThat(ingress.checkResend()).as("back pressure: still unsent, not late").isFalse();
   }
 }

@@ -27,7 +27,7 @@ class RoomIngressTest {
     final RecordedOffers ingress = new RecordedOffers();
     final List<Long> acks = new ArrayList<>();
     final RecordingOutbound written = new RecordingOutbound();
-    final IngressSequencer sequencer = new IngressSequencer(() -> 0, 1_000, c -> {});
+    final IngressSequencer sequencer = new IngressSequencer(() -> 0, 1_000, 500, c -> {});
     final BrokerSession session = new BrokerSession(null, this::egress, CONTEXT.keptEgressBytes());
     final EgressReader reader =
         new EgressReader(
@@ -39,6 +39,7 @@ class RoomIngressTest {
               @Override
               public void answered(long ack) {
                 acks.add(ack);
+                sequencer.answered(ack);
               }
 
               @Override
@@ -137,5 +138,32 @@ class RoomIngressTest {
     a.batch();
     assertThat(a.session.ids.get(1)).isGreaterThan(first);
     assertThat(a.written.takeLines(1)).containsExactly("WELCOME ann 1", "WELCOME ann 1");
+  }
+
+  @Test
+  void shouldApplyNothingAfterALostMessageUntilItIsOfferedAgainThenBothInOrder() {
+    a.join(1, "ann");
+    a.batch();
+    b.join(1, "bob");
+    b.batch();
+    a.written.takeLines(1);
+    b.written.takeLines(1);
+
+    a.send(1, "lost");
+    a.sequencer.seal();
+    a.sequencer.sendUnsent(a.ingress); // offered, but it never reaches the room
+    byte[] lost = a.ingress.last();
+    a.send(1, "after");
+    a.batch();
+
+    assertThat(b.written.takeLines(1)).as("nothing out of the broker's order").isEmpty();
+    assertThat(a.acks).as("only the join acknowledged: the broker keeps both").endsWith(1L);
+    assertThat(a.sequencer.waiting()).isEqualTo(2);
+
+    a.apply(lost); // offered again (a new leader, or its acknowledgement was late) ...
+    a.apply(a.ingress.last()); // ... with what followed it
+    assertThat(b.written.takeLines(1)).containsExactly("MSG ann lost", "MSG ann after");
+    assertThat(a.acks).endsWith(3L);
+    assertThat(a.sequencer.waiting()).isZero();
   }
 }
