@@ -3,12 +3,14 @@
 # loopback, beside a single broker in the same run.
 #
 #   ./mvnw -B package -DskipTests && bench/cluster.sh          # failover, throughput, footprint
+#   PARKS="1ms 4ms" ROUNDS=2 bench/cluster.sh curve             # idle CPU against quiet latency
 #   DURATION=600 bench/cluster.sh soak                           # the fault-schedule test for
 #                                                                # DURATION s (it replaced the old
 #                                                                # soak): scripts/cluster-faults.sh
 #
-# Sections: idle failover handover throughput retention footprint soak (default: all but the soak;
-# idle: RSS and CPU of the members as started, before any load;
+# Sections: idle failover handover throughput quiet retention footprint soak (default: all but the
+# soak; idle: RSS and CPU of the members as started, before any load; quiet: 30 members, 3 sending
+# 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20);
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
 # measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 3), RETAIN
@@ -24,13 +26,37 @@ if [ "${*:-}" = soak ]; then
   exec scripts/cluster-faults.sh --duration "${DURATION:-60}" ${SEED:+--seed "$SEED"}
 fi
 
+if [ "${*:-}" = curve ]; then
+  # The idle-park curve: for each --cluster-idle-park in PARKS, fresh members, their idle CPU and a
+  # quiet room's latency (the idle and quiet sections), one setting after the other, ROUNDS times.
+  echo "## Idle CPU against a quiet room's latency, by --cluster-idle-park"
+  echo
+  echo "| --cluster-idle-park | round | idle CPU per member (% of a core) | RSS per member (MiB) | quiet p50 ms | quiet p99 ms | quiet max ms | one broker's quiet p99 ms |"
+  echo "| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |"
+  for round in $(seq 1 "${ROUNDS:-1}"); do
+    for park in ${PARKS:-1ms 2ms 4ms 8ms}; do
+      IDLE_PARK=$park "$0" idle quiet | python3 -c '
+import re, sys
+text = sys.stdin.read()
+cpu = re.findall(r"CPU ([0-9.]+)% of one core", text)
+rss = re.findall(r"RSS ([0-9]+) MiB", text)
+rows = {m[0]: m[1:] for m in re.findall(r"^\| (cluster|single) \| [0-9,]+ \| [0-9-]+ \| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \|", text, re.M)}
+c = rows.get("cluster", ("-", "-", "-")); s = rows.get("single", ("-", "-", "-")); sep = ", "
+print(f"| {sys.argv[1]} | {sys.argv[2]} | {sep.join(cpu)} | {sep.join(rss)} | {c[0]} | {c[1]} | {c[2]} | {s[1]} |")
+' "$park" "$round"
+    done
+  done
+  echo
+  exit 0
+fi
+
 BROKER_JAR=broker/target/ringchat-broker.jar
 CLIENT_JAR=client/target/ringchat-client.jar
 KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
 RETAIN=${RETAIN:-60}
-SECTIONS=${*:-idle failover handover throughput retention footprint}
+SECTIONS=${*:-idle failover handover throughput quiet retention footprint}
 need_jars cluster "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
@@ -55,6 +81,7 @@ start_member() {
   rm -f "$work/ready-$i.json" # a killed member leaves its file behind
   java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
     --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
+    ${IDLE_PARK:+--cluster-idle-park "$IDLE_PARK"} \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!
   disown # killed on purpose: no "Killed" job notices in the report (bash still reaps it)
@@ -175,6 +202,46 @@ print(f"| {sys.argv[2].replace(' w ', ' window ').replace(' r ', ' msg/s ')} | {
 PY
     done
   done
+  echo
+  kill "$single_pid" 2>/dev/null || true
+  single_pid=""
+fi
+
+# quiet: a quiet room, 30 members of whom 3 send 1 message a second, cluster beside one broker:
+# the latency of a message that finds every agent idle, and the members' CPU meanwhile.
+if [[ " $SECTIONS " == *" quiet "* ]]; then
+  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 $(flood_control_off) \
+    --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
+  single_pid=$!
+  single_port=$(ready_port "$work/ready-single.json" "$work/single.out")
+  spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
+  quiet=${QUIET:-20}
+  echo "## Quiet room: 30 members, 3 sending 1 msg/s, ${quiet} s, beside one broker"
+  echo
+  echo "| room | deliveries | lost | p50 ms | p99 ms | max ms | CPU per broker process (% of a core) |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  for room in cluster single; do
+    if [ "$room" = cluster ]; then host=$spread; procs="${pid[*]}"; else host=127.0.0.1:$single_port; procs=$single_pid; fi
+    c0=(); for p in $procs; do c0+=("$(cpu_ticks "$p")"); done
+    t0=$(date +%s%N)
+    r=$(WARMUP=1 DURATION=$quiet load --host "$host" --clients 30 --senders 3 --rate 1 --size 64)
+    t1=$(date +%s%N)
+    cpu=""; k=0
+    for p in $procs; do
+      cpu="$cpu $(python3 -c "import os; print(round(100*($(cpu_ticks "$p")-${c0[$k]})/os.sysconf('SC_CLK_TCK')/(($t1-$t0)/1e9), 1))")"
+      k=$((k + 1))
+    done
+    python3 - "$r" "$room" "$cpu" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
+lat = r.get("latency_us", {})
+ms = lambda v: "-" if v is None else f"{v / 1000:.2f}"
+print(f"| {sys.argv[2]} | {r.get('delivered', '-'):,} | {r.get('lost', '-')} | {ms(lat.get('p50'))} | "
+      f"{ms(lat.get('p99'))} | {ms(lat.get('max'))} | {', '.join(sys.argv[3].split())} |")
+PY
+  done
+  echo
+  echo "(CPU over the whole run, its warm-up and joins included.)"
   echo
   kill "$single_pid" 2>/dev/null || true
   single_pid=""

@@ -28,6 +28,16 @@ class ClusterContextTest {
   }
 
   @Test
+  void shouldSetTheLongestParkOfTheMembersAgentsAndTheLinkTogether() {
+    ClusterContext ctx = new ClusterContext().idleParkNs(4_000_000).conclude();
+    assertThat(ctx.agentMaxParkNs()).isEqualTo(4_000_000);
+    assertThat(ctx.linkMaxParkNs()).isEqualTo(4_000_000);
+    assertThat(ctx.mediaDriver().asyncExecutorIdleStrategy())
+        .as("the name resolver's thread does not wake every millisecond")
+        .isInstanceOf(org.agrona.concurrent.SleepingMillisIdleStrategy.class);
+  }
+
+  @Test
   void shouldRefuseToStartPartsFromAContextThatWasNotConcluded() {
     assertThatThrownBy(
             () ->
