@@ -14,7 +14,8 @@
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
 # measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 3), RETAIN
-# (retention's length, s, default 60), SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
+# (retention's length, s, default 60), MEMBER_JAVA_OPTS (the members' JVM flags, e.g. -Xmx128m),
+# SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
 # default the broker's), SEED (the soak's seed, default a random one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,7 +80,7 @@ members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
 start_member() {
   local i=$1
   rm -f "$work/ready-$i.json" # a killed member leaves its file behind
-  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
+  java ${MEMBER_JAVA_OPTS:-} -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
     --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
     ${IDLE_PARK:+--cluster-idle-park "$IDLE_PARK"} \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
@@ -179,8 +180,8 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
   spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
   echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
   echo
-  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | RSS after (MiB) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   for run in 30:30:w16 300:10:w16 30:30:r50; do
     IFS=: read -r clients senders mode <<<"$run"
     args=(--clients "$clients" --senders "$senders" --size 64)
@@ -191,14 +192,17 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
       r=$(load --host "$host" "${args[@]}")
       d1=$(disk_bytes)
       [ "$room" = cluster ] && echo "$d0 $d1 $(json_field "$r" sent)" >>"$work/disk"
-      python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" <<'PY'
+      if [ "$room" = cluster ]; then procs="${pid[*]}"; else procs=$single_pid; fi
+      rss=""; for p in $procs; do rss="$rss $(($(rss_kib "$p") / 1024))"; done
+      python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" "$rss" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
 lat = r.get("latency_us", {})
 ms = lambda v: "-" if v is None else f"{v / 1000:.2f}"
 print(f"| {sys.argv[2].replace(' w ', ' window ').replace(' r ', ' msg/s ')} | {sys.argv[3]} | "
       f"{round(r.get('sent_per_sec', 0)):,} | {round(r.get('delivered_per_sec', 0)):,} | "
-      f"{r.get('lost', '-')} | {r.get('out_of_order', '-')} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} |")
+      f"{r.get('lost', '-')} | {r.get('out_of_order', '-')} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} | "
+      f"{', '.join(sys.argv[4].split())} |")
 PY
     done
   done

@@ -71,7 +71,10 @@ final class LivenessProbe {
                     + " did not reach broker "
                     + to.broker
                     + " within 30 s of "
-                    + after);
+                    + after
+                    + " ("
+                    + state(from)
+                    + ")");
           }
         }
       }
@@ -129,6 +132,9 @@ final class LivenessProbe {
     for (int i = 0; i < members.size(); i++) {
       members.dumpThreads(
           i, members.dir().resolve("slow-probe-" + round + "-member-" + i + ".txt"));
+      // Aeron's counters too: whether a broker's ingress publication is connected and moving.
+      members.dumpCounters(
+          i, members.dir().resolve("slow-probe-" + round + "-member-" + i + "-counters.txt"));
     }
   }
 
@@ -141,6 +147,18 @@ final class LivenessProbe {
       }
     }
     return true;
+  }
+
+  /** What the sending probe saw, for the report: refusals, errors, whether it ended. */
+  private static String state(ChatClient probe) {
+    ClientRecord record = probe.record;
+    return "its sender "
+        + probe.name
+        + ": "
+        + record.refusedNanos().size()
+        + " ERR unavailable, "
+        + (record.hasEnded() ? "ended: " + record.endReason() : "still connected")
+        + (record.notes().isEmpty() ? "" : ", " + String.join("; ", record.notes()));
   }
 
   private static boolean heard(ChatClient to, ChatClient from) {

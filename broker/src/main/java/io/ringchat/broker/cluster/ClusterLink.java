@@ -42,6 +42,7 @@ public final class ClusterLink
   private final LinkHealth health;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final long resendMs;
 
   /**
    * This broker's connections that asked to join the room, until they disconnect: if this broker
@@ -65,6 +66,7 @@ public final class ClusterLink
     this.counters = counters;
     this.status = status;
     this.session = session;
+    this.resendMs = ctx.ingressResendNs() / 1_000_000;
     this.ingress =
         new IngressSequencer(ctx.nanoClock(), ctx.holdNs(), ctx.ingressResendNs(), this::refuse);
     this.egress = new EgressReader(out, alloc, ctx.nanoClock(), ctx.resyncRetryNs(), this);
@@ -155,6 +157,12 @@ public final class ClusterLink
       ingress.checkHold();
       if (ingress.checkResend()) {
         status.ingressResent();
+        System.err.println(
+            "ringchat cluster: ingress unacknowledged for "
+                + resendMs
+                + " ms: offering its "
+                + ingress.waiting()
+                + " waiting messages again");
       }
       egress.sendResync(session);
       ingress.sendUnsent(session);
