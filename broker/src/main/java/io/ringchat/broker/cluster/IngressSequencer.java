@@ -163,12 +163,14 @@ final class IngressSequencer {
 
   /**
    * The oldest message offered has gone unacknowledged for longer than the resend time: it is
-   * offered again with everything after it. Aeron delivers a session's ingress reliably only while
-   * the leader's image of it lives; when the image is lost and made again without a new leader (a
-   * partition longer than the image's liveness timeout, then healed), what was in flight is gone,
-   * nothing announces it, and the room, which applies a broker's messages only in order, waits for
-   * it. Also heals a lost last egress message: the acknowledgement of a repeat arrives under the
-   * next egress number, and the egress reader asks for the one missed. Returns whether it resent.
+   * offered again with everything after it. A consensus module drops, without a word, ingress
+   * stamped with a term other than its own, ingress that arrives while it does not lead, and
+   * ingress for a session it does not hold open; a new leader is announced to the broker (which
+   * then offers everything again), but a message can be dropped in the moments around an election
+   * without one more announcement to follow it. Nothing else tells the broker, and the room, which
+   * applies a broker's messages only in order, waits for it. Also heals a lost last egress message:
+   * the acknowledgement of a repeat arrives under the next egress number, and the egress reader
+   * asks for the one missed. Returns whether it resent.
    */
   boolean checkResend() {
     if (unsent == 0 || clock.nanoTime() - unacked.peekFirst().offeredNs < resendNs) {
