@@ -127,7 +127,7 @@ if [[ " $SECTIONS " == *" idle "* ]]; then
   echo "## Idle members, 25 s after start, 10 s"
   echo
   for i in 0 1 2; do
-    echo "- member $i: RSS $(($(rss_kib "${pid[$i]}") / 1024)) MiB, CPU $(python3 -c "import os; print(round(100*($(cpu_ticks "${pid[$i]}")-${c0[$i]})/os.sysconf('SC_CLK_TCK')/10, 1))")% of one core"
+    echo "- member $i: RSS $(($(rss_kib "${pid[$i]}") / 1024)) MiB, CPU $(cpu_percent "${pid[$i]}" "${c0[$i]}" 10)% of one core"
   done
   echo
 fi
@@ -164,6 +164,23 @@ PY
 [[ " $SECTIONS " == *" failover "* ]] && failover KILL "killed (SIGKILL)"
 [[ " $SECTIONS " == *" handover "* ]] && failover TERM "stopped (SIGTERM)"
 
+# start_single / stop_single: the single broker measured beside the cluster (flood control off
+# like the members'); sets single_pid and single_port.
+start_single() {
+  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 $(flood_control_off) \
+    --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
+  single_pid=$!
+  single_port=$(ready_port "$work/ready-single.json" "$work/single.out")
+}
+stop_single() {
+  kill "$single_pid" 2>/dev/null || true
+  single_pid=""
+}
+
+# spread_hosts: the three members' chat addresses, for the generator's --host (their ports change
+# when the failover sections restart them).
+spread_hosts() { echo "127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"; }
+
 # load ARGS...: one generator run; prints its JSON report.
 load() {
   rm -f "$work/run.json"
@@ -173,11 +190,8 @@ load() {
 }
 
 if [[ " $SECTIONS " == *" throughput "* ]]; then
-  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 $(flood_control_off) \
-    --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
-  single_pid=$!
-  single_port=$(ready_port "$work/ready-single.json" "$work/single.out")
-  spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
+  start_single
+  spread=$(spread_hosts)
   echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
   echo
   echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | RSS after (MiB) |"
@@ -207,18 +221,14 @@ PY
     done
   done
   echo
-  kill "$single_pid" 2>/dev/null || true
-  single_pid=""
+  stop_single
 fi
 
 # quiet: a quiet room, 30 members of whom 3 send 1 message a second, cluster beside one broker:
 # the latency of a message that finds every agent idle, and the members' CPU meanwhile.
 if [[ " $SECTIONS " == *" quiet "* ]]; then
-  java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 $(flood_control_off) \
-    --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
-  single_pid=$!
-  single_port=$(ready_port "$work/ready-single.json" "$work/single.out")
-  spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
+  start_single
+  spread=$(spread_hosts)
   quiet=${QUIET:-20}
   echo "## Quiet room: 30 members, 3 sending 1 msg/s, ${quiet} s, beside one broker"
   echo
@@ -230,9 +240,10 @@ if [[ " $SECTIONS " == *" quiet "* ]]; then
     t0=$(date +%s%N)
     r=$(WARMUP=1 DURATION=$quiet load --host "$host" --clients 30 --senders 3 --rate 1 --size 64)
     t1=$(date +%s%N)
+    secs=$(python3 -c "print(($t1 - $t0) / 1e9)")
     cpu=""; k=0
     for p in $procs; do
-      cpu="$cpu $(python3 -c "import os; print(round(100*($(cpu_ticks "$p")-${c0[$k]})/os.sysconf('SC_CLK_TCK')/(($t1-$t0)/1e9), 1))")"
+      cpu="$cpu $(cpu_percent "$p" "${c0[$k]}" "$secs")"
       k=$((k + 1))
     done
     python3 - "$r" "$room" "$cpu" <<'PY'
@@ -247,12 +258,11 @@ PY
   echo
   echo "(CPU over the whole run, its warm-up and joins included.)"
   echo
-  kill "$single_pid" 2>/dev/null || true
-  single_pid=""
+  stop_single
 fi
 
 if [[ " $SECTIONS " == *" retention "* ]]; then
-  spread="127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"
+  spread=$(spread_hosts)
   bytes=${SNAPSHOT_BYTES:-67108864}
   echo "## Retention: 30 members all sending 1,000-byte messages for ${RETAIN}s, snapshots every $((bytes / 1048576)) MiB of log"
   echo
@@ -291,7 +301,7 @@ if [[ " $SECTIONS " == *" footprint "* ]]; then
   sleep 10
   cpu=""
   for i in 0 1 2; do
-    cpu="$cpu $(python3 -c "import os; print(round(100*($(cpu_ticks "${pid[$i]}")-${c0[$i]})/os.sysconf('SC_CLK_TCK')/10, 1))")%"
+    cpu="$cpu $(cpu_percent "${pid[$i]}" "${c0[$i]}" 10)%"
   done
   rss=""
   for i in 0 1 2; do rss="$rss $(($(rss_kib "${pid[$i]}") / 1024)) MiB"; done

@@ -57,6 +57,13 @@ rss_kib() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 # cpu_ticks PID: user + system CPU of a process so far, in clock ticks (getconf CLK_TCK a second).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# cpu_percent PID TICKS0 SECONDS: the share of one core PID used since it had TICKS0 (cpu_ticks)
+# SECONDS ago, one decimal.
+cpu_percent() {
+  python3 -c "import os, sys; print(round(100 * (int(sys.argv[2]) - int(sys.argv[1])) / os.sysconf('SC_CLK_TCK') / float(sys.argv[3]), 1))" \
+    "$2" "$(cpu_ticks "$1")" "$3"
+}
+
 # json_field JSON NAME: a field of a JSON object given as text; NAME may be a dotted path
 # (latency_us.p99). Prints - if absent.
 json_field() {

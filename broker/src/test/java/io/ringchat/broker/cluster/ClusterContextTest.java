@@ -3,6 +3,7 @@ package io.ringchat.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.junit.jupiter.api.Test;
 
 /** The cluster's context: its defaults pass, a value out of range is refused in one line. */
@@ -34,7 +35,7 @@ class ClusterContextTest {
     assertThat(ctx.linkMaxParkNs()).isEqualTo(4_000_000);
     assertThat(ctx.mediaDriver().asyncExecutorIdleStrategy())
         .as("the name resolver's thread does not wake every millisecond")
-        .isInstanceOf(org.agrona.concurrent.SleepingMillisIdleStrategy.class);
+        .isInstanceOf(SleepingMillisIdleStrategy.class);
   }
 
   @Test
