@@ -230,7 +230,10 @@ public final class ClientMain implements Callable<Integer> {
     } catch (TimeoutException e) {
       return fail(1, "the broker did not answer the JOIN");
     } catch (ExecutionException e) {
-      return fail(1, "connection lost: " + e.getCause().getMessage());
+      // the same line as a connection lost later in the session (Exit.now), whenever it happens
+      err.println("connection lost: " + e.getCause().getMessage());
+      err.flush();
+      return 1;
     }
   }
 

@@ -165,6 +165,32 @@ class ClientIT {
   }
 
   @Test
+  void shouldSayConnectionLostInTheSameLineWhenTheBrokerClosesBeforeTheWelcome() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread closer =
+          new Thread(
+              () -> {
+                try (java.net.Socket s = silent.accept()) {
+                  // read the JOIN line, then close without an answer
+                  new java.io.BufferedReader(
+                          new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                      .readLine();
+                } catch (IOException e) {
+                  // the client's exit below says what went wrong
+                }
+              });
+      closer.start();
+      Process p = client(Map.of(), "-H", "127.0.0.1", "-p", "" + silent.getLocalPort(), "-u", "x");
+
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      closer.join(10_000);
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(err(0).strip().lines()).as("one line").hasSize(1);
+      assertThat(err(0).strip()).startsWith("connection lost: ");
+    }
+  }
+
+  @Test
   void shouldExitTwoWithoutAUsernameWhenNotInteractive() throws Exception {
     Process p = client(Map.of(), "-p", port());
 

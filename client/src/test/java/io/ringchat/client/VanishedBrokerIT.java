@@ -56,6 +56,23 @@ class VanishedBrokerIT {
     }
   }
 
+  /**
+   * Asks for the member list through the client's standard input: its answer, listing this client,
+   * proves the JOIN was answered (a JVM starting on a busy machine can take seconds; vanishing the
+   * broker before the WELCOME tests another path).
+   */
+  private void awaitJoined() throws Exception {
+    client.getOutputStream().write("who\n".getBytes(StandardCharsets.UTF_8));
+    client.getOutputStream().flush();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.readString(dir.resolve("out"), StandardCharsets.UTF_8)
+        .contains("members (1): far")) {
+      assertThat(client.isAlive()).as(Files.readString(dir.resolve("err"))).isTrue();
+      assertThat(System.nanoTime() - deadline).as("not joined within 30 s").isNegative();
+      Thread.sleep(50);
+    }
+  }
+
   @Test
   void shouldSayInOneLineThatTheBrokerStoppedAnsweringAndExitOne() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -93,7 +110,9 @@ class VanishedBrokerIT {
             .redirectOutput(dir.resolve("out").toFile())
             .redirectError(dir.resolve("err").toFile())
             .start();
-    Thread.sleep(3_000); // joined, and a PING or two answered: the keepalive does not misfire
+    awaitJoined();
+    // a PING or two answered after the join: the keepalive does not misfire on a live broker
+    Thread.sleep(KEEPALIVE.multipliedBy(3).toMillis());
     assertThat(client.isAlive()).as(Files.readString(dir.resolve("err"))).isTrue();
 
     ns.vanish();
