@@ -2,6 +2,7 @@ package io.ringchat.client.load;
 
 import static io.ringchat.client.load.JsonReports.number;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -111,7 +113,8 @@ class LoadCommandIT {
     CompletableFuture<Integer> exit =
         CompletableFuture.supplyAsync(
             () -> load("--clients", "4", "--senders", "2", "--json", json.toString()));
-    Thread.sleep(1_000); // joined and warming up or measuring: the broker goes away
+    // all four joined (warming up or measuring): the broker goes away
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.counters().members() == 4);
     broker.stop();
 
     assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(1);
