@@ -7,6 +7,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.ringchat.protocol.ClientLine;
 import io.ringchat.protocol.Command;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.LineClassifier;
 import io.ringchat.protocol.LineFrameDecoder;
 import io.ringchat.protocol.LineFramer;
@@ -104,7 +105,7 @@ public class CodecBenchmark extends BenchmarkBase {
     Blackhole bh;
 
     @Override
-    public void join(Name name) {
+    public void join(Name name, JoinPosition position) {
       bh.consume(name);
     }
 

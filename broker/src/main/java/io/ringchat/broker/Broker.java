@@ -142,7 +142,9 @@ public final class Broker {
               outbound,
               counters,
               config.presenceLimit(),
-              config.maxLineBytes());
+              config.maxLineBytes(),
+              Room.MAX_SEGMENT_BYTES,
+              config.history());
       this.node = null;
       this.link = null;
       this.clusterStatus = null;

@@ -7,6 +7,7 @@ import io.ringchat.broker.net.AddressLimits;
 import io.ringchat.broker.net.ConnectionLimits;
 import io.ringchat.broker.net.ServerTls;
 import io.ringchat.broker.ring.InboundRing;
+import io.ringchat.broker.room.HistoryOptions;
 import io.ringchat.broker.web.AddressRanges;
 import io.ringchat.broker.web.OriginPolicy;
 import io.ringchat.cli.DurationConverter;
@@ -85,6 +86,24 @@ public final class BrokerConfig {
       description =
           "JOINED/LEFT are sent only while the room has at most N members; 0 turns them off. Default: ${DEFAULT-VALUE}.")
   private int presenceLimit;
+
+  @Option(
+      names = "--history",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "Messages the room keeps in memory for members that join with HISTORY or SINCE (protocol"
+              + " 1.1); 0 keeps none. Gone when the broker stops. Default: ${DEFAULT-VALUE}.")
+  private int historyMessages;
+
+  @Option(
+      names = "--history-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "8388608",
+      description =
+          "Bytes of kept messages (their POST lines) at most; the oldest fall out first."
+              + " Default: ${DEFAULT-VALUE} (8 MiB).")
+  private long historyBytes;
 
   @Option(
       names = "--ring-size",
@@ -362,6 +381,8 @@ public final class BrokerConfig {
         !joinTimeout.isNegative() && !joinTimeout.isZero(),
         "--join-timeout must be positive, got " + joinTimeout.toMillis() + " ms");
     check(presenceLimit >= 0, "--presence-limit must be 0 or more, got " + presenceLimit);
+    check(historyMessages >= 0, "--history must be 0 or more, got " + historyMessages);
+    check(historyBytes >= 0, "--history-bytes must be 0 or more, got " + historyBytes);
     check(
         ringSize >= 2 && Integer.bitCount(ringSize) == 1,
         "--ring-size must be a power of two of at least 2, got " + ringSize);
@@ -477,7 +498,8 @@ public final class BrokerConfig {
         maxLineBytes,
         joinTimeout.toNanos(),
         maxRate,
-        new AddressLimits(clientsPerAddress, maxAddressRate, maxJoinsPerAddress));
+        new AddressLimits(clientsPerAddress, maxAddressRate, maxJoinsPerAddress),
+        cluster == null);
   }
 
   /** Reads {@code --max-clients-per-address}: N, or P% of {@code --max-clients}, at least 1. */
@@ -547,6 +569,20 @@ public final class BrokerConfig {
 
   public int presenceLimit() {
     return presenceLimit;
+  }
+
+  /**
+   * The room's history options: a fresh random epoch (a single broker's history ends with its
+   * process, so a restarted broker must not reuse a numbering) and the wall clock.
+   */
+  public HistoryOptions history() {
+    return new HistoryOptions(
+        Epochs.random(), historyMessages, historyBytes, System::currentTimeMillis);
+  }
+
+  /** {@code --history}. */
+  public int historyMessages() {
+    return historyMessages;
   }
 
   public int ringSize() {

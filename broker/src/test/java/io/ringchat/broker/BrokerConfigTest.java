@@ -35,6 +35,19 @@ class BrokerConfigTest {
     assertThat(config.connectionLimits().perAddress())
         .as("flood control and the address cap are on by default")
         .isEqualTo(new AddressLimits(100, 4_096, 20));
+    assertThat(config.history().messages()).isEqualTo(1000);
+    assertThat(config.history().bytes()).isEqualTo(8 * 1024 * 1024);
+    assertThat(config.connectionLimits().positionedJoins()).isTrue();
+  }
+
+  @Test
+  void shouldDrawANewEpochForEachRoomAndKeepNothingWithHistoryZero() {
+    BrokerConfig config = BrokerConfig.parse("--history=0", "--history-bytes=1024");
+
+    assertThat(config.history().messages()).isZero();
+    assertThat(config.history().bytes()).isEqualTo(1024);
+    assertThat(config.history().epoch()).matches("[0-9a-z]{10}");
+    assertThat(config.history().epoch()).isNotEqualTo(config.history().epoch());
   }
 
   @ParameterizedTest
@@ -66,6 +79,8 @@ class BrokerConfigTest {
         "--max-clients=0|--max-clients must be at least 1, got 0",
         "--join-timeout=0s|--join-timeout must be positive, got 0 ms",
         "--presence-limit=-1|--presence-limit must be 0 or more, got -1",
+        "--history=-1|--history must be 0 or more, got -1",
+        "--history-bytes=-5|--history-bytes must be 0 or more, got -5",
         "--port=70000|--port must be 0 to 65535, got 70000",
         "--http-port=-1|--http-port must be 0 to 65535, got -1",
         "--port=7878 --http-port=7878|--http-port must differ from --port (both 7878); or give --no-http",

@@ -7,8 +7,11 @@ import io.netty.buffer.ByteBuf;
  * broker's I/O threads implement it by publishing into the ring; tests implement it by recording.
  */
 public interface Requests {
-  /** {@code JOIN} with a valid name. */
-  void join(Name name);
+  /**
+   * {@code JOIN} with a valid name; {@code position} is what a positioned join asks for ({@code
+   * HISTORY} or {@code SINCE}, protocol version 1.1), or null for a plain one.
+   */
+  void join(Name name, JoinPosition position);
 
   /** {@code SEND} with valid text; the buffer (the text's bytes) is owned by the callee. */
   void send(ByteBuf text);

@@ -25,6 +25,15 @@ public final class ServerFrames {
   private static final byte[] PONG = ascii(ServerFrame.Type.PONG.word());
   private static final byte[] BYE = ascii(ServerFrame.Type.BYE.word() + "\n");
   private static final byte[] ERR = ServerFrame.Type.ERR.wordAndSpace();
+  // Version 1.1, positioned connections only.
+  private static final byte[] POST = ascii("POST ");
+  private static final byte[] SENT = ascii("SENT ");
+  private static final byte[] GAP = ascii("GAP ");
+  private static final byte[] GAP_UNKNOWN = ascii("GAP unknown\n");
+  private static final byte[] REPLAYED = ascii("REPLAYED ");
+
+  /** The most ASCII digits a long in decimal takes (a minus sign included). */
+  private static final int MAX_LONG_DIGITS = 20;
 
   private ServerFrames() {}
 
@@ -37,6 +46,93 @@ public final class ServerFrames {
   public static void writeMsg(ByteBuf out, byte[] name, ByteBuf text) {
     out.writeBytes(MSG).writeBytes(name).writeByte(SP);
     out.writeBytes(text, text.readerIndex(), text.readableBytes()).writeByte(LF);
+  }
+
+  /**
+   * The most bytes {@code POST <seq> <unix-ms> <name> <text>\n} takes, so that a caller can size a
+   * buffer once.
+   */
+  public static int postLength(int nameBytes, int textBytes) {
+    return POST.length + 2 * (MAX_LONG_DIGITS + 1) + nameBytes + 1 + textBytes + 1;
+  }
+
+  /**
+   * Appends {@code POST <seq> <unix-ms> <name> <text>\n} (a positioned connection's form of MSG);
+   * copies the readable bytes of {@code text}.
+   */
+  public static void writePost(ByteBuf out, long seq, long millis, byte[] name, ByteBuf text) {
+    out.writeBytes(POST);
+    writeDecimal(out, seq);
+    out.writeByte(SP);
+    writeDecimal(out, millis);
+    out.writeByte(SP).writeBytes(name).writeByte(SP);
+    out.writeBytes(text, text.readerIndex(), text.readableBytes()).writeByte(LF);
+  }
+
+  /** The most bytes {@code SENT <seq> <unix-ms>\n} takes. */
+  public static int sentLength() {
+    return SENT.length + 2 * (MAX_LONG_DIGITS + 1);
+  }
+
+  /** Appends {@code SENT <seq> <unix-ms>\n}: a positioned sender's own message was ordered. */
+  public static void writeSent(ByteBuf out, long seq, long millis) {
+    out.writeBytes(SENT);
+    writeDecimal(out, seq);
+    out.writeByte(SP);
+    writeDecimal(out, millis);
+    out.writeByte(LF);
+  }
+
+  /** Appends {@code GAP <from> <to>\n}: messages {@code from..to} are no longer kept. */
+  public static void writeGap(ByteBuf out, long from, long to) {
+    out.writeBytes(GAP);
+    writeDecimal(out, from);
+    out.writeByte(SP);
+    writeDecimal(out, to);
+    out.writeByte(LF);
+  }
+
+  /** Appends {@code GAP unknown\n}: the position's epoch is not this room's numbering. */
+  public static void writeGapUnknown(ByteBuf out) {
+    out.writeBytes(GAP_UNKNOWN);
+  }
+
+  /** Appends {@code REPLAYED <n>\n}: the end of a replay of {@code n} lines. */
+  public static void writeReplayed(ByteBuf out, long n) {
+    out.writeBytes(REPLAYED);
+    writeDecimal(out, n);
+    out.writeByte(LF);
+  }
+
+  /** Encodes {@code WELCOME <name> <count> <epoch>:<last>\n}, a positioned join's welcome. */
+  public static ByteBuf encodeWelcome(
+      ByteBufAllocator alloc, byte[] name, int count, byte[] epoch, long last) {
+    ByteBuf out =
+        alloc.buffer(WELCOME.length + name.length + 12 + epoch.length + MAX_LONG_DIGITS + 2);
+    out.writeBytes(WELCOME).writeBytes(name).writeByte(SP);
+    ByteBufUtil.writeAscii(out, Integer.toString(count));
+    out.writeByte(SP).writeBytes(epoch).writeByte(':');
+    writeDecimal(out, last);
+    return out.writeByte(LF);
+  }
+
+  /** Appends {@code value} in decimal ASCII without making a string (once per message). */
+  static void writeDecimal(ByteBuf out, long value) {
+    if (value < 0) {
+      if (value == Long.MIN_VALUE) {
+        ByteBufUtil.writeAscii(out, Long.toString(value));
+        return;
+      }
+      out.writeByte('-');
+      value = -value;
+    }
+    long divisor = 1;
+    while (value / divisor >= 10) {
+      divisor *= 10;
+    }
+    for (; divisor > 0; divisor /= 10) {
+      out.writeByte((int) ('0' + value / divisor % 10));
+    }
   }
 
   /** Appends {@code JOINED <name>\n}. */

@@ -18,8 +18,8 @@ class LineClassifierTest {
     final List<String> requests = new ArrayList<>();
 
     @Override
-    public void join(Name name) {
-      requests.add("join " + name.display());
+    public void join(Name name, JoinPosition position) {
+      requests.add("join " + name.display() + (position == null ? "" : " " + position));
     }
 
     @Override
@@ -72,9 +72,53 @@ class LineClassifierTest {
         "JOINalice|refuse bad_command",
         "JOIN -bad|refuse bad_name",
         "JOIN a b|refuse bad_name",
+        "JOIN bob HISTORY 20|join bob HISTORY 20",
+        "join bob history 0|join bob HISTORY 0",
+        "JOIN bob HiStOrY 007|join bob HISTORY 7",
+        "JOIN bob HISTORY 99999999999999999999999|join bob HISTORY 9223372036854775807",
+        "JOIN bob SINCE k3x9:41|join bob SINCE k3x9:41",
+        "JOIN bob since 0123456789abcdef:0|join bob SINCE 0123456789abcdef:0",
+        "JOIN bob SINCE a:9223372036854775807|join bob SINCE a:9223372036854775807",
+        "JOIN bob HISTORY|refuse bad_command",
+        "JOIN bob HISTORY |refuse bad_command",
+        "JOIN bob HISTORY -1|refuse bad_command",
+        "JOIN bob HISTORY +1|refuse bad_command",
+        "JOIN bob HISTORY 1 2|refuse bad_command",
+        "JOIN bob HISTORY 1x|refuse bad_command",
+        "JOIN bob SINCE|refuse bad_command",
+        "JOIN bob SINCE k3x9|refuse bad_command",
+        "JOIN bob SINCE :1|refuse bad_command",
+        "JOIN bob SINCE k3x9:|refuse bad_command",
+        "JOIN bob SINCE K3X9:1|refuse bad_command",
+        "JOIN bob SINCE k-3:1|refuse bad_command",
+        "JOIN bob SINCE 0123456789abcdefg:1|refuse bad_command",
+        "JOIN bob SINCE a:9223372036854775808|refuse bad_command",
+        "JOIN bob SINCE a:1 b|refuse bad_command",
+        "JOIN bob LATER 5|refuse bad_name",
+        "JOIN bob ſince a:1|refuse bad_name",
+        "JOIN -bob HISTORY 1|refuse bad_name",
       })
   void shouldTurnEachLineIntoItsRequest(String line, String request) {
     assertThat(classify(line)).isEqualTo(request);
+  }
+
+  @Test
+  void shouldRefuseAControlCharacterAnywhereInAPositionedJoinAsBadText() {
+    assertThat(classify("JOIN bob HISTORY 1\t")).isEqualTo("refuse bad_text");
+    assertThat(classify("JOIN bob SINCE a:\u00011")).isEqualTo("refuse bad_text");
+  }
+
+  @Test
+  void shouldAnswerAPositionedJoinAsVersionOneDoesWhereTheBrokerKeepsNoHistory() {
+    for (String line : List.of("JOIN bob HISTORY 1", "JOIN bob SINCE a:1", "JOIN bob x")) {
+      ByteBuf buf = utf8(line);
+      Recorder recorder = new Recorder();
+
+      LineClassifier.classify(buf, false, recorder);
+
+      assertThat(recorder.requests).as(line).containsExactly("refuse bad_name");
+      assertThat(buf.refCnt()).isZero();
+    }
   }
 
   @Test

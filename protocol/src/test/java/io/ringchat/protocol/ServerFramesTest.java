@@ -31,6 +31,36 @@ class ServerFramesTest {
   }
 
   @Test
+  void shouldEncodeThePositionedFramesByteForByte() {
+    ByteBuf text = utf8(" are you there?");
+    String post = written(out -> ServerFrames.writePost(out, 42, 1764770001203L, BOB, text));
+
+    assertThat(post).isEqualTo("POST 42 1764770001203 bob  are you there?\n");
+    assertThat(ServerFrames.postLength(BOB.length, text.readableBytes()))
+        .isGreaterThanOrEqualTo(post.length());
+    assertThat(written(out -> ServerFrames.writeSent(out, 45, 1764770011020L)))
+        .isEqualTo("SENT 45 1764770011020\n");
+    assertThat(written(out -> ServerFrames.writeGap(out, 1, 9_223_372_036_854_775_807L)))
+        .isEqualTo("GAP 1 9223372036854775807\n");
+    assertThat(written(ServerFrames::writeGapUnknown)).isEqualTo("GAP unknown\n");
+    assertThat(written(out -> ServerFrames.writeReplayed(out, 0))).isEqualTo("REPLAYED 0\n");
+    assertThat(written(out -> ServerFrames.writeReplayed(out, 1000))).isEqualTo("REPLAYED 1000\n");
+    assertThat(take(ServerFrames.encodeWelcome(ALLOC, BOB, 3, Text.utf8("k3x9"), 44)))
+        .isEqualTo("WELCOME bob 3 k3x9:44\n");
+    assertThat(take(ServerFrames.encodeWelcome(ALLOC, BOB, 1, Text.utf8("k3x9"), 0)))
+        .isEqualTo("WELCOME bob 1 k3x9:0\n");
+  }
+
+  @Test
+  void shouldWriteEveryLongInDecimalAsJavaDoes() {
+    for (long value :
+        new long[] {0, 9, 10, 99, 100, 1_000_000_007L, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
+      assertThat(written(out -> ServerFrames.writeDecimal(out, value)))
+          .isEqualTo(Long.toString(value));
+    }
+  }
+
+  @Test
   void shouldEncodeMessageWithTextVerbatimAndPredictItsLength() {
     ByteBuf text = utf8("  hi\tthere ");
     String frame = written(out -> ServerFrames.writeMsg(out, BOB, text));

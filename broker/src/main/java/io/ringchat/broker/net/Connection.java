@@ -1,5 +1,6 @@
 package io.ringchat.broker.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
 /**
@@ -21,6 +22,12 @@ public final class Connection {
 
   /** The room accepted its JOIN: the join timeout no longer applies. */
   private boolean joined;
+
+  /** A replay being written, whatever the room writes meanwhile waiting behind it; or null. */
+  private ReplayFeed replay;
+
+  /** What to do when output queued behind a replay goes over {@code --max-pending}. */
+  private Runnable replayOverflow = () -> {};
 
   Connection(Channel channel, long id) {
     this.channel = channel;
@@ -50,6 +57,30 @@ public final class Connection {
 
   void markJoined() {
     joined = true;
+  }
+
+  /** The replay being written, or null. */
+  ReplayFeed replay() {
+    return replay;
+  }
+
+  /** Starts writing {@code replay} (owned from here on) in parts; later writes wait behind it. */
+  void startReplay(ByteBuf replayBytes) {
+    assert replay == null : "one replay per connection";
+    replay =
+        new ReplayFeed(
+            this, replayBytes, channel.config().getWriteBufferHighWaterMark(), replayOverflow);
+    replay.start();
+  }
+
+  /** The replay is written (or abandoned): writes go straight to the channel again. */
+  void replayDone() {
+    replay = null;
+  }
+
+  /** Set by the connection's handler: how to remove the connection as a slow consumer. */
+  void onReplayOverflow(Runnable action) {
+    this.replayOverflow = action;
   }
 
   /** Marks the channel as written but not flushed; says whether it was not already. */

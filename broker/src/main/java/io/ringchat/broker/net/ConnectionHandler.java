@@ -9,9 +9,11 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.ringchat.broker.ring.EventKind;
+import io.ringchat.broker.ring.PositionedJoin;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Farewell;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.LineClassifier;
 import io.ringchat.protocol.LineFramer;
 import io.ringchat.protocol.Name;
@@ -113,6 +115,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     }
     this.ctx = ctx;
     connection = loop.table().open(ctx.channel());
+    connection.onReplayOverflow(this::evictSlowConsumer);
     loop.counters().connectionOpened(listener());
     loop.joinDeadlines().start(this);
     int maxRate = loop.limits().maxLinesPerSecond();
@@ -178,7 +181,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     }
     loop.counters().frameIn();
     spend(line.readableBytes() + 1);
-    LineClassifier.classify(line, this);
+    LineClassifier.classify(line, loop.limits().positionedJoins(), this);
   }
 
   /**
@@ -278,8 +281,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
   // The requests of this connection's lines, as LineClassifier hands them over.
 
   @Override
-  public void join(Name name) {
-    publish(EventKind.JOIN, name);
+  public void join(Name name, JoinPosition position) {
+    publish(EventKind.JOIN, position == null ? name : new PositionedJoin(name, position));
     // Each join is paid for by its address: presence lines to every member are what churn floods.
     // A LEAVE or a close can only follow a join, so pacing joins paces the LEFT lines too.
     address.spendJoin(loop.clock().nanoTime());
@@ -349,7 +352,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     // Unwritable means more than --max-pending bytes wait for this connection: the room never
     // waits for a slow member, it removes it.
-    if (!ctx.channel().isWritable() && !connection.isOutputClosed()) {
+    if (!ctx.channel().isWritable()) {
+      evictSlowConsumer();
+    }
+  }
+
+  /**
+   * Removes this connection as a slow consumer: more than {@code --max-pending} bytes wait for it,
+   * in the channel or queued behind a replay ({@link ReplayFeed}).
+   */
+  private void evictSlowConsumer() {
+    if (!connection.isOutputClosed()) {
       connection.closeOutput();
       stopReading();
       loop.counters().error(ErrorCode.SLOW_CONSUMER);

@@ -9,10 +9,25 @@ package io.ringchat.broker.net;
  * @param joinTimeoutNanos time a connection has to join
  * @param maxLinesPerSecond lines per second one connection may send; 0 for no limit
  * @param perAddress what the connections from one address may do together
+ * @param positionedJoins whether {@code JOIN} takes {@code HISTORY} and {@code SINCE} (protocol
+ *     version 1.1); false on a cluster's broker, whose room keeps no history yet: such a JOIN is
+ *     then {@code bad_name}, as version 1 answers it
  */
 public record ConnectionLimits(
     int maxClients,
     int maxLineBytes,
     long joinTimeoutNanos,
     int maxLinesPerSecond,
-    AddressLimits perAddress) {}
+    AddressLimits perAddress,
+    boolean positionedJoins) {
+
+  /** As above, with positioned joins understood. */
+  public ConnectionLimits(
+      int maxClients,
+      int maxLineBytes,
+      long joinTimeoutNanos,
+      int maxLinesPerSecond,
+      AddressLimits perAddress) {
+    this(maxClients, maxLineBytes, joinTimeoutNanos, maxLinesPerSecond, perAddress, true);
+  }
+}

@@ -44,6 +44,11 @@ public final class EventLoopOutbound implements Outbound {
   }
 
   @Override
+  public void writeReplay(long connection, ByteBuf replay) {
+    batchFor(connection).addReplay(connection, replay);
+  }
+
+  @Override
   public void writeAndClose(long connection, ByteBuf frame) {
     batchFor(connection).add(connection, frame, true);
   }

@@ -23,6 +23,7 @@ final class WriteBatch implements Runnable {
 
   private static final byte WRITE_AND_CLOSE = 1;
   private static final byte JOINED = 2;
+  private static final byte REPLAY = 3;
 
   private static final int INITIAL_ENTRIES = 64;
 
@@ -61,6 +62,11 @@ final class WriteBatch implements Runnable {
   /** Room thread: queue the whole of {@code frame}, owned by the batch from now on. */
   void add(long connection, ByteBuf frame, boolean close) {
     add(connection, frame, 0, WHOLE, close ? WRITE_AND_CLOSE : WRITE);
+  }
+
+  /** Room thread: queue a replay of kept history (owned by the batch from now on). */
+  void addReplay(long connection, ByteBuf replay) {
+    add(connection, replay, 0, WHOLE, REPLAY);
   }
 
   /** Room thread: the room accepted the connection's JOIN (its join timeout stops). */
@@ -121,6 +127,16 @@ final class WriteBatch implements Runnable {
       }
       Channel channel = connection.channel();
       ByteBuf frame = length == WHOLE ? buf : buf.retainedSlice(offsets[i], length);
+      if (ops[i] == REPLAY) {
+        connection.startReplay(frame);
+        continue;
+      }
+      ReplayFeed replay = connection.replay();
+      if (replay != null) {
+        // Behind the replay, in order; what closes the connection closes it after the replay.
+        replay.hold(frame, ops[i] == WRITE_AND_CLOSE);
+        continue;
+      }
       if (ops[i] == WRITE_AND_CLOSE) {
         connection.closeOutput();
         channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);

@@ -2,7 +2,10 @@ package io.ringchat.broker.ring;
 
 /** What a {@link RingEvent} asks the room to do. */
 public enum EventKind {
-  /** A valid {@code JOIN}; the detail is the parsed {@link io.ringchat.protocol.Name}. */
+  /**
+   * A valid {@code JOIN}; the detail is the parsed {@link io.ringchat.protocol.Name}, or a {@link
+   * PositionedJoin} for one with {@code HISTORY} or {@code SINCE}.
+   */
   JOIN,
   /** A valid {@code SEND}; the detail is the text, a retained {@link io.netty.buffer.ByteBuf}. */
   SEND,

@@ -3,6 +3,7 @@ package io.ringchat.broker.ring;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.Name;
 
 /**
@@ -38,7 +39,12 @@ public final class RingEvent {
 
   /** The name of a JOIN. */
   public Name name() {
-    return (Name) detail;
+    return detail instanceof PositionedJoin join ? join.name() : (Name) detail;
+  }
+
+  /** What a positioned JOIN asks for, or null for a plain one. */
+  public JoinPosition position() {
+    return detail instanceof PositionedJoin join ? join.position() : null;
   }
 
   /** The error of a REJECT. */

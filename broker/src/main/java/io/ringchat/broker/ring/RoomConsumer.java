@@ -42,7 +42,7 @@ public final class RoomConsumer implements RingConsumer {
   private void dispatch(RingEvent event) {
     long connection = event.connection();
     switch (event.kind()) {
-      case JOIN -> room.onJoin(connection, event.name());
+      case JOIN -> room.onJoin(connection, event.name(), event.position());
       case SEND -> room.onSend(connection, event.payload());
       case WHO -> room.onWho(connection);
       case PING -> room.onPing(connection, event.payload());

@@ -14,14 +14,26 @@ import java.util.Arrays;
  *
  * <p>The room closes the segment before any change of membership and before any reply to a single
  * member, so each member's bytes stay in room order. Room thread only.
+ *
+ * <p>A room has two: one in version 1's encoding ({@code MSG}) for plain members, one for
+ * positioned members ({@code POST}, protocol version 1.1), where a sender's own line is not skipped
+ * but replaced by its {@code SENT} line, kept in a side buffer, so the sender's slices still break
+ * only around its own lines.
  */
 final class Broadcast {
   private static final int INITIAL_CAPACITY = 16 * 1024;
 
   private final ByteBufAllocator alloc;
   private final int maxSegmentBytes;
+  private final boolean positioned;
 
   private ByteBuf segment;
+
+  /** The {@code SENT} lines that replace senders' own lines (positioned only), or null. */
+  private ByteBuf sentLines;
+
+  private int[] sentStart = new int[64];
+  private int[] sentEnd = new int[64];
   private int lines;
   private int[] lineStart = new int[64];
   private int[] lineEnd = new int[64];
@@ -33,12 +45,24 @@ final class Broadcast {
    *     one write grows without bound
    */
   Broadcast(ByteBufAllocator alloc, int maxSegmentBytes) {
-    this.alloc = alloc;
-    this.maxSegmentBytes = maxSegmentBytes;
+    this(alloc, maxSegmentBytes, false);
   }
 
-  /** Starts a line that every member but {@code skip} (null: nobody) gets; returns its buffer. */
+  /** As above; {@code positioned}: the broadcast for positioned members, not plain ones. */
+  Broadcast(ByteBufAllocator alloc, int maxSegmentBytes, boolean positioned) {
+    this.alloc = alloc;
+    this.maxSegmentBytes = maxSegmentBytes;
+    this.positioned = positioned;
+  }
+
+  /**
+   * Starts a line that every member this broadcast serves but {@code skip} (null: nobody) gets;
+   * returns its buffer.
+   */
   ByteBuf beginLine(Member skip, int expectedBytes, Members members, Outbound out) {
+    if (skip != null && skip.positioned != positioned) {
+      skip = null; // it gets the other broadcast: nothing to skip here
+    }
     if (segment != null
         && (segment.writerIndex() + expectedBytes > maxSegmentBytes || lines == Short.MAX_VALUE)) {
       close(members, out);
@@ -59,6 +83,7 @@ final class Broadcast {
     int line = lines++;
     lineEnd[line] = segment.writerIndex();
     nextOwnLine[line] = -1;
+    sentStart[line] = -1;
     Member skip = skipped[line];
     if (skip != null) {
       if (skip.firstOwnLine < 0) {
@@ -83,7 +108,10 @@ final class Broadcast {
     int length = segment.writerIndex();
     if (length > 0) {
       for (int m = 0, n = members.size(); m < n; m++) {
-        deliver(members.get(m), length, out);
+        Member member = members.get(m);
+        if (member.positioned == positioned) {
+          deliver(member, length, out);
+        }
       }
     }
     for (int line = 0; line < lines; line++) {
@@ -97,6 +125,10 @@ final class Broadcast {
     lines = 0;
     segment.release();
     segment = null;
+    if (sentLines != null) {
+      sentLines.release();
+      sentLines = null;
+    }
   }
 
   private void deliver(Member member, int length, Outbound out) {
@@ -109,6 +141,9 @@ final class Broadcast {
     for (; own >= 0; own = nextOwnLine[own]) {
       if (lineStart[own] > from) {
         out.write(member.connection(), segment, from, lineStart[own] - from);
+      }
+      if (sentStart[own] >= 0) {
+        out.write(member.connection(), sentLines, sentStart[own], sentEnd[own] - sentStart[own]);
       }
       from = lineEnd[own];
     }
@@ -123,6 +158,8 @@ final class Broadcast {
     lineEnd = Arrays.copyOf(lineEnd, capacity);
     nextOwnLine = Arrays.copyOf(nextOwnLine, capacity);
     skipped = Arrays.copyOf(skipped, capacity);
+    sentStart = Arrays.copyOf(sentStart, capacity);
+    sentEnd = Arrays.copyOf(sentEnd, capacity);
   }
 
   /** Appends {@code MSG <sender> <text>} for everyone but the sender. */
@@ -132,5 +169,40 @@ final class Broadcast {
         beginLine(sender, ServerFrames.msgLength(name.length, text.readableBytes()), members, out);
     ServerFrames.writeMsg(buf, name, text);
     endLine();
+  }
+
+  /**
+   * Appends {@code POST <seq> <millis> <sender> <text>} for every positioned member but the sender,
+   * who gets {@code SENT <seq> <millis>} in its place (if it is positioned).
+   */
+  void appendPost(
+      Member sender, long seq, long millis, ByteBuf text, Members members, Outbound out) {
+    byte[] name = sender.nameBytes();
+    ByteBuf buf =
+        beginLine(sender, ServerFrames.postLength(name.length, text.readableBytes()), members, out);
+    ServerFrames.writePost(buf, seq, millis, name, text);
+    endLine();
+    if (sender.positioned == positioned) {
+      if (sentLines == null) {
+        sentLines = alloc.directBuffer(1024);
+      }
+      int line = lines - 1;
+      sentStart[line] = sentLines.writerIndex();
+      ServerFrames.writeSent(sentLines, seq, millis);
+      sentEnd[line] = sentLines.writerIndex();
+    }
+  }
+
+  /** The open segment, whose last line is {@code [lastLineStart(), lastLineEnd())}. */
+  ByteBuf segment() {
+    return segment;
+  }
+
+  int lastLineStart() {
+    return lineStart[lines - 1];
+  }
+
+  int lastLineEnd() {
+    return lineEnd[lines - 1];
   }
 }

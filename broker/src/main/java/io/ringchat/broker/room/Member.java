@@ -27,6 +27,12 @@ final class Member extends NameKey {
 
   short lastOwnLine = -1;
 
+  /**
+   * Joined with {@code HISTORY} or {@code SINCE} (protocol version 1.1): gets {@code POST} and
+   * {@code SENT} instead of {@code MSG}. Set once, before the member's first line.
+   */
+  boolean positioned;
+
   Member(long connection, Name name, int index) {
     this(connection, name, name.display().getBytes(StandardCharsets.UTF_8), index);
   }

@@ -21,6 +21,16 @@ public interface Outbound {
   void write(long connection, ByteBuf shared, int offset, int length);
 
   /**
+   * Queues a replay of kept history for {@code connection} (takes ownership): a writer that can
+   * sends it in parts as the connection drains, so that its size never counts against the
+   * connection's pending-output limit, and queues whatever is written to the connection after it
+   * behind it (that does count). By default, a plain {@link #write(long, ByteBuf)}.
+   */
+  default void writeReplay(long connection, ByteBuf replay) {
+    write(connection, replay);
+  }
+
+  /**
    * Queues {@code frame} as the last thing {@code connection} will get: the connection is closed
    * once it is flushed. Takes ownership of the buffer.
    */

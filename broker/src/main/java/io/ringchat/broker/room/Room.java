@@ -2,11 +2,14 @@ package io.ringchat.broker.room;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.Name;
 import io.ringchat.protocol.ServerFrames;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 
 /**
  * The room: a deterministic state machine over connection ids. It takes one typed call per client
@@ -19,6 +22,12 @@ import java.nio.charset.StandardCharsets;
  * <p>A connection's requests are handled in the order it made them; a connection that closed is
  * forgotten at {@link #onDisconnect}. Writes to a connection that closed before the writer got to
  * them are dropped by the writer.
+ *
+ * <p>Protocol version 1.1: the room numbers every accepted {@code SEND} (seq 1, 2, ... in its one
+ * order, under an epoch it is given), keeps the newest as their {@code POST} lines ({@link
+ * KeptLines}) and replays them to members that join with {@code HISTORY} or {@code SINCE}. Such
+ * positioned members get {@code POST} and {@code SENT} through a broadcast of their own; the time
+ * of each message comes from a clock the room is given ({@link HistoryOptions}).
  *
  * <p>Room thread only: every method runs on the thread that first called the room (asserted).
  */
@@ -34,6 +43,24 @@ public final class Room {
   private final int maxLineBytes;
   private final Members members = new Members();
   private final Broadcast broadcast;
+
+  /** The broadcast in the positioned encoding ({@code POST}, {@code SENT}). */
+  private final Broadcast posts;
+
+  private final KeptLines kept;
+  private final String epoch;
+  private final byte[] epochBytes;
+  private final LongSupplier clock;
+
+  /** The seq of the newest message (0: none yet), and the time it was ordered at. */
+  private long lastSeq;
+
+  private long lastMillis;
+  private int positionedCount;
+
+  /** Where a kept POST line is encoded when no positioned member is there to be sent it. */
+  private ByteBuf scratch;
+
   private boolean shuttingDown;
 
   /**
@@ -61,16 +88,42 @@ public final class Room {
       int presenceLimit,
       int maxLineBytes,
       int maxSegmentBytes) {
+    this(alloc, out, counters, presenceLimit, maxLineBytes, maxSegmentBytes, HistoryOptions.NONE);
+  }
+
+  /** As above, with the numbering and history of protocol version 1.1. */
+  public Room(
+      ByteBufAllocator alloc,
+      Outbound out,
+      BrokerCounters counters,
+      int presenceLimit,
+      int maxLineBytes,
+      int maxSegmentBytes,
+      HistoryOptions history) {
     this.alloc = alloc;
     this.out = out;
     this.counters = counters;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
     this.broadcast = new Broadcast(alloc, maxSegmentBytes);
+    this.posts = new Broadcast(alloc, maxSegmentBytes, true);
+    this.kept = new KeptLines(alloc, history.messages(), history.bytes());
+    this.epoch = history.epoch();
+    this.epochBytes = epoch.getBytes(StandardCharsets.US_ASCII);
+    this.clock = history.clock();
   }
 
   /** {@code JOIN name} from {@code connection}. */
   public void onJoin(long connection, Name name) {
+    onJoin(connection, name, null);
+  }
+
+  /**
+   * {@code JOIN name}, or a positioned {@code JOIN name HISTORY n} / {@code JOIN name SINCE
+   * epoch:seq} when {@code position} is not null: the member then gets its {@code WELCOME} with the
+   * room's position, the replay, and {@code POST} lines from then on.
+   */
+  public void onJoin(long connection, Name name, JoinPosition position) {
     assert thread.check();
     if (shuttingDown) {
       return;
@@ -79,23 +132,89 @@ public final class Room {
       error(connection, ErrorCode.ALREADY_JOINED);
       return;
     }
+    if (position != null
+        && position.isSince()
+        && position.epoch().equals(epoch)
+        && position.since() > lastSeq) {
+      reply(
+          connection,
+          ServerFrames.encodeErr(
+              alloc,
+              ErrorCode.BAD_COMMAND,
+              "position "
+                  + epoch
+                  + ":"
+                  + position.since()
+                  + " is newer than this room's last message, "
+                  + epoch
+                  + ":"
+                  + lastSeq));
+      counters.error(ErrorCode.BAD_COMMAND);
+      return;
+    }
     if (members.contains(name)) {
       reply(connection, ServerFrames.encodeErr(alloc, ErrorCode.NAME_TAKEN, nameTakenText(name)));
       counters.error(ErrorCode.NAME_TAKEN);
       return;
     }
-    broadcast.close(members, out);
+    closeBroadcasts();
     Member member = members.add(connection, name);
     int count = members.size();
     counters.members(count);
     out.joined(connection);
-    out.write(connection, ServerFrames.encodeWelcome(alloc, member.nameBytes(), count));
+    if (position == null) {
+      out.write(connection, ServerFrames.encodeWelcome(alloc, member.nameBytes(), count));
+    } else {
+      member.positioned = true;
+      positionedCount++;
+      out.write(
+          connection,
+          ServerFrames.encodeWelcome(alloc, member.nameBytes(), count, epochBytes, lastSeq));
+      replay(connection, position);
+    }
     if (count <= presenceLimit) {
-      ByteBuf buf = broadcast.beginLine(member, member.nameBytes().length + 8, members, out);
-      ServerFrames.writeJoined(buf, member.nameBytes());
-      broadcast.endLine();
+      presenceLine(member, member.nameBytes(), true);
       counters.delivered(count - 1L);
     }
+  }
+
+  /**
+   * What a positioned join gets after its WELCOME: any {@code GAP}, the kept lines it asked for,
+   * oldest first, and {@code REPLAYED n}. The kept lines go as slices of the history's own memory,
+   * written as the member drains ({@link Outbound#writeReplay}); the live lines that follow are
+   * queued after them, so the replay and the live stream meet at this point of the room's order.
+   */
+  private void replay(long connection, JoinPosition position) {
+    ByteBuf head = alloc.buffer(64);
+    long from;
+    if (!position.isSince()) {
+      from = lastSeq - Math.min(position.history(), lastSeq) + 1;
+      from = Math.max(from, kept.firstSeq());
+    } else if (!position.epoch().equals(epoch)) {
+      ServerFrames.writeGapUnknown(head);
+      counters.gap();
+      from = lastSeq + 1;
+    } else {
+      from = position.since() + 1;
+      if (from < kept.firstSeq()) {
+        ServerFrames.writeGap(head, from, kept.firstSeq() - 1);
+        counters.gap();
+        from = kept.firstSeq();
+      }
+    }
+    if (from > lastSeq) {
+      ServerFrames.writeReplayed(head, 0);
+      out.write(connection, head);
+      return;
+    }
+    CompositeByteBuf replay = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
+    replay.addComponent(true, head);
+    int lines = kept.replay(from, replay);
+    ByteBuf tail = alloc.buffer(24);
+    ServerFrames.writeReplayed(tail, lines);
+    replay.addComponent(true, tail);
+    counters.replayed(lines);
+    out.writeReplay(connection, replay);
   }
 
   /** {@code SEND text} from {@code connection}; the text is borrowed for the call. */
@@ -109,8 +228,46 @@ public final class Room {
       error(connection, ErrorCode.NOT_JOINED);
       return;
     }
-    broadcast.appendMessage(sender, text, members, out);
+    long seq = ++lastSeq;
+    if (members.size() - positionedCount - (sender.positioned ? 0 : 1) > 0) {
+      broadcast.appendMessage(sender, text, members, out);
+    }
+    if (positionedCount > 0) {
+      posts.appendPost(sender, seq, stamp(), text, members, out);
+      keep(seq, posts.segment(), posts.lastLineStart(), posts.lastLineEnd());
+    } else if (kept.keeps()) {
+      ByteBuf line = scratch();
+      ServerFrames.writePost(line, seq, stamp(), sender.nameBytes(), text);
+      keep(seq, line, 0, line.writerIndex());
+    } else {
+      kept.skip(seq);
+    }
     counters.delivered(members.size() - 1L);
+  }
+
+  /** The time of the message being ordered: the clock's, never before the last one handed out. */
+  private long stamp() {
+    long now = clock.getAsLong();
+    if (now > lastMillis) {
+      lastMillis = now;
+    }
+    return lastMillis;
+  }
+
+  private void keep(long seq, ByteBuf line, int from, int to) {
+    if (kept.keeps()) {
+      kept.keep(seq, line, from, to - from);
+      counters.history(kept.lines(), kept.bytes());
+    } else {
+      kept.skip(seq);
+    }
+  }
+
+  private ByteBuf scratch() {
+    if (scratch == null) {
+      scratch = alloc.heapBuffer(1024);
+    }
+    return scratch.clear();
   }
 
   /** {@code WHO} from {@code connection}. */
@@ -189,8 +346,14 @@ public final class Room {
   public void onShutdown() {
     assert thread.check();
     shuttingDown = true;
-    broadcast.close(members, out);
+    closeBroadcasts();
     out.handOverAll();
+    kept.clear();
+    counters.history(0, 0);
+    if (scratch != null) {
+      scratch.release();
+      scratch = null;
+    }
   }
 
   /**
@@ -201,10 +364,10 @@ public final class Room {
    */
   public void endBatch() {
     assert thread.check();
-    if (broadcast.isOpen() && out.allBusy()) {
+    if ((broadcast.isOpen() || posts.isOpen()) && out.allBusy()) {
       return;
     }
-    broadcast.close(members, out);
+    closeBroadcasts();
     out.endOfBatch();
   }
 
@@ -232,18 +395,55 @@ public final class Room {
     return members.size();
   }
 
+  /** The room's position: the seq of its newest message (0 when none yet). */
+  public long lastSeq() {
+    assert thread.check();
+    return lastSeq;
+  }
+
   private void removeMember(Member member) {
     int countBefore = members.size();
-    broadcast.close(members, out);
+    closeBroadcasts();
     byte[] name = member.nameBytes();
     members.remove(member);
+    if (member.positioned) {
+      positionedCount--;
+    }
     counters.members(members.size());
     if (countBefore <= presenceLimit) {
-      ByteBuf buf = broadcast.beginLine(null, name.length + 6, members, out);
-      ServerFrames.writeLeft(buf, name);
-      broadcast.endLine();
+      presenceLine(null, name, false);
       counters.delivered(members.size());
     }
+  }
+
+  /**
+   * {@code JOINED name} or {@code LEFT name} to every member but {@code skip}, through each
+   * broadcast that has someone to send it to (presence lines read the same in both encodings).
+   */
+  private void presenceLine(Member skip, byte[] name, boolean joined) {
+    int positioned = positionedCount - (skip != null && skip.positioned ? 1 : 0);
+    int plain = members.size() - positionedCount - (skip != null && !skip.positioned ? 1 : 0);
+    if (plain > 0) {
+      presenceLine(broadcast, skip, name, joined);
+    }
+    if (positioned > 0) {
+      presenceLine(posts, skip, name, joined);
+    }
+  }
+
+  private void presenceLine(Broadcast to, Member skip, byte[] name, boolean joined) {
+    ByteBuf buf = to.beginLine(skip, name.length + 8, members, out);
+    if (joined) {
+      ServerFrames.writeJoined(buf, name);
+    } else {
+      ServerFrames.writeLeft(buf, name);
+    }
+    to.endLine();
+  }
+
+  private void closeBroadcasts() {
+    broadcast.close(members, out);
+    posts.close(members, out);
   }
 
   private void error(long connection, ErrorCode code) {
@@ -264,8 +464,8 @@ public final class Room {
 
   /** Sends one connection a frame of its own, after everything it was sent before. */
   private void reply(long connection, ByteBuf frame) {
-    if (broadcast.isOpen() && members.byConnection(connection) != null) {
-      broadcast.close(members, out);
+    if ((broadcast.isOpen() || posts.isOpen()) && members.byConnection(connection) != null) {
+      closeBroadcasts();
     }
     out.write(connection, frame);
   }

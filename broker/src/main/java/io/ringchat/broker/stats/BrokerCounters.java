@@ -65,6 +65,11 @@ public final class BrokerCounters {
   private final AtomicLong deliveries = new AtomicLong();
   private final AtomicLong slowConsumers = new AtomicLong();
   private final AtomicLong roomExceptions = new AtomicLong();
+  private final AtomicLong historyMessages = new AtomicLong();
+  private final AtomicLong historyBytes = new AtomicLong();
+  private final AtomicLong replays = new AtomicLong();
+  private final AtomicLong replayedLines = new AtomicLong();
+  private final AtomicLong gaps = new AtomicLong();
 
   public BrokerCounters() {
     // Filled once, then only read: the map itself needs no synchronisation.
@@ -185,6 +190,45 @@ public final class BrokerCounters {
   /** Room thread only. */
   public void delivered(long count) {
     deliveries.lazySet(deliveries.get() + count);
+  }
+
+  /** Room thread: the history now keeps {@code messages} lines of {@code bytes} bytes. */
+  public void history(int messages, long bytes) {
+    historyMessages.lazySet(messages);
+    historyBytes.lazySet(bytes);
+  }
+
+  /** Room thread: a positioned join was sent a replay of {@code lines} kept lines (1 or more). */
+  public void replayed(int lines) {
+    replays.lazySet(replays.get() + 1);
+    replayedLines.lazySet(replayedLines.get() + lines);
+  }
+
+  /**
+   * Room thread: a positioned join was told {@code GAP} (missed lines no longer kept, or unknown).
+   */
+  public void gap() {
+    gaps.lazySet(gaps.get() + 1);
+  }
+
+  public long historyMessages() {
+    return historyMessages.get();
+  }
+
+  public long historyBytes() {
+    return historyBytes.get();
+  }
+
+  public long replays() {
+    return replays.get();
+  }
+
+  public long replayedLines() {
+    return replayedLines.get();
+  }
+
+  public long gaps() {
+    return gaps.get();
   }
 
   /** Room thread only. */

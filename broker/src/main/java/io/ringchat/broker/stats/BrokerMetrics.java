@@ -72,6 +72,25 @@ public final class BrokerMetrics {
         "ringchat_slow_consumer_removals",
         "Members removed for not reading (over --max-pending).",
         counters::slowConsumers);
+    GaugeWithCallback.builder()
+        .name("ringchat_history_messages")
+        .help("Messages the room keeps for replays (--history).")
+        .callback(cb -> cb.call((double) counters.historyMessages()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ringchat_history_bytes")
+        .help("Bytes of the POST lines the room keeps for replays (--history-bytes).")
+        .callback(cb -> cb.call((double) counters.historyBytes()))
+        .register(registry);
+    counter(
+        "ringchat_replays",
+        "Positioned joins (HISTORY or SINCE) sent one or more kept messages.",
+        counters::replays);
+    counter("ringchat_replayed_lines", "Kept messages sent in replays.", counters::replayedLines);
+    counter(
+        "ringchat_gaps",
+        "GAP lines sent: missed messages no longer kept, or an unknown epoch.",
+        counters::gaps);
     counter(
         "ringchat_ring_full_pauses",
         "Times a connection stopped being read because the ring was full.",

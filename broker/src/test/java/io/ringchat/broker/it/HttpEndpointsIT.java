@@ -79,6 +79,11 @@ class HttpEndpointsIT {
               "ringchat_rate_limit_pauses_total",
               "ringchat_join_timeouts_total",
               "ringchat_room_exceptions_total",
+              "ringchat_history_messages 0",
+              "ringchat_history_bytes 0",
+              "ringchat_replays_total 0",
+              "ringchat_replayed_lines_total 0",
+              "ringchat_gaps_total 0",
               "jvm_memory_used_bytes",
               "jvm_gc_collection_seconds",
               "jvm_threads_current");
@@ -95,6 +100,7 @@ class HttpEndpointsIT {
                 "ringchat_connections{listener=\"tcp\"} 1",
                 "ringchat_connections{listener=\"websocket\"} 1",
                 "ringchat_members 2",
+                "ringchat_history_messages 1",
                 "ringchat_errors_total{code=\"bad_command\"} 1");
         assertThat(value(after, "ringchat_deliveries_total")).isGreaterThanOrEqualTo(2);
         assertThat(value(after, "ringchat_frames_in_total")).isGreaterThanOrEqualTo(4);

@@ -23,7 +23,18 @@ final class LineClient implements AutoCloseable {
   private final OutputStream out;
 
   LineClient(InetSocketAddress address) throws IOException {
+    this(address, 0);
+  }
+
+  /**
+   * As above; {@code receiveBuffer} above 0 sets the socket's receive buffer before it connects (a
+   * small one makes a client that does not read fall behind soon).
+   */
+  LineClient(InetSocketAddress address, int receiveBuffer) throws IOException {
     socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
     socket.connect(address, READ_TIMEOUT_MILLIS);
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     socket.setTcpNoDelay(true);

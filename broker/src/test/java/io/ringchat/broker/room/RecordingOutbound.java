@@ -37,6 +37,16 @@ public final class RecordingOutbound implements Outbound {
     record(connection, shared.toString(offset, length, StandardCharsets.UTF_8));
   }
 
+  /** Replays written, by connection: each is recorded in order like any write, and counted here. */
+  public final Map<Long, Integer> replays = new HashMap<>();
+
+  @Override
+  public void writeReplay(long connection, ByteBuf replay) {
+    replays.merge(connection, 1, Integer::sum);
+    log.add(connection + " replay:");
+    write(connection, replay);
+  }
+
   @Override
   public void writeAndClose(long connection, ByteBuf frame) {
     write(connection, frame);

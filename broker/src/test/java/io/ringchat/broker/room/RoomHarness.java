@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,9 +20,29 @@ final class RoomHarness {
   final RecordingOutbound out = new RecordingOutbound();
   final Room room;
 
+  /** The room's clock, moved by the test (milliseconds since 1970). */
+  long millis = 1_764_770_000_000L;
+
   RoomHarness(int presenceLimit) {
     room = new Room(ByteBufAllocator.DEFAULT, out, counters, presenceLimit, 4096);
   }
+
+  /**
+   * A room that keeps {@code messages} messages of at most {@code bytes} bytes, epoch {@code e1}.
+   */
+  RoomHarness(int presenceLimit, int messages, long bytes) {
+    room =
+        new Room(
+            ByteBufAllocator.DEFAULT,
+            out,
+            counters,
+            presenceLimit,
+            4096,
+            Room.MAX_SEGMENT_BYTES,
+            new HistoryOptions(EPOCH, messages, bytes, () -> millis));
+  }
+
+  static final String EPOCH = "e1";
 
   static long id(int connection) {
     return 100L + connection;
@@ -29,6 +50,18 @@ final class RoomHarness {
 
   RoomHarness join(int connection, String name) {
     room.onJoin(id(connection), Names.parse(name).name());
+    return this;
+  }
+
+  /** {@code JOIN name HISTORY n}. */
+  RoomHarness joinHistory(int connection, String name, long n) {
+    room.onJoin(id(connection), Names.parse(name).name(), JoinPosition.history(n));
+    return this;
+  }
+
+  /** {@code JOIN name SINCE epoch:seq}. */
+  RoomHarness joinSince(int connection, String name, String epoch, long seq) {
+    room.onJoin(id(connection), Names.parse(name).name(), JoinPosition.since(epoch, seq));
     return this;
   }
 

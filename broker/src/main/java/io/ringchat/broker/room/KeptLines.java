@@ -1,0 +1,201 @@
+package io.ringchat.broker.room;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.util.ArrayDeque;
+
+/**
+ * The room's history: the newest messages as their encoded {@code POST} lines, up to a count and a
+ * byte budget, for replays. Lines are copied back to back into direct chunks of {@value
+ * #CHUNK_BYTES} bytes (pooled memory, not an object per message), and indexed by seq in three
+ * parallel arrays used as a ring: 16 bytes of index per kept line beside its bytes. A chunk is
+ * released once every line in it has fallen out; a replay hands out retained slices of the chunks,
+ * so lines that fall out while a replay is still being written stay readable until it is done.
+ *
+ * <p>Room thread only.
+ */
+final class KeptLines {
+  /** Chunk size: many lines per slice of a replay, little slack per idle room. */
+  static final int CHUNK_BYTES = 64 * 1024;
+
+  private static final int INITIAL_INDEX = 64;
+
+  private final ByteBufAllocator alloc;
+  private final int maxLines;
+  private final long maxBytes;
+
+  /** Every chunk still holding a kept line, oldest first; the last is the one being filled. */
+  private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+
+  // The index: kept line i (0 = oldest) is at ring slot (head + i) % capacity.
+  private ByteBuf[] lineChunk = new ByteBuf[0];
+  private int[] lineOffset = new int[0];
+  private int[] lineLength = new int[0];
+  private int head;
+  private int count;
+  private long bytes;
+
+  /** The seq of the newest line kept or passed over (0: none yet). */
+  private long lastSeq;
+
+  /**
+   * @param maxLines keep at most this many lines ({@code --history}); 0 keeps none
+   * @param maxBytes and at most this many bytes of them ({@code --history-bytes})
+   */
+  KeptLines(ByteBufAllocator alloc, int maxLines, long maxBytes) {
+    this.alloc = alloc;
+    this.maxLines = maxLines;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Whether this history keeps anything at all. */
+  boolean keeps() {
+    return maxLines > 0 && maxBytes > 0;
+  }
+
+  /** Lines kept now. */
+  int lines() {
+    return count;
+  }
+
+  /** Bytes of the lines kept now. */
+  long bytes() {
+    return bytes;
+  }
+
+  /** The seq of the oldest kept line; {@code lastSeq + 1} when none is kept. */
+  long firstSeq() {
+    return lastSeq - count + 1;
+  }
+
+  /**
+   * Keeps line {@code seq}, bytes {@code [from, from + length)} of {@code src} (copied), and lets
+   * the oldest lines fall out until both limits hold again. Seqs come one after the other.
+   */
+  void keep(long seq, ByteBuf src, int from, int length) {
+    assert seq == lastSeq + 1 : "seq " + seq + " after " + lastSeq;
+    lastSeq = seq;
+    if (!keeps() || length > maxBytes) {
+      // Kept nothing, or a line bigger than the whole budget: everything before it falls out too.
+      dropOldest(count);
+      return;
+    }
+    ByteBuf chunk = chunkFor(length);
+    int offset = chunk.writerIndex();
+    chunk.writeBytes(src, from, length);
+    if (count == lineChunk.length) {
+      growIndex();
+    }
+    int slot = slot(count);
+    lineChunk[slot] = chunk;
+    lineOffset[slot] = offset;
+    lineLength[slot] = length;
+    count++;
+    bytes += length;
+    int over = 0;
+    long left = bytes;
+    while (count - over > maxLines || left > maxBytes) {
+      left -= lineLength[slot(over)];
+      over++;
+    }
+    dropOldest(over);
+  }
+
+  /** Notes that {@code seq} was handed out without being kept (the room keeps no history). */
+  void skip(long seq) {
+    assert count == 0 && seq == lastSeq + 1;
+    lastSeq = seq;
+  }
+
+  /**
+   * Appends retained slices of kept lines {@code from..lastSeq} to {@code into}, a line run per
+   * chunk, and returns how many lines; {@code from} must not be older than {@link #firstSeq()}.
+   */
+  @SuppressWarnings("ReferenceEquality") // the same chunk object
+  int replay(long from, CompositeByteBuf into) {
+    int first = (int) (from - firstSeq());
+    assert first >= 0 && first <= count;
+    int i = first;
+    while (i < count) {
+      int slot = slot(i);
+      ByteBuf chunk = lineChunk[slot];
+      int start = lineOffset[slot];
+      int end = start + lineLength[slot];
+      i++;
+      // Lines of one chunk are back to back: one slice for the run.
+      while (i < count && lineChunk[slot(i)] == chunk) {
+        int next = slot(i);
+        end = lineOffset[next] + lineLength[next];
+        i++;
+      }
+      into.addComponent(true, chunk.retainedSlice(start, end - start));
+    }
+    return count - first;
+  }
+
+  /** Lets go of everything (the room is stopping). */
+  void clear() {
+    dropOldest(count);
+    ByteBuf last = chunks.pollLast();
+    if (last != null) {
+      last.release();
+    }
+  }
+
+  private int slot(int i) {
+    int slot = head + i;
+    return slot >= lineChunk.length ? slot - lineChunk.length : slot;
+  }
+
+  private ByteBuf chunkFor(int length) {
+    ByteBuf chunk = chunks.peekLast();
+    if (chunk == null || chunk.writableBytes() < length) {
+      chunk = alloc.directBuffer(Math.max(CHUNK_BYTES, length), Math.max(CHUNK_BYTES, length));
+      chunks.addLast(chunk);
+      releaseUnused();
+    }
+    return chunk;
+  }
+
+  private void dropOldest(int n) {
+    for (int k = 0; k < n; k++) {
+      int slot = slot(0);
+      bytes -= lineLength[slot];
+      lineChunk[slot] = null;
+      head = head + 1 == lineChunk.length ? 0 : head + 1;
+      count--;
+    }
+    if (count == 0) {
+      head = 0;
+    }
+    releaseUnused();
+  }
+
+  /** Releases the oldest chunks that hold no kept line, never the one being filled. */
+  @SuppressWarnings("ReferenceEquality") // the same chunk object
+  private void releaseUnused() {
+    ByteBuf oldestKept = count == 0 ? null : lineChunk[slot(0)];
+    while (chunks.size() > 1 && chunks.peekFirst() != oldestKept) {
+      chunks.pollFirst().release();
+    }
+  }
+
+  private void growIndex() {
+    int capacity =
+        (int) Math.min(Math.max(INITIAL_INDEX, lineChunk.length * 2L), (long) maxLines + 1);
+    ByteBuf[] chunkRing = new ByteBuf[capacity];
+    int[] offsets = new int[capacity];
+    int[] lengths = new int[capacity];
+    for (int i = 0; i < count; i++) {
+      int slot = slot(i);
+      chunkRing[i] = lineChunk[slot];
+      offsets[i] = lineOffset[slot];
+      lengths[i] = lineLength[slot];
+    }
+    lineChunk = chunkRing;
+    lineOffset = offsets;
+    lineLength = lengths;
+    head = 0;
+  }
+}

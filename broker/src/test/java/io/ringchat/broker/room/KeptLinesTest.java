@@ -1,0 +1,82 @@
+package io.ringchat.broker.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The history's store alone: what it keeps, what it lets go of, and what a replay holds on to. */
+class KeptLinesTest {
+  private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+
+  @Test
+  void shouldKeepTheNewestLinesInOrderAcrossChunksAndIndexWrapAround() {
+    KeptLines kept = new KeptLines(ALLOC, 500, Long.MAX_VALUE);
+    String pad = "x".repeat(300); // about 200 lines per chunk: several chunks
+    for (long seq = 1; seq <= 2_000; seq++) {
+      keep(kept, seq, "L" + seq + " " + pad);
+    }
+
+    assertThat(kept.lines()).isEqualTo(500);
+    assertThat(kept.firstSeq()).isEqualTo(1_501);
+    CompositeByteBuf replay = ALLOC.compositeDirectBuffer(Integer.MAX_VALUE);
+    assertThat(kept.replay(1_990, replay)).isEqualTo(11);
+    String[] lines = replay.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(11);
+    assertThat(lines[0]).startsWith("L1990 ");
+    assertThat(lines[10]).startsWith("L2000 ");
+    assertThat(replay.numComponents()).as("one slice per chunk run").isLessThanOrEqualTo(2);
+    replay.release();
+    kept.clear();
+  }
+
+  @Test
+  void shouldLetGoOfChunksWhoseLinesFellOutButNotWhileAReplayHoldsThem() {
+    KeptLines kept = new KeptLines(ALLOC, 10, Long.MAX_VALUE);
+    String big = "y".repeat(KeptLines.CHUNK_BYTES / 2 + 1); // one line per chunk
+    keep(kept, 1, big);
+    CompositeByteBuf replay = ALLOC.compositeDirectBuffer(Integer.MAX_VALUE);
+    kept.replay(1, replay);
+    ByteBuf firstChunk = replay.internalComponent(0).unwrap();
+    assertThat(firstChunk).isNotNull();
+
+    for (long seq = 2; seq <= 12; seq++) {
+      keep(kept, seq, big);
+    }
+
+    assertThat(kept.firstSeq()).isEqualTo(3);
+    assertThat(firstChunk.refCnt()).as("held by the replay only").isEqualTo(1);
+    assertThat(replay.toString(StandardCharsets.UTF_8)).isEqualTo(big + "\n");
+    replay.release();
+    assertThat(firstChunk.refCnt()).isZero();
+    kept.clear();
+  }
+
+  @Test
+  void shouldKeepNothingWhenEitherLimitIsZeroOrALineIsOverTheBudget() {
+    KeptLines none = new KeptLines(ALLOC, 0, 1 << 20);
+    keep(none, 1, "a");
+    assertThat(none.lines()).isZero();
+    assertThat(none.firstSeq()).isEqualTo(2);
+
+    KeptLines small = new KeptLines(ALLOC, 10, 10);
+    keep(small, 1, "abc");
+    keep(small, 2, "a line longer than the whole budget");
+    assertThat(small.lines()).isZero();
+    assertThat(small.bytes()).isZero();
+    assertThat(small.firstSeq()).isEqualTo(3);
+    keep(small, 3, "abc");
+    assertThat(small.lines()).isEqualTo(1);
+    small.clear();
+  }
+
+  private static void keep(KeptLines kept, long seq, String line) {
+    ByteBuf buf = Unpooled.copiedBuffer(line + "\n", StandardCharsets.UTF_8);
+    kept.keep(seq, buf, 0, buf.readableBytes());
+    buf.release();
+  }
+}
