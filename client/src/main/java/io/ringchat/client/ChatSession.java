@@ -3,8 +3,14 @@ package io.ringchat.client;
 import io.ringchat.protocol.Command;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.Farewell;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,8 +48,27 @@ final class ChatSession implements ChatConnection.Listener {
 
   private final List<String> members = new ArrayList<>(); // event loop only
 
+  // Protocol 1.1, a positioned join: the room's epoch and the newest seq seen (null/0 until then).
+  private volatile String epoch;
+  private volatile long lastSeq;
+
+  /** Between a positioned WELCOME and its REPLAYED: the lines are history, shown with a time. */
+  private boolean replaying; // event loop only
+
+  /** The join was {@code SINCE} (a return after a lost connection): say what was missed. */
+  private volatile boolean resuming;
+
+  private boolean epochUnknown; // event loop only
+  private final ZoneId zone;
+
   ChatSession(Screen screen) {
+    this(screen, ZoneId.systemDefault());
+  }
+
+  /** As above, showing the times of history in {@code zone}. */
+  ChatSession(Screen screen, ZoneId zone) {
     this.screen = screen;
+    this.zone = zone;
   }
 
   void attach(ChatConnection connection) {
@@ -84,9 +109,20 @@ final class ChatSession implements ChatConnection.Listener {
    * @throws TimeoutException if the broker does not answer in time
    */
   ServerFrame join(String name) throws InterruptedException, TimeoutException, ExecutionException {
+    return join(name, null);
+  }
+
+  /**
+   * As above, positioned when {@code position} is not null ({@code JOIN name HISTORY n} or {@code
+   * JOIN name SINCE epoch:seq}): the replay that follows the WELCOME is shown with the time of each
+   * line, and after a {@code SINCE} the client says what was missed and asks who is there.
+   */
+  ServerFrame join(String name, JoinPosition position)
+      throws InterruptedException, TimeoutException, ExecutionException {
     CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
     joinReply = reply;
-    connection.send(Command.JOIN, name);
+    resuming = position != null && position.isSince();
+    connection.send(Command.JOIN, position == null ? name : name + " " + position);
     CompletableFuture<Object> either = CompletableFuture.anyOf(reply, lost);
     Object answer = either.get(REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     if (answer instanceof ServerFrame frame) {
@@ -152,6 +188,33 @@ final class ChatSession implements ChatConnection.Listener {
     connection.send(Command.WHO, null);
   }
 
+  /**
+   * Joins positioned, and if the broker answers {@code bad_name} (a broker of protocol version 1
+   * answers anything after the name so), joins again plainly; only if that is accepted does it
+   * follow that the broker keeps no history, and {@code noHistory} is run.
+   */
+  ServerFrame joinWithHistory(String name, JoinPosition position, Runnable noHistory)
+      throws InterruptedException, TimeoutException, ExecutionException {
+    ServerFrame reply = join(name, position);
+    if (reply.knownErrorCode() != ErrorCode.BAD_NAME) {
+      return reply;
+    }
+    ServerFrame plain = join(name, null);
+    if (plain.type() == ServerFrame.Type.WELCOME) {
+      noHistory.run();
+    }
+    return plain;
+  }
+
+  /**
+   * Where to resume from after this connection is lost: {@code SINCE} the newest position seen, or
+   * null if this session was never positioned.
+   */
+  JoinPosition resumePosition() {
+    String e = epoch;
+    return e == null ? null : JoinPosition.since(e, lastSeq);
+  }
+
   /** Sends LEAVE and waits (bounded) for BYE; returns whether it came. */
   boolean leave() throws InterruptedException {
     leaving = true;
@@ -173,11 +236,50 @@ final class ChatSession implements ChatConnection.Listener {
     if (pendingJoin != null
         && !pendingJoin.isDone()
         && (frame.type() == ServerFrame.Type.WELCOME || frame.type() == ServerFrame.Type.ERR)) {
+      if (frame.epoch() != null) {
+        epoch = frame.epoch();
+        lastSeq = frame.seq();
+        replaying = true;
+      }
       pendingJoin.complete(frame);
       return;
     }
     switch (frame.type()) {
       case MSG -> screen.show(safe(frame.name()) + ": " + safe(frame.text()));
+      case POST -> {
+        lastSeq = frame.seq();
+        String line = safe(frame.name()) + ": " + safe(frame.text());
+        screen.show(
+            replaying
+                ? "[" + localTime(frame.millis(), zone, System.currentTimeMillis()) + "] " + line
+                : line);
+      }
+      case SENT -> lastSeq = frame.seq();
+      case GAP -> {
+        if (frame.isGapUnknown()) {
+          epochUnknown = true;
+          screen.note("(the broker restarted: what was said while you were away is unknown)");
+        } else {
+          lastSeq = frame.gapTo();
+          screen.note(
+              "("
+                  + (frame.gapTo() - frame.gapFrom() + 1)
+                  + " messages sent while you were away are no longer kept)");
+        }
+      }
+      case REPLAYED -> {
+        replaying = false;
+        if (resuming) {
+          if (!epochUnknown) {
+            int n = frame.count();
+            screen.note(
+                n == 1
+                    ? "(back: 1 message while you were away)"
+                    : "(back: " + n + " messages while you were away)");
+          }
+          who(); // who is there now: presence is not replayed
+        }
+      }
       case JOINED -> screen.show("* " + safe(frame.name()) + " joined");
       case LEFT -> screen.show("* " + safe(frame.name()) + " left");
       case MEMBER -> members.add(safe(frame.name()));
@@ -225,6 +327,20 @@ final class ChatSession implements ChatConnection.Listener {
       }
     }
   }
+
+  /**
+   * The local time of a line of history: {@code HH:mm} when it is from today in {@code zone}, else
+   * the date as well.
+   */
+  static String localTime(long millis, ZoneId zone, long nowMillis) {
+    ZonedDateTime at = Instant.ofEpochMilli(millis).atZone(zone);
+    LocalDate today = Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate();
+    return at.format(at.toLocalDate().equals(today) ? TODAY : OTHER_DAY);
+  }
+
+  private static final DateTimeFormatter TODAY = DateTimeFormatter.ofPattern("HH:mm");
+  private static final DateTimeFormatter OTHER_DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
   private static String safe(String text) {
     return text == null ? "" : TerminalSafe.escape(text);

@@ -119,6 +119,16 @@ public final class ClientMain implements Callable<Integer> {
   private Duration rejoinWait;
 
   @Option(
+      names = "--scrollback",
+      paramLabel = "N",
+      defaultValue = "" + InteractiveChat.DEFAULT_SCROLLBACK,
+      description =
+          "At a terminal, show the room's newest N kept messages on joining, with their local"
+              + " time; 0 shows none (a lost connection still resumes with what was missed)."
+              + " Default: ${DEFAULT-VALUE}.")
+  private int scrollback;
+
+  @Option(
       names = "--send",
       paramLabel = "MESSAGE",
       description = "Send one message, leave and exit (0 once the broker took it).")
@@ -148,9 +158,13 @@ public final class ClientMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return fail(2, e.getMessage());
     }
+    if (scrollback < 0) {
+      return fail(2, "--scrollback must be 0 or more, got " + scrollback);
+    }
     if (oneShot == null) {
       InteractiveChat chat = InteractiveChat.onSystemTerminalIfAny();
       if (chat != null) {
+        chat.scrollback(scrollback);
         try (chat) {
           return chat.run(config, !noReconnect, rejoinWait);
         }

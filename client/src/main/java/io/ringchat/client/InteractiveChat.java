@@ -1,11 +1,13 @@
 package io.ringchat.client;
 
 import io.ringchat.cli.DurationConverter;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -31,6 +33,14 @@ final class InteractiveChat implements AutoCloseable {
 
   /** What happens when the connection is lost: the last line, then the process exits with 1. */
   private Consumer<String> onLost;
+
+  /** {@code --scrollback}: kept messages shown on joining. */
+  private int scrollback = DEFAULT_SCROLLBACK;
+
+  /** Whether the client has said that the broker keeps no history (said once). */
+  private final AtomicBoolean saidNoHistory = new AtomicBoolean();
+
+  static final int DEFAULT_SCROLLBACK = 20;
 
   InteractiveChat(Terminal terminal) {
     this.terminal = terminal;
@@ -62,6 +72,18 @@ final class InteractiveChat implements AutoCloseable {
         };
   }
 
+  /** The newest {@code n} kept messages are shown on joining (0: none, yet positioned). */
+  void scrollback(int n) {
+    this.scrollback = n;
+  }
+
+  /** Says once that the broker keeps no history (it answered a positioned JOIN as version 1). */
+  private void noHistory() {
+    if (saidNoHistory.compareAndSet(false, true)) {
+      screen.note("(this broker keeps no history)");
+    }
+  }
+
   /** Tests: what to do instead of exiting the process when the connection is lost for good. */
   void onLost(Consumer<String> action) {
     this.onLost = action;
@@ -78,6 +100,11 @@ final class InteractiveChat implements AutoCloseable {
       return null;
     }
     return new InteractiveChat(terminal);
+  }
+
+  /** The session the prompt talks to now (tests drop its connection as a network would). */
+  ChatSession currentSession() {
+    return current;
   }
 
   LineReader reader() {
@@ -120,7 +147,8 @@ final class InteractiveChat implements AutoCloseable {
       }
       Consumer<String> gone = onLost != null ? onLost : line -> Exit.now(screen, line, 1);
       Reconnector reconnector =
-          new Reconnector(config, name, screen, reconnect, gone, rejoinWait, this::chatOn);
+          new Reconnector(
+              config, name, screen, reconnect, gone, rejoinWait, this::chatOn, this::noHistory);
       reconnector.watch(session, broker);
       current = session;
       int code = chat(name + "> ");
@@ -156,7 +184,8 @@ final class InteractiveChat implements AutoCloseable {
         }
       }
       try {
-        ServerFrame reply = session.join(name);
+        ServerFrame reply =
+            session.joinWithHistory(name, JoinPosition.history(scrollback), this::noHistory);
         if (reply.type() == ServerFrame.Type.WELCOME) {
           screen.note(
               "joined as "

@@ -1,6 +1,7 @@
 package io.ringchat.client;
 
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,7 +37,15 @@ final class Reconnector {
   private final Consumer<String> exit;
   private final Duration rejoinWait;
   private final Consumer<ChatSession> rejoined;
+  private final Runnable noHistory;
   private volatile boolean stopped;
+
+  /** Where the lost session had got to in the room's numbering (SINCE), or null. */
+  private volatile JoinPosition resumeFrom;
+
+  /** The session being looked after. */
+  private volatile ChatSession watched;
+
   private volatile Thread thread;
 
   /** The index in the broker list of the broker the current session is on. */
@@ -48,6 +57,8 @@ final class Reconnector {
    *     reconnecting is off, or the name stayed taken
    * @param rejoinWait how long a taken name is retried after reconnecting
    * @param rejoined called with each new session once it has joined
+   * @param noHistory called when a broker turned out to keep no history (it answered a positioned
+   *     JOIN as protocol version 1 does)
    */
   Reconnector(
       ClientConfig config,
@@ -56,7 +67,8 @@ final class Reconnector {
       boolean reconnect,
       Consumer<String> exit,
       Duration rejoinWait,
-      Consumer<ChatSession> rejoined) {
+      Consumer<ChatSession> rejoined,
+      Runnable noHistory) {
     this.config = config;
     this.name = name;
     this.screen = screen;
@@ -64,6 +76,7 @@ final class Reconnector {
     this.exit = exit;
     this.rejoinWait = rejoinWait;
     this.rejoined = rejoined;
+    this.noHistory = noHistory;
   }
 
   /**
@@ -72,6 +85,7 @@ final class Reconnector {
    */
   void watch(ChatSession session, int broker) {
     this.broker = broker;
+    this.watched = session;
     session.echoOwnMessagesAs(name);
     session.onLost(this::lost);
   }
@@ -94,6 +108,10 @@ final class Reconnector {
       return;
     }
     screen.note("connection lost: " + reason + "; reconnecting");
+    ChatSession lostSession = watched;
+    if (lostSession != null && lostSession.resumePosition() != null) {
+      resumeFrom = lostSession.resumePosition();
+    }
     Thread t = new Thread(this::reconnect, "ringchat-reconnect");
     t.setDaemon(true);
     thread = t;
@@ -118,7 +136,11 @@ final class Reconnector {
       try {
         // The next broker in the list first: the one just lost may be the one that is down.
         int next = ClientMain.connect(config, session, broker + 1).broker();
-        ServerFrame reply = session.join(name);
+        // SINCE where the lost session got to, so what was said meanwhile is shown; a session that
+        // was never positioned (its broker keeps no history) asks the new broker for none.
+        JoinPosition from = resumeFrom;
+        ServerFrame reply =
+            session.joinWithHistory(name, from != null ? from : JoinPosition.history(0), noHistory);
         if (reply.type() == ServerFrame.Type.WELCOME && !stopped) {
           watch(session, next);
           rejoined.accept(session);

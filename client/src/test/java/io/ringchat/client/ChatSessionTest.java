@@ -2,9 +2,22 @@ package io.ringchat.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
 class ChatSessionTest {
+  @Test
+  void shouldShowAKeptLinesTimeAsLocalTimeWithTheDateWhenNotFromToday() {
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    long at = 1_764_770_001_203L; // 2025-12-03T13:53:21Z, 14:53 in Paris
+    long sameDay = at + 3_600_000;
+    long nextDay = at + 24 * 3_600_000;
+
+    assertThat(ChatSession.localTime(at, paris, sameDay)).isEqualTo("14:53");
+    assertThat(ChatSession.localTime(at, paris, nextDay)).isEqualTo("2025-12-03 14:53");
+    assertThat(ChatSession.localTime(at, ZoneId.of("UTC"), sameDay)).isEqualTo("13:53");
+  }
+
   @Test
   void shouldMeasureTheMessageLimitInUtf8BytesAfterTheSendPrefix() {
     assertThat(ChatSession.tooLong("x".repeat(4091))).isNull();

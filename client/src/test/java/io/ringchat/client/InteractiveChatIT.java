@@ -137,7 +137,9 @@ class InteractiveChatIT {
         assertThat(bobIn.readLine()).isEqualTo("MSG alice back again");
       }
       assertThat(shown())
-          .contains("connection lost: the broker is stopping (shutting_down); reconnecting");
+          .contains("connection lost: the broker is stopping (shutting_down); reconnecting")
+          .contains("(the broker restarted: what was said while you were away is unknown)")
+          .doesNotContain("(back:");
       type("leave\r");
       assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
     }
@@ -209,6 +211,162 @@ class InteractiveChatIT {
       assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
     } finally {
       second.stop();
+    }
+  }
+
+  @Test
+  void shouldShowTheNewestKeptMessagesWithTheirTimeOnJoining() throws Exception {
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    int port = broker.address().getPort();
+    try (Socket ann = joined(port, "ann")) {
+      say(ann, "m1", "m2", "m3");
+      try (InteractiveChat chat = new InteractiveChat(terminal())) {
+        chat.scrollback(2);
+        CompletableFuture<Integer> exit = chatIn(chat, port);
+        awaitScreen("joined as alice");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shown().contains("ann: m3"));
+
+        assertThat(shown()).containsPattern("\\[\\d\\d:\\d\\d\\] ann: m2");
+        assertThat(shown()).containsPattern("\\[\\d\\d:\\d\\d\\] ann: m3");
+        assertThat(shown()).doesNotContain("ann: m1").doesNotContain("(back:");
+        type("leave\r");
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void shouldShowWhatWasMissedAfterALostConnectionAndSaySoOnce() throws Exception {
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    int port = broker.address().getPort();
+    try (Socket ann = joined(port, "ann");
+        InteractiveChat chat = new InteractiveChat(terminal())) {
+      chat.scrollback(0);
+      CompletableFuture<Integer> exit = chatIn(chat, port);
+      awaitScreen("joined as alice");
+      say(ann, "before");
+      awaitScreen("ann: before");
+
+      chat.currentSession().close(); // the connection drops without a LEAVE
+      awaitScreen("reconnecting");
+      say(ann, "while away 1", "while away 2"); // the client waits 1 s before reconnecting
+
+      awaitScreen("(back: 2 messages while you were away)");
+      awaitScreen("members (2): ");
+      String shown = shown();
+      assertThat(shown).containsPattern("\\[\\d\\d:\\d\\d\\] ann: while away 1");
+      assertThat(shown.indexOf("ann: while away 2"))
+          .isGreaterThan(shown.indexOf("ann: while away 1"))
+          .isLessThan(shown.indexOf("(back: 2 messages"));
+      assertThat(shown.split("ann: before", -1)).as("nothing twice").hasSize(2);
+      type("leave\r");
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void shouldSayHowManyMissedMessagesAreNoLongerKept() throws Exception {
+    broker =
+        Broker.start(
+            BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http", "--history=1"));
+    int port = broker.address().getPort();
+    try (Socket ann = joined(port, "ann");
+        InteractiveChat chat = new InteractiveChat(terminal())) {
+      CompletableFuture<Integer> exit = chatIn(chat, port);
+      awaitScreen("joined as alice");
+
+      chat.currentSession().close();
+      awaitScreen("reconnecting");
+      say(ann, "gone 1", "gone 2", "kept 3");
+
+      awaitScreen("(back: 1 message while you were away)");
+      String shown = shown();
+      assertThat(shown.indexOf("(2 messages sent while you were away are no longer kept)"))
+          .isPositive()
+          .isLessThan(shown.indexOf("ann: kept 3"));
+      assertThat(shown).doesNotContain("ann: gone");
+      type("leave\r");
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void shouldJoinPlainlyAndSayOnceWhenTheBrokerKeepsNoHistory() throws Exception {
+    // A broker of protocol version 1: anything after the name is bad_name.
+    try (java.net.ServerSocket v1 =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<java.util.List<String>> heard =
+          CompletableFuture.supplyAsync(
+              () -> {
+                java.util.List<String> lines = new java.util.ArrayList<>();
+                try (Socket s = v1.accept()) {
+                  BufferedReader in =
+                      new BufferedReader(
+                          new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                  OutputStream out = s.getOutputStream();
+                  for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                    String answer =
+                        line.equals("JOIN alice")
+                            ? "WELCOME alice 1\n"
+                            : line.startsWith("JOIN ")
+                                ? "ERR bad_name names are letters, digits, _ - .\n"
+                                : line.equals("LEAVE") ? "BYE\n" : "";
+                    out.write(answer.getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                  }
+                } catch (IOException e) {
+                  // the client closed
+                }
+                return lines;
+              });
+      try (InteractiveChat chat = new InteractiveChat(terminal())) {
+        CompletableFuture<Integer> exit = chatIn(chat, v1.getLocalPort());
+        awaitScreen("joined as alice");
+
+        assertThat(shown().split("\\(this broker keeps no history\\)", -1)).hasSize(2);
+        type("leave\r");
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+      }
+      assertThat(heard.get(10, TimeUnit.SECONDS)).startsWith("JOIN alice HISTORY 20", "JOIN alice");
+    }
+  }
+
+  /** Runs {@code chat} as alice against the broker on {@code port}, reconnecting. */
+  private static CompletableFuture<Integer> chatIn(InteractiveChat chat, int port) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return chat.run(new ClientConfig("127.0.0.1", port, "alice", "--username"), true);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+          }
+        });
+  }
+
+  /** A plain member joined as {@code name}, its WELCOME read. */
+  private static Socket joined(int port, String name) throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    socket.getOutputStream().write(("JOIN " + name + "\n").getBytes(StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(in.readLine()).startsWith("WELCOME " + name);
+    return socket;
+  }
+
+  /** Sends each message, then waits for the broker to have handled them (a PING answered). */
+  private static void say(Socket member, String... messages) throws IOException {
+    StringBuilder lines = new StringBuilder();
+    for (String message : messages) {
+      lines.append("SEND ").append(message).append('\n');
+    }
+    lines.append("PING said\n");
+    member.getOutputStream().write(lines.toString().getBytes(StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(member.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = in.readLine(); !"PONG said".equals(line); line = in.readLine()) {
+      assertThat(line).as("PONG").isNotNull();
     }
   }
 

@@ -4,11 +4,27 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One server-to-client line, parsed. Which fields are set depends on the {@link Type}: {@code name}
- * for WELCOME, JOINED, LEFT, MSG and MEMBER; {@code count} for WELCOME and MEMBERS; {@code text}
- * for MSG, PONG (the token, empty if none), ERR (the human text) and UNKNOWN (the whole line);
- * {@code errorCode} (the wire word) for ERR.
+ * for WELCOME, JOINED, LEFT, MSG, POST and MEMBER; {@code count} for WELCOME, MEMBERS and REPLAYED;
+ * {@code text} for MSG, POST, PONG (the token, empty if none), ERR (the human text) and UNKNOWN
+ * (the whole line); {@code errorCode} (the wire word) for ERR. Protocol version 1.1 adds {@code
+ * seq} and {@code millis} for POST and SENT, the range {@code seq..millis} of a GAP ({@link
+ * #gapFrom()}, {@link #gapTo()}; a {@code GAP unknown} has {@code text} "unknown"), and {@code
+ * epoch} and {@code seq} for a positioned WELCOME (else epoch is null).
  */
-public record ServerFrame(Type type, String name, String text, int count, String errorCode) {
+public record ServerFrame(
+    Type type,
+    String name,
+    String text,
+    int count,
+    String errorCode,
+    long seq,
+    long millis,
+    String epoch) {
+
+  /** A version 1 frame (no position). */
+  public ServerFrame(Type type, String name, String text, int count, String errorCode) {
+    this(type, name, text, count, errorCode, 0, 0, null);
+  }
 
   /**
    * The kinds of server line, plus {@code UNKNOWN} for a line that matches none of them. The
@@ -24,6 +40,10 @@ public record ServerFrame(Type type, String name, String text, int count, String
     PONG,
     BYE,
     ERR,
+    POST,
+    SENT,
+    GAP,
+    REPLAYED,
     UNKNOWN;
 
     private static final Type[] VALUES = values();
@@ -72,8 +92,82 @@ public record ServerFrame(Type type, String name, String text, int count, String
       case PONG -> new ServerFrame(Type.PONG, null, rest, 0, null);
       case BYE -> space < 0 ? new ServerFrame(Type.BYE, null, null, 0, null) : unknown(line);
       case ERR -> err(line, rest);
+      case POST -> post(line, rest);
+      case SENT -> sent(line, rest);
+      case GAP -> gap(line, rest);
+      case REPLAYED -> {
+        int count = parseCount(rest);
+        yield count < 0 ? unknown(line) : new ServerFrame(Type.REPLAYED, null, null, count, null);
+      }
       case UNKNOWN -> unknown(line);
     };
+  }
+
+  /** Whether this is {@code GAP unknown}: the position's epoch is not the room's numbering. */
+  public boolean isGapUnknown() {
+    return type == Type.GAP && "unknown".equals(text);
+  }
+
+  /** The first seq a {@code GAP <from> <to>} names. */
+  public long gapFrom() {
+    return seq;
+  }
+
+  /** The last seq a {@code GAP <from> <to>} names. */
+  public long gapTo() {
+    return millis;
+  }
+
+  private static ServerFrame post(String line, String rest) {
+    String[] parts = rest.split(" ", 4);
+    if (parts.length < 4) {
+      return unknown(line);
+    }
+    long seq = parseLong(parts[0]);
+    long millis = parseLong(parts[1]);
+    if (seq < 0 || millis < 0 || parts[2].isEmpty()) {
+      return unknown(line);
+    }
+    return new ServerFrame(Type.POST, parts[2], parts[3], 0, null, seq, millis, null);
+  }
+
+  private static ServerFrame sent(String line, String rest) {
+    int space = rest.indexOf(' ');
+    long seq = space < 0 ? -1 : parseLong(rest.substring(0, space));
+    long millis = space < 0 ? -1 : parseLong(rest.substring(space + 1));
+    if (seq < 0 || millis < 0) {
+      return unknown(line);
+    }
+    return new ServerFrame(Type.SENT, null, null, 0, null, seq, millis, null);
+  }
+
+  private static ServerFrame gap(String line, String rest) {
+    if (rest.equals("unknown")) {
+      return new ServerFrame(Type.GAP, null, "unknown", 0, null, 0, 0, null);
+    }
+    int space = rest.indexOf(' ');
+    long from = space < 0 ? -1 : parseLong(rest.substring(0, space));
+    long to = space < 0 ? -1 : parseLong(rest.substring(space + 1));
+    if (from < 1 || to < from) {
+      return unknown(line);
+    }
+    return new ServerFrame(Type.GAP, null, null, 0, null, from, to, null);
+  }
+
+  /** A non-negative decimal long, or -1 if {@code digits} is not one. */
+  private static long parseLong(String digits) {
+    if (digits.isEmpty() || digits.length() > 19) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < digits.length(); i++) {
+      char c = digits.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value < 0 ? -1 : value;
   }
 
   private static ServerFrame msg(String line, String rest) {
@@ -93,12 +187,26 @@ public record ServerFrame(Type type, String name, String text, int count, String
   }
 
   private static ServerFrame welcome(String line, String rest) {
-    int nameEnd = rest.lastIndexOf(' ');
-    int count = nameEnd <= 0 ? -1 : parseCount(rest.substring(nameEnd + 1));
+    int last = rest.lastIndexOf(' ');
+    String epoch = null;
+    long seq = 0;
+    if (last > 0 && rest.indexOf(':', last) > 0) {
+      // WELCOME <name> <count> <epoch>:<last>, a positioned join's (names hold no ':')
+      String position = rest.substring(last + 1);
+      int colon = position.indexOf(':');
+      epoch = position.substring(0, colon);
+      seq = parseLong(position.substring(colon + 1));
+      if (!JoinPosition.isEpoch(epoch) || seq < 0) {
+        return unknown(line);
+      }
+      rest = rest.substring(0, last);
+      last = rest.lastIndexOf(' ');
+    }
+    int count = last <= 0 ? -1 : parseCount(rest.substring(last + 1));
     if (count < 0) {
       return unknown(line);
     }
-    return new ServerFrame(Type.WELCOME, rest.substring(0, nameEnd), null, count, null);
+    return new ServerFrame(Type.WELCOME, rest.substring(0, last), null, count, null, seq, 0, epoch);
   }
 
   private static ServerFrame named(Type type, String line, String rest) {
