@@ -311,6 +311,58 @@ class BrowserIT {
     say(alice, "back again");
     message(bob, "back again");
     assertThat(members(bob)).contains("alice", "bob (you)");
+    // The restarted broker's numbering is new: what was said meanwhile cannot be known.
+    message(alice, "(the broker restarted: what was said while you were away is unknown)");
+  }
+
+  @Test
+  void shouldShowKeptMessagesWithTheirTimesOnJoining() throws Exception {
+    try (Socket ann = tcpMember("ann")) {
+      sendRaw(ann, "SEND said before you came");
+      sendRaw(ann, "SEND and this too");
+      await().atMost(WAIT).until(() -> broker.counters().historyMessages() == 2);
+
+      WebDriver alice = browserJoinedAs("alice");
+
+      WebElement first = message(alice, "said before you came");
+      message(alice, "and this too");
+      assertThat(first.getAttribute("class")).contains("history");
+      assertThat(first.findElement(By.tagName("time")).getAttribute("datetime")).isNotBlank();
+      assertThat(alice.findElement(By.id("messages")).getText()).doesNotContain("(back:");
+    }
+  }
+
+  @Test
+  void shouldResumeAfterADroppedConnectionWithWhatWasMissedOnce() throws Exception {
+    try (Socket bob = tcpMember("bob")) {
+      WebDriver alice = browserJoinedAs("alice");
+      new WebDriverWait(alice, WAIT).until(d -> members(d).contains("bob"));
+      sendRaw(bob, "SEND before the drop");
+      message(alice, "before the drop");
+
+      // Drop the page's WebSocket as a network would: catch it at its next send, then close it.
+      ((JavascriptExecutor) alice)
+          .executeScript(
+              "const send = WebSocket.prototype.send;"
+                  + " WebSocket.prototype.send = function (data) {"
+                  + " window.caught = this; return send.call(this, data); };");
+      say(alice, "my last words");
+      ((JavascriptExecutor) alice).executeScript("window.caught.close();");
+      new WebDriverWait(alice, WAIT)
+          .until(ExpectedConditions.visibilityOfElementLocated(By.id("banner")));
+      sendRaw(bob, "SEND while you were away 1"); // the page waits about 1 s to reconnect
+      sendRaw(bob, "SEND while you were away 2");
+
+      message(alice, "(back: 2 messages while you were away)");
+      String log = alice.findElement(By.id("messages")).getText();
+      assertThat(log.indexOf("while you were away 1"))
+          .isPositive()
+          .isLessThan(log.indexOf("while you were away 2"));
+      assertThat(log.split("before the drop", -1)).as("nothing twice").hasSize(2);
+      assertThat(log.split("while you were away 2", -1)).hasSize(2);
+      new WebDriverWait(alice, WAIT).until(d -> members(d).contains("bob"));
+      assertThat(members(alice)).containsExactly("alice (you)", "bob");
+    }
   }
 
   /** A member on the chat port that sends raw protocol lines, as any program may. */

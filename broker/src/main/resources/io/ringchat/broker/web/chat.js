@@ -9,6 +9,8 @@
   const maxBackoffMs = 30000;
   // After a drop the old session may still hold the name for a moment: retry name_taken this long.
   const rejoinGraceMs = 10000;
+  // Kept messages shown on joining (protocol 1.1: JOIN <name> HISTORY <n>).
+  const scrollback = Number(params.get("scrollback") || 20);
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -29,6 +31,15 @@
   let pongTimer = null;
   let pingSeq = 0;
   const members = new Map(); // folded name -> shown name
+  // Protocol 1.1: where this page got to in the room's numbering, to come back SINCE it.
+  let epoch = null;
+  let lastSeq = 0;
+  let replaying = false;    // between a positioned WELCOME and its REPLAYED: history
+  let resuming = false;     // the JOIN in flight (or just answered) was SINCE
+  let epochUnknown = false; // the broker restarted: what was missed cannot be known
+  let positionedJoin = false; // a positioned JOIN is in flight
+  let plainJoin = false;    // its bad_name was answered with a plain JOIN, now in flight
+  let saidNoHistory = false;
 
   const fold = (name) => name.normalize("NFC").toLowerCase();
 
@@ -39,11 +50,17 @@
     ui.banner.hidden = !text;
   }
 
-  function timeNow() {
+  /** A time element: `at` (a Date) in local time, the date too when it is not today. */
+  function timeOf(at) {
     const t = document.createElement("time");
-    const now = new Date();
-    t.dateTime = now.toISOString();
-    t.textContent = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    t.dateTime = at.toISOString();
+    const options = { hour: "2-digit", minute: "2-digit" };
+    if (at.toDateString() !== new Date().toDateString()) {
+      options.year = "numeric";
+      options.month = "short";
+      options.day = "numeric";
+    }
+    t.textContent = at.toLocaleString([], options);
     return t;
   }
 
@@ -67,9 +84,14 @@
    * the network ({ name } or { text }), each of those isolated.
    */
   function addLine(kind, ...parts) {
+    addLineAt(new Date(), kind, ...parts);
+  }
+
+  /** As addLine, with the time the line was said (the room's clock, for POST lines). */
+  function addLineAt(at, kind, ...parts) {
     const li = document.createElement("li");
     li.className = kind;
-    li.appendChild(timeNow());
+    li.appendChild(timeOf(at));
     for (const part of parts) {
       if (typeof part === "string") {
         li.appendChild(document.createTextNode(part));
@@ -128,7 +150,7 @@
       setStatus("Connected.");
       showBanner("");
       startKeepalive();
-      if (wantJoin && myName) send("JOIN " + myName);
+      if (wantJoin && myName) sendJoin();
     };
     ws.onmessage = (event) => {
       if (ws !== socket) return;
@@ -193,6 +215,18 @@
     pongTimer = null;
   }
 
+  /**
+   * JOIN, positioned: SINCE where this page got to when it has been in the room before (so it is
+   * sent exactly what it missed), else the newest `scrollback` kept messages.
+   */
+  function sendJoin() {
+    resuming = epoch !== null;
+    epochUnknown = false;
+    positionedJoin = true;
+    plainJoin = false;
+    send("JOIN " + myName + (resuming ? " SINCE " + epoch + ":" + lastSeq : " HISTORY " + scrollback));
+  }
+
   function onLine(line) {
     const sp = line.indexOf(" ");
     const word = sp < 0 ? line : line.slice(0, sp);
@@ -202,6 +236,20 @@
         const parts = rest.split(" ");
         myName = parts[0];
         joined = true;
+        positionedJoin = false;
+        if (parts.length > 2) {
+          const colon = parts[2].indexOf(":");
+          epoch = parts[2].slice(0, colon);
+          lastSeq = Number(parts[2].slice(colon + 1));
+          replaying = true;
+        } else if (plainJoin) {
+          plainJoin = false;
+          resuming = false;
+          if (!saidNoHistory) {
+            saidNoHistory = true;
+            addLine("notice", "(this broker keeps no history)");
+          }
+        }
         rejoinUntil = 0;
         members.clear();
         members.set(fold(myName), myName);
@@ -228,6 +276,40 @@
         addLine("msg", { name: who }, ": ", { text: s2 < 0 ? "" : rest.slice(s2 + 1) });
         break;
       }
+      case "POST": {
+        // POST <seq> <unix-ms> <name> <text>
+        const [seq, ms] = rest.split(" ", 2);
+        const after = rest.slice(seq.length + ms.length + 2);
+        const s2 = after.indexOf(" ");
+        const who = s2 < 0 ? after : after.slice(0, s2);
+        lastSeq = Number(seq);
+        addLineAt(new Date(Number(ms)), replaying ? "msg history" : "msg",
+          { name: who }, ": ", { text: s2 < 0 ? "" : after.slice(s2 + 1) });
+        break;
+      }
+      case "SENT":
+        lastSeq = Number(rest.split(" ")[0]);
+        break;
+      case "GAP":
+        if (rest === "unknown") {
+          epochUnknown = true;
+          addLine("notice", "(the broker restarted: what was said while you were away is unknown)");
+        } else {
+          const [from, to] = rest.split(" ").map(Number);
+          lastSeq = to;
+          addLine("notice", "(" + (to - from + 1) + " messages sent while you were away are no longer kept)");
+        }
+        break;
+      case "REPLAYED": {
+        replaying = false;
+        const n = Number(rest);
+        if (resuming && !epochUnknown) {
+          addLine("notice", n === 1
+            ? "(back: 1 message while you were away)"
+            : "(back: " + n + " messages while you were away)");
+        }
+        break;
+      }
       case "MEMBER":
         members.set(fold(rest), rest);
         break;
@@ -251,9 +333,17 @@
     const sp = rest.indexOf(" ");
     const code = sp < 0 ? rest : rest.slice(0, sp);
     const text = sp < 0 ? "" : rest.slice(sp + 1);
+    if (!joined && code === "bad_name" && positionedJoin) {
+      // A broker of protocol version 1 (or a cluster's) answers HISTORY and SINCE so: join plainly;
+      // only if that is accepted does it follow that it keeps no history.
+      positionedJoin = false;
+      plainJoin = true;
+      send("JOIN " + myName);
+      return;
+    }
     if (!joined && (code === "name_taken" || code === "bad_name" || code === "bad_text")) {
       if (code === "name_taken" && Date.now() < rejoinUntil) {
-        setTimeout(() => { if (wantJoin && !joined) send("JOIN " + myName); }, 500);
+        setTimeout(() => { if (wantJoin && !joined) sendJoin(); }, 500);
         return;
       }
       wantJoin = false;
@@ -281,7 +371,13 @@
     wantJoin = true;
     rejoinUntil = 0;
     ui.nameError.textContent = "";
-    if (!send("JOIN " + name) && !reconnectTimer && !socket) connect();
+    epoch = null; // a new join, not a return: the newest kept messages, not what was missed
+    lastSeq = 0;
+    if (!(socket && socket.readyState === WebSocket.OPEN)) {
+      if (!reconnectTimer && !socket) connect();
+      return;
+    }
+    sendJoin();
   });
 
   ui.send.addEventListener("submit", (event) => {
