@@ -205,6 +205,31 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(
       order = 15,
+      names = "--resume",
+      description =
+          "Members join positioned (JOIN <name> HISTORY 0, protocol 1.1): they get POST and SENT"
+              + " lines, and can come back with SINCE after a lost connection.")
+  void resume(boolean value) {
+    options.resume = value;
+  }
+
+  @Option(
+      order = 16,
+      names = "--drop-every",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description =
+          "With --resume: each member drops its connection this often (members spread over the"
+              + " period; a sender first waits for the SENT of everything it wrote) and joins"
+              + " again with SINCE; the report checks that each still got every message exactly"
+              + " once, in order. 0: never. Default: ${DEFAULT-VALUE}")
+  void dropEvery(double value) {
+    require(value >= 0, "--drop-every must be 0 or more");
+    options.dropEverySeconds = value;
+  }
+
+  @Option(
+      order = 17,
       names = "--json",
       paramLabel = "FILE",
       description = "Also write the report as JSON")
@@ -221,6 +246,16 @@ public final class LoadCommand implements Callable<Integer> {
     if (options.senders > options.clients) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--senders cannot exceed --clients");
+    }
+    if (options.dropEverySeconds > 0 && !options.resume) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--drop-every needs --resume: a member that joins plainly again misses what was said"
+              + " while it was away");
+    }
+    if (options.resume && options.target == Target.REDIS) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--resume is for ringchat and websocket targets, not redis");
     }
     options.port = port != null ? port : options.target.defaultPort();
     LoadReport report;

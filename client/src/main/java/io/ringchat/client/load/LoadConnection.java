@@ -2,14 +2,20 @@ package io.ringchat.client.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.ringchat.protocol.ClientFrames;
+import io.ringchat.protocol.Command;
 import io.ringchat.protocol.ServerFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -18,15 +24,26 @@ import org.HdrHistogram.Histogram;
  * its messages. A message's text is {@code <sender> <seq> <sentNanos> <padding>}. Speaks ringchat
  * lines or Redis pub/sub ({@link Target}).
  *
+ * <p>With {@code --resume} the member is positioned (protocol 1.1): messages come as {@code POST
+ * <seq> <ms> <name> <text>}, its own are acknowledged by {@code SENT}, and every line's room seq is
+ * checked to follow the last one (a seq seen again is a duplicate and not counted as a delivery; a
+ * seq skipped without a {@code GAP} is counted). With {@code --drop-every} it closes its connection
+ * on a schedule and joins again on a new one with {@code SINCE} the last seq it saw: the member,
+ * its counts and checks outlive its connections, each of which gets a handler of its own ({@link
+ * #newHandler()}).
+ *
  * <p>Confined to the connection's event loop (a Redis sender's publishing connection is registered
- * on the same loop).
+ * on the same loop; a resumed connection is made on the same loop).
  */
 // Writes use the void promise (a failure reaches the pipeline), and closes are fire-and-forget.
 @SuppressWarnings("FutureReturnValueIgnored")
-final class LoadConnection extends ByteToMessageDecoder {
+final class LoadConnection {
   private static final byte[] MSG = ServerFrame.Type.MSG.wordAndSpace();
   private static final byte[] WELCOME = ServerFrame.Type.WELCOME.wordAndSpace();
   private static final byte[] ERR = ServerFrame.Type.ERR.wordAndSpace();
+  private static final byte[] POST = ServerFrame.Type.POST.wordAndSpace();
+  private static final byte[] SENT = ServerFrame.Type.SENT.wordAndSpace();
+  private static final byte[] GAP = ServerFrame.Type.GAP.wordAndSpace();
   private static final byte[] REDIS_MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REDIS_SUBSCRIBE = "subscribe".getBytes(StandardCharsets.US_ASCII);
 
@@ -54,9 +71,33 @@ final class LoadConnection extends ByteToMessageDecoder {
   private boolean stopped;
   private boolean closedEarly;
 
+  // Positioned (--resume) state.
+  private final String name;
+  private final Supplier<ChannelFuture> reconnect;
+  private String epoch;
+  private long roomSeq = -1; // the newest room seq seen; -1 before the WELCOME
+  private long acked; // SENT lines: this sender's messages the room ordered
+  private boolean connected; // joined on the current connection
+  private boolean dropPending; // a drop waits for the SENT of everything written
+  private boolean dropping; // this member closed the connection itself, to resume
+  private long dropPeriodNanos;
+
+  /**
+   * @param name the member's name
+   * @param reconnect makes a new connection to the same broker, on this member's loop, whose
+   *     pipeline ends with a {@link #newHandler()} (for {@code --drop-every})
+   */
   LoadConnection(
-      RunControl run, int index, int senderIndex, LoopStats stats, CountDownLatch joined) {
+      RunControl run,
+      int index,
+      int senderIndex,
+      LoopStats stats,
+      CountDownLatch joined,
+      String name,
+      Supplier<ChannelFuture> reconnect) {
     this.run = run;
+    this.name = name;
+    this.reconnect = reconnect;
     this.index = index;
     this.senderIndex = senderIndex;
     this.stats = stats;
@@ -76,13 +117,58 @@ final class LoadConnection extends ByteToMessageDecoder {
     return channel.eventLoop();
   }
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    channel = ctx.channel();
-    publisher = channel;
+  /** The handler for one connection of this member: it frames and hands everything here. */
+  ChannelHandler newHandler() {
+    return new ByteToMessageDecoder() {
+      @Override
+      public void handlerAdded(ChannelHandlerContext ctx) {
+        attach(ctx.channel());
+      }
+
+      @Override
+      protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        LoadConnection.this.decode(in);
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset: channelInactive reports it
+      }
+
+      @Override
+      public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel() == channel) {
+          inactive();
+        }
+        super.channelInactive(ctx);
+      }
+    };
+  }
+
+  private void attach(Channel newChannel) {
+    channel = newChannel;
+    connected = false; // until its WELCOME: a SEND before it would be refused (not_joined)
+    if (!run.target.separatePublisher()) {
+      publisher = newChannel;
+    }
     if (senderIndex >= 0) {
       run.senderConnections[senderIndex] = this;
     }
+  }
+
+  /** Joins on the current connection: plainly, positioned, or (after a drop) SINCE. */
+  void sendJoin() {
+    ByteBuf join;
+    if (!run.resume) {
+      join = run.target.join(channel.alloc(), name);
+    } else if (epoch == null) {
+      join = ClientFrames.encode(channel.alloc(), Command.JOIN, name + " HISTORY 0");
+    } else {
+      join =
+          ClientFrames.encode(
+              channel.alloc(), Command.JOIN, name + " SINCE " + epoch + ":" + roomSeq);
+    }
+    channel.writeAndFlush(join, channel.voidPromise());
   }
 
   /** On the loop: this sender publishes on {@code channel} (Redis) instead of its own. */
@@ -90,22 +176,60 @@ final class LoadConnection extends ByteToMessageDecoder {
     publisher = channel;
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close(); // a reset: channelInactive reports it
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+  private void inactive() {
+    connected = false;
+    if (dropping) {
+      return; // this member's own drop: it resumes on a new connection
+    }
     if (run.phase != RunControl.STOPPED && !closedEarly) {
       closedEarly = true;
       stats.dropped++; // reported, and the run is not clean
     }
-    super.channelInactive(ctx);
   }
 
-  @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+  /**
+   * {@code --drop-every}: from {@code firstNanos} on, every {@code periodNanos}, closes this
+   * member's connection and resumes on a new one.
+   */
+  void dropEvery(long firstNanos, long periodNanos) {
+    dropPeriodNanos = periodNanos;
+    channel.eventLoop().schedule(this::drop, firstNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void drop() {
+    if (run.phase == RunControl.STOPPED || closedEarly) {
+      return;
+    }
+    if (senderIndex >= 0 && acked < nextSeq) {
+      // Stop writing and drop once the room has ordered all of it: a message still on its way
+      // when the connection closes would be lost by this client, not by the broker.
+      dropPending = true;
+      return;
+    }
+    dropPending = false;
+    dropping = true;
+    channel.close();
+    reconnect
+        .get()
+        .addListener(
+            (ChannelFuture connect) -> {
+              dropping = false;
+              if (!connect.isSuccess()) {
+                closedEarly = true;
+                stats.dropped++;
+                return;
+              }
+              sendJoin();
+              channel.eventLoop().schedule(this::drop, dropPeriodNanos, TimeUnit.NANOSECONDS);
+            });
+  }
+
+  /** Whether this sender may write now: connected, and not waiting to drop. */
+  private boolean canSend() {
+    return connected && !dropPending && !dropping;
+  }
+
+  private void decode(ByteBuf in) {
     if (run.target == Target.REDIS) {
       decodeRedis(in);
     } else {
@@ -124,10 +248,46 @@ final class LoadConnection extends ByteToMessageDecoder {
       if (startsWith(in, start, lf, MSG)) {
         int nameEnd = in.indexOf(start + MSG.length, lf, (byte) ' ');
         onMessage(in, nameEnd + 1, lf);
-      } else if (!welcomed && startsWith(in, start, lf, WELCOME)) {
-        welcome();
+      } else if (startsWith(in, start, lf, POST)) {
+        int seqEnd = in.indexOf(start + POST.length, lf, (byte) ' ');
+        int timeEnd = in.indexOf(seqEnd + 1, lf, (byte) ' ');
+        int nameEnd = in.indexOf(timeEnd + 1, lf, (byte) ' ');
+        if (nextInRoom(parseNumber(in, start + POST.length, seqEnd))) {
+          onMessage(in, nameEnd + 1, lf);
+        }
+      } else if (startsWith(in, start, lf, SENT)) {
+        int seqEnd = in.indexOf(start + SENT.length, lf, (byte) ' ');
+        nextInRoom(parseNumber(in, start + SENT.length, seqEnd));
+        acked++;
+        if (dropPending && acked >= nextSeq) {
+          drop(); // the schedule goes on from the resume
+        }
+      } else if (startsWith(in, start, lf, GAP)) {
+        stats.gapsReported++;
+        int fromEnd = in.indexOf(start + GAP.length, lf, (byte) ' ');
+        if (fromEnd > 0) {
+          roomSeq = Math.max(roomSeq, parseNumber(in, fromEnd + 1, lf));
+        }
+      } else if (startsWith(in, start, lf, WELCOME)) {
+        welcome(in, start, lf);
       } else if (startsWith(in, start, lf, ERR)) {
-        reportError(in, start, lf);
+        if (resumeRefusedAsTaken(in, start, lf)) {
+          // The broker has not yet seen the old connection close (another socket, read in its
+          // own turn): its name is still held. Ask again shortly, as the CLI does.
+          Channel current = channel;
+          current
+              .eventLoop()
+              .schedule(
+                  () -> {
+                    if (current == channel && current.isActive()) {
+                      sendJoin();
+                    }
+                  },
+                  50,
+                  TimeUnit.MILLISECONDS);
+        } else {
+          reportError(in, start, lf);
+        }
       }
       start = lf + 1;
     }
@@ -203,7 +363,55 @@ final class LoadConnection extends ByteToMessageDecoder {
 
   private void welcome() {
     welcomed = true;
+    connected = true;
     joined.countDown();
+  }
+
+  private static final byte[] NAME_TAKEN = "ERR name_taken ".getBytes(StandardCharsets.US_ASCII);
+
+  /** Whether {@code in[start, lf)} refuses a resuming JOIN because the name is still held. */
+  private boolean resumeRefusedAsTaken(ByteBuf in, int start, int lf) {
+    return run.resume && welcomed && startsWith(in, start, lf, NAME_TAKEN);
+  }
+
+  /** A WELCOME line: the first is the join; after a drop, a resume. */
+  private void welcome(ByteBuf in, int start, int lf) {
+    int last = in.indexOf(start, lf, (byte) ':');
+    if (last > 0 && epoch == null) {
+      // WELCOME <name> <count> <epoch>:<last>: the position this member starts from
+      int epochStart = start;
+      for (int i = last - 1; i > start; i--) {
+        if (in.getByte(i) == ' ') {
+          epochStart = i + 1;
+          break;
+        }
+      }
+      epoch = in.toString(epochStart, last - epochStart, StandardCharsets.US_ASCII);
+      roomSeq = parseNumber(in, last + 1, lf);
+    }
+    if (!welcomed) {
+      welcome();
+    } else if (run.resume) {
+      stats.resumed++;
+      connected = true;
+    }
+  }
+
+  /**
+   * Positioned: the room seq of the line just read must follow the last one. Returns false for a
+   * seq already seen (a duplicate: not a delivery); a seq past the next one without a GAP before it
+   * counts the seqs skipped.
+   */
+  private boolean nextInRoom(long seq) {
+    if (roomSeq >= 0 && seq <= roomSeq) {
+      stats.duplicated++;
+      return false;
+    }
+    if (roomSeq >= 0 && seq > roomSeq + 1) {
+      stats.skipped += seq - roomSeq - 1;
+    }
+    roomSeq = seq;
+    return true;
   }
 
   private void reportError(ByteBuf in, int start, int end) {
@@ -226,6 +434,9 @@ final class LoadConnection extends ByteToMessageDecoder {
     int timeEnd = in.indexOf(seqEnd + 1, end, (byte) ' ');
     long sentNanos = parseNumber(in, seqEnd + 1, timeEnd < 0 ? end : timeEnd);
     if (sender == senderIndex) {
+      if (run.resume) {
+        return; // a replay may hold this member's own earlier lines: not deliveries
+      }
       if (run.target.separatePublisher()) {
         stats.echoes++; // Redis sends subscribers their own messages; not a delivery
         return;
@@ -258,7 +469,7 @@ final class LoadConnection extends ByteToMessageDecoder {
 
   /** Window mode: send until {@code window} messages are beyond what the observer received. */
   void pumpWindow() {
-    if (senderIndex < 0 || stopped || !run.windowed()) {
+    if (senderIndex < 0 || stopped || !run.windowed() || !canSend()) {
       return;
     }
     int room = run.window - (nextSeq - run.observed.get(senderIndex));
@@ -289,6 +500,9 @@ final class LoadConnection extends ByteToMessageDecoder {
   long sendDue(long nowNanos) {
     if (senderIndex < 0 || stopped) {
       return Long.MAX_VALUE;
+    }
+    if (!canSend()) {
+      return nowNanos + 1_000_000; // what falls due meanwhile goes out once it is back
     }
     double periodNanos = 1e9 / run.ratePerSender;
     long firstNanos = run.rateStartNanos + (long) (periodNanos * senderIndex / run.senders);

@@ -22,4 +22,10 @@ final class LoadOptions {
   String prefix;
   int sourceAddresses;
   Target target;
+
+  /** Members join positioned ({@code JOIN <name> HISTORY 0}, protocol 1.1) and can resume. */
+  boolean resume;
+
+  /** With {@link #resume}: each member drops and resumes its connection this often; 0: never. */
+  double dropEverySeconds;
 }

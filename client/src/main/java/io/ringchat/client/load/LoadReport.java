@@ -17,13 +17,22 @@ record LoadReport(
     long selfDeliveries,
     long echoes,
     long dropped,
+    long resumed,
+    long gapsReported,
+    long duplicated,
+    long skipped,
     long connectMillis,
     double generatorCpuPercent,
     Histogram latencyMicros,
     Histogram sendLagMicros) {
 
   boolean clean() {
-    return lost == 0 && outOfOrder == 0 && selfDeliveries == 0 && dropped == 0;
+    return lost == 0
+        && outOfOrder == 0
+        && selfDeliveries == 0
+        && dropped == 0
+        && duplicated == 0
+        && skipped == 0;
   }
 
   double sentPerSecond() {
@@ -57,6 +66,7 @@ record LoadReport(
         "clients %d, senders %d, size %d B, %.1f s%n"
             + "sent %,d (%,.0f/s), delivered %,d (%,.0f/s), expected %,d%n"
             + "lost %d, out of order %d, to self %d, dropped connections %d%n"
+            + "%s"
             + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n"
             + "%sconnect %d ms, generator CPU %.0f%% of one core while measuring%n",
         clients,
@@ -72,6 +82,15 @@ record LoadReport(
         outOfOrder,
         selfDeliveries,
         dropped,
+        resumed == 0 && gapsReported == 0 && duplicated == 0 && skipped == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "resumed %d, gaps reported %d, duplicated %d, skipped without a gap %d%n",
+                resumed,
+                gapsReported,
+                duplicated,
+                skipped),
         millis(percentile(50)),
         millis(percentile(90)),
         millis(percentile(99)),
@@ -92,7 +111,8 @@ record LoadReport(
         "{\"clients\":%d,\"senders\":%d,\"size\":%d,\"duration_s\":%.3f,\"sent\":%d,"
             + "\"delivered\":%d,\"expected\":%d,\"lost\":%d,\"out_of_order\":%d,"
             + "\"self_deliveries\":%d,\"sent_per_sec\":%.1f,\"delivered_per_sec\":%.1f,"
-            + "\"echoes\":%d,\"dropped\":%d,\"generator_cpu_pct\":%.1f,\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
+            + "\"echoes\":%d,\"dropped\":%d,\"resumed\":%d,\"gaps_reported\":%d,"
+            + "\"duplicated\":%d,\"skipped\":%d,\"generator_cpu_pct\":%.1f,\"connect_ms\":%d,\"latency_us\":{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,"
             + "\"max\":%d},\"send_lag_us\":{\"p99\":%d,\"max\":%d}}",
         clients,
         senders,
@@ -108,6 +128,10 @@ record LoadReport(
         deliveredPerSecond(),
         echoes,
         dropped,
+        resumed,
+        gapsReported,
+        duplicated,
+        skipped,
         generatorCpuPercent,
         connectMillis,
         percentile(50),

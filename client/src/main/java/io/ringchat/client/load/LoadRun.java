@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -80,7 +81,8 @@ final class LoadRun {
             options.size,
             options.rate,
             options.window,
-            options.target);
+            options.target,
+            options.resume);
     IdentityHashMap<EventExecutor, LoopStats> statsByLoop = new IdentityHashMap<>();
     for (EventExecutor loop : group) {
       statsByLoop.put(loop, new LoopStats());
@@ -96,9 +98,7 @@ final class LoadRun {
       BrokerAddress broker = brokers.get(i % brokers.size());
       EventLoop loop = group.next();
       int senderIndex = i < options.senders ? i : -1;
-      LoadConnection connection =
-          new LoadConnection(run, i, senderIndex, statsByLoop.get(loop), joined);
-      connections.add(connection);
+      LoadConnection[] member = new LoadConnection[1];
       Bootstrap bootstrap =
           new Bootstrap()
               .group(loop)
@@ -112,16 +112,23 @@ final class LoadRun {
                       if (options.target == Target.WEBSOCKET) {
                         WebSocketLoadFraming.addTo(ch.pipeline(), broker.host(), broker.port());
                       }
-                      ch.pipeline().addLast(connection);
+                      ch.pipeline().addLast(member[0].newHandler());
                     }
                   });
       keepAlive(bootstrap);
-      ChannelFuture connect =
-          options.sourceAddresses > 1
-              ? bootstrap.connect(
-                  new InetSocketAddress(broker.host(), broker.port()),
-                  new InetSocketAddress(sourceAddress(i), 0))
-              : bootstrap.connect(broker.host(), broker.port());
+      InetSocketAddress source =
+          options.sourceAddresses > 1 ? new InetSocketAddress(sourceAddress(i), 0) : null;
+      Supplier<ChannelFuture> connector =
+          () ->
+              source != null
+                  ? bootstrap.connect(new InetSocketAddress(broker.host(), broker.port()), source)
+                  : bootstrap.connect(broker.host(), broker.port());
+      LoadConnection connection =
+          new LoadConnection(
+              run, i, senderIndex, statsByLoop.get(loop), joined, options.prefix + i, connector);
+      member[0] = connection;
+      connections.add(connection);
+      ChannelFuture connect = connector.get();
       // Wait for each connect, so that a burst of SYNs does not overflow the listen backlog.
       if (!connect.await(30, TimeUnit.SECONDS) || !connect.isSuccess()) {
         throw new IllegalStateException(
@@ -133,8 +140,7 @@ final class LoadRun {
       }
       Channel channel = connect.channel();
       channels.add(channel);
-      channel.writeAndFlush(
-          options.target.join(channel.alloc(), options.prefix + i), channel.voidPromise());
+      channel.eventLoop().execute(connection::sendJoin);
     }
     if (!joined.await(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException(
@@ -144,6 +150,15 @@ final class LoadRun {
       connectPublishers(connections, type, channels);
     }
     long connectMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStart);
+    if (options.dropEverySeconds > 0) {
+      // Each member drops on the same period, the members spread evenly over it.
+      long period = (long) (options.dropEverySeconds * 1e9);
+      for (int i = 0; i < connections.size(); i++) {
+        LoadConnection c = connections.get(i);
+        long first = period + period * i / connections.size();
+        c.loop().execute(() -> c.dropEvery(first, period));
+      }
+    }
     progress.printf("load: %d clients joined in %d ms%n", options.clients, connectMillis);
     progress.flush();
 
@@ -231,6 +246,10 @@ final class LoadRun {
         total.selfDeliveries,
         total.echoes,
         total.dropped,
+        total.resumed,
+        total.gapsReported,
+        total.duplicated,
+        total.skipped,
         connectMillis,
         cpuPercent,
         total.latencyMicros,
@@ -406,6 +425,10 @@ final class LoadRun {
                   total.selfDeliveries += s.selfDeliveries;
                   total.echoes += s.echoes;
                   total.dropped += s.dropped;
+                  total.resumed += s.resumed;
+                  total.gapsReported += s.gapsReported;
+                  total.duplicated += s.duplicated;
+                  total.skipped += s.skipped;
                   total.latencyMicros.add(s.latencyMicros);
                   total.sendLagMicros.add(s.sendLagMicros);
                 }

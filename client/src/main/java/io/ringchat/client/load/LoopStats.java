@@ -38,4 +38,18 @@ final class LoopStats {
 
   /** Members whose connection ended before the run did (closed, reset, or timed out). */
   long dropped;
+
+  // Positioned members (--resume).
+
+  /** Joins again with SINCE after a drop that the broker accepted. */
+  long resumed;
+
+  /** GAP lines: messages a member missed that the broker no longer kept. */
+  long gapsReported;
+
+  /** Lines whose room seq a member had already seen. */
+  long duplicated;
+
+  /** Room seqs a member never saw and was never told of with a GAP. */
+  long skipped;
 }

@@ -44,10 +44,21 @@ final class RunControl {
   final int window;
   final Target target;
 
+  /** Members join positioned (protocol 1.1) and can resume ({@code --resume}). */
+  final boolean resume;
+
   /** When a fixed-rate run's schedule starts: set before the rate tickers start, then fixed. */
   volatile long rateStartNanos;
 
-  RunControl(int clients, int senders, int size, double ratePerSender, int window, Target target) {
+  RunControl(
+      int clients,
+      int senders,
+      int size,
+      double ratePerSender,
+      int window,
+      Target target,
+      boolean resume) {
+    this.resume = resume;
     this.clients = clients;
     this.senders = senders;
     this.size = size;

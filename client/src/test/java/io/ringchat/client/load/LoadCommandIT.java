@@ -66,6 +66,43 @@ class LoadCommandIT {
   }
 
   @Test
+  void shouldResumeEveryMemberAfterItsDropsWithEveryMessageExactlyOnce() throws Exception {
+    Path json = dir.resolve("resume.json");
+    int exit =
+        load(
+            "--clients",
+            "6",
+            "--senders",
+            "3",
+            "--rate",
+            "100",
+            "--resume",
+            "--drop-every",
+            "0.5",
+            "--json",
+            json.toString());
+
+    assertThat(exit).as(out + "\n" + err).isZero();
+    String report = Files.readString(json, StandardCharsets.UTF_8);
+    assertThat(number(report, "resumed"))
+        .as("six members, each dropped at least once")
+        .isGreaterThanOrEqualTo(6);
+    assertThat(number(report, "delivered")).isPositive();
+    assertThat(number(report, "lost")).isZero();
+    assertThat(number(report, "duplicated")).isZero();
+    assertThat(number(report, "skipped")).isZero();
+    assertThat(number(report, "out_of_order")).isZero();
+    assertThat(number(report, "gaps_reported")).isZero();
+    assertThat(broker.counters().replays()).isPositive();
+  }
+
+  @Test
+  void shouldRefuseDropsWithoutResumeAsAUsageMistake() {
+    assertThat(load("--clients", "2", "--senders", "1", "--drop-every", "1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--drop-every needs --resume");
+  }
+
+  @Test
   void shouldReportLatencyInMillisecondsAndShowProgressDuringWarmUp() {
     int exit = load("--clients", "4", "--senders", "2");
 
