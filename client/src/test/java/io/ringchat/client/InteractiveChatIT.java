@@ -107,16 +107,7 @@ class InteractiveChatIT {
     broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
     int port = broker.address().getPort();
     try (InteractiveChat chat = new InteractiveChat(terminal())) {
-      CompletableFuture<Integer> exit =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return chat.run(new ClientConfig("127.0.0.1", port, "alice", "--username"), true);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  return -1;
-                }
-              });
+      CompletableFuture<Integer> exit = chatIn(chat, port);
       awaitScreen("joined as alice");
 
       broker.stop(); // the connection ends without BYE: the client reconnects ...

@@ -222,17 +222,6 @@ public record ServerFrame(
 
   /** A non-negative decimal count, or -1 if {@code digits} is not one. */
   private static int parseCount(String digits) {
-    if (digits.isEmpty() || digits.length() > 9) {
-      return -1;
-    }
-    int value = 0;
-    for (int i = 0; i < digits.length(); i++) {
-      char c = digits.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
+    return digits.length() > 9 ? -1 : (int) parseLong(digits);
   }
 }
