@@ -75,11 +75,11 @@ row() {
   fi
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
     "$(json_field "$j" delivered_per_sec)" "$(cat "$work/cpu")" "$(json_field "$j" latency_us.p50)" \
-    "$(json_field "$j" latency_us.p99)" "$(json_field "$j" lost)" \
+    "$(json_field "$j" latency_us.p99)" "$(json_field "$j" lost) / $(json_field "$j" dropped)" \
     "$(json_field "$j" resumed) / $(json_field "$j" gaps_reported) / $(json_field "$j" duplicated) / $(json_field "$j" skipped)"
 }
 header() {
-  echo "| run | round | deliveries/s | broker CPU % | p50 µs | p99 µs | lost | resumed / gaps / duplicated / skipped |"
+  echo "| run | round | deliveries/s | broker CPU % | p50 µs | p99 µs | lost / dropped | resumed / gaps / duplicated / skipped |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 }
 

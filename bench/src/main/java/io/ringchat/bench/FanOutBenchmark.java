@@ -7,11 +7,15 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.ringchat.broker.net.ConnectionTable;
 import io.ringchat.broker.net.EventLoopOutbound;
 import io.ringchat.broker.ring.EventKind;
+import io.ringchat.broker.ring.PositionedJoin;
 import io.ringchat.broker.ring.RingEvent;
 import io.ringchat.broker.ring.RoomConsumer;
 import io.ringchat.broker.ring.RoomObserver;
+import io.ringchat.broker.room.HistoryOptions;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.JoinPosition;
+import io.ringchat.protocol.Name;
 import io.ringchat.protocol.Names;
 import java.nio.charset.StandardCharsets;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -45,8 +49,12 @@ public class FanOutBenchmark extends BenchmarkBase {
   @Param({"10", "100", "1000"})
   public int members;
 
-  /** {@code ring}: the broker; {@code ring_uncoalesced}: one segment per message; {@code seed}. */
-  @Param({"ring", "ring_uncoalesced", "seed"})
+  /**
+   * {@code ring}: the broker; {@code ring_positioned}: the broker with every member positioned
+   * (protocol 1.1: POST and SENT lines, 1,000 messages kept); {@code ring_uncoalesced}: one segment
+   * per message; {@code seed}.
+   */
+  @Param({"ring", "ring_positioned", "ring_uncoalesced", "seed"})
   public String design;
 
   /** Deliveries made, reported by JMH per second next to the operations. */
@@ -96,13 +104,22 @@ public class FanOutBenchmark extends BenchmarkBase {
                 new BrokerCounters(),
                 0,
                 4096,
-                design.equals("ring") ? Room.MAX_SEGMENT_BYTES : 1),
+                design.equals("ring_uncoalesced") ? 1 : Room.MAX_SEGMENT_BYTES,
+                design.equals("ring_positioned")
+                    ? new HistoryOptions("bench", 1000, 8 << 20, System::currentTimeMillis)
+                    : HistoryOptions.NONE),
             RoomObserver.NONE);
     ids = new long[members];
     for (int i = 0; i < members; i++) {
       ids[i] = table.open(channels[i]).id();
       RingEvent join = new RingEvent();
-      join.set(EventKind.JOIN, ids[i], Names.parse("member-" + i).name());
+      Name name = Names.parse("member-" + i).name();
+      join.set(
+          EventKind.JOIN,
+          ids[i],
+          design.equals("ring_positioned")
+              ? new PositionedJoin(name, JoinPosition.history(0))
+              : name);
       room.onEvent(join, sequence++, true);
     }
     laneChannel.runPendingTasks();

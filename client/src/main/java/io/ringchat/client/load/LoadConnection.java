@@ -181,7 +181,9 @@ final class LoadConnection {
     if (dropping) {
       return; // this member's own drop: it resumes on a new connection
     }
-    if (run.phase != RunControl.STOPPED && !closedEarly) {
+    // A connection the broker closes while the last deliveries drain counts as well: a member
+    // removed as a slow consumer then would otherwise show only as lost messages.
+    if (!run.closing && !closedEarly) {
       closedEarly = true;
       stats.dropped++; // reported, and the run is not clean
     }

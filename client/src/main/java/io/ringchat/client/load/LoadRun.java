@@ -230,6 +230,7 @@ final class LoadRun {
       Thread.sleep(50);
     }
     LoopStats total = collect(statsByLoop);
+    run.closing = true;
     for (Channel channel : channels) {
       channel.close();
     }

@@ -47,6 +47,12 @@ final class RunControl {
   /** Members join positioned (protocol 1.1) and can resume ({@code --resume}). */
   final boolean resume;
 
+  /**
+   * Set once the run is over and the generator closes its own connections: a connection that ends
+   * before that (the drain included) was closed by the broker or the network, and counts.
+   */
+  volatile boolean closing;
+
   /** When a fixed-rate run's schedule starts: set before the rate tickers start, then fixed. */
   volatile long rateStartNanos;
 
