@@ -13,6 +13,10 @@ import java.util.ArrayDeque;
  * released once every line in it has fallen out; a replay hands out retained slices of the chunks,
  * so lines that fall out while a replay is still being written stay readable until it is done.
  *
+ * <p>The kept lines are always the newest messages of the room (each message is kept as it is
+ * ordered, or, when it cannot be, everything before it falls out too), so their seqs follow from
+ * the room's newest seq, which the room passes in: this store keeps no numbering of its own.
+ *
  * <p>Room thread only.
  */
 final class KeptLines {
@@ -35,9 +39,6 @@ final class KeptLines {
   private int head;
   private int count;
   private long bytes;
-
-  /** The seq of the newest line kept or passed over (0: none yet). */
-  private long lastSeq;
 
   /**
    * @param maxLines keep at most this many lines ({@code --history}); 0 keeps none
@@ -64,18 +65,19 @@ final class KeptLines {
     return bytes;
   }
 
-  /** The seq of the oldest kept line; {@code lastSeq + 1} when none is kept. */
-  long firstSeq() {
-    return lastSeq - count + 1;
+  /**
+   * The seq of the oldest kept line when the room's newest message is {@code newest}; {@code newest
+   * + 1} when none is kept.
+   */
+  long firstSeq(long newest) {
+    return newest - count + 1;
   }
 
   /**
-   * Keeps line {@code seq}, bytes {@code [from, from + length)} of {@code src} (copied), and lets
-   * the oldest lines fall out until both limits hold again. Seqs come one after the other.
+   * Keeps the room's newest message, bytes {@code [from, from + length)} of {@code src} (copied),
+   * and lets the oldest lines fall out until both limits hold again.
    */
-  void keep(long seq, ByteBuf src, int from, int length) {
-    assert seq == lastSeq + 1 : "seq " + seq + " after " + lastSeq;
-    lastSeq = seq;
+  void keep(ByteBuf src, int from, int length) {
     if (!keeps() || length > maxBytes) {
       // Kept nothing, or a line bigger than the whole budget: everything before it falls out too.
       dropOldest(count);
@@ -102,19 +104,13 @@ final class KeptLines {
     dropOldest(over);
   }
 
-  /** Notes that {@code seq} was handed out without being kept (the room keeps no history). */
-  void skip(long seq) {
-    assert count == 0 && seq == lastSeq + 1;
-    lastSeq = seq;
-  }
-
   /**
-   * Appends retained slices of kept lines {@code from..lastSeq} to {@code into}, a line run per
-   * chunk, and returns how many lines; {@code from} must not be older than {@link #firstSeq()}.
+   * Appends retained slices of kept lines {@code from..newest} to {@code into}, a line run per
+   * chunk, and returns how many lines; {@code from} must not be older than {@link #firstSeq(long)}.
    */
   @SuppressWarnings("ReferenceEquality") // the same chunk object
-  int replay(long from, CompositeByteBuf into) {
-    int first = (int) (from - firstSeq());
+  int replay(long from, long newest, CompositeByteBuf into) {
+    int first = (int) (from - firstSeq(newest));
     assert first >= 0 && first <= count;
     int i = first;
     while (i < count) {

@@ -186,20 +186,21 @@ public final class Room {
    */
   private void replay(long connection, JoinPosition position) {
     ByteBuf head = alloc.buffer(64);
+    long oldestKept = kept.firstSeq(lastSeq);
     long from;
     if (!position.isSince()) {
       from = lastSeq - Math.min(position.history(), lastSeq) + 1;
-      from = Math.max(from, kept.firstSeq());
+      from = Math.max(from, oldestKept);
     } else if (!position.epoch().equals(epoch)) {
       ServerFrames.writeGapUnknown(head);
       counters.gap();
       from = lastSeq + 1;
     } else {
       from = position.since() + 1;
-      if (from < kept.firstSeq()) {
-        ServerFrames.writeGap(head, from, kept.firstSeq() - 1);
+      if (from < oldestKept) {
+        ServerFrames.writeGap(head, from, oldestKept - 1);
         counters.gap();
-        from = kept.firstSeq();
+        from = oldestKept;
       }
     }
     if (from > lastSeq) {
@@ -209,7 +210,7 @@ public final class Room {
     }
     CompositeByteBuf replay = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
     replay.addComponent(true, head);
-    int lines = kept.replay(from, replay);
+    int lines = kept.replay(from, lastSeq, replay);
     ByteBuf tail = alloc.buffer(24);
     ServerFrames.writeReplayed(tail, lines);
     replay.addComponent(true, tail);
@@ -234,13 +235,11 @@ public final class Room {
     }
     if (positionedCount > 0) {
       posts.appendPost(sender, seq, stamp(), text, members, out);
-      keep(seq, posts.segment(), posts.lastLineStart(), posts.lastLineEnd());
+      keep(posts.segment(), posts.lastLineStart(), posts.lastLineEnd());
     } else if (kept.keeps()) {
       ByteBuf line = scratch();
       ServerFrames.writePost(line, seq, stamp(), sender.nameBytes(), text);
-      keep(seq, line, 0, line.writerIndex());
-    } else {
-      kept.skip(seq);
+      keep(line, 0, line.writerIndex());
     }
     counters.delivered(members.size() - 1L);
   }
@@ -254,12 +253,11 @@ public final class Room {
     return lastMillis;
   }
 
-  private void keep(long seq, ByteBuf line, int from, int to) {
+  /** Keeps the message just ordered, if the room keeps any. */
+  private void keep(ByteBuf line, int from, int to) {
     if (kept.keeps()) {
-      kept.keep(seq, line, from, to - from);
+      kept.keep(line, from, to - from);
       counters.history(kept.lines(), kept.bytes());
-    } else {
-      kept.skip(seq);
     }
   }
 

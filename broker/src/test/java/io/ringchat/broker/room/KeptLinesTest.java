@@ -18,13 +18,13 @@ class KeptLinesTest {
     KeptLines kept = new KeptLines(ALLOC, 500, Long.MAX_VALUE);
     String pad = "x".repeat(300); // about 200 lines per chunk: several chunks
     for (long seq = 1; seq <= 2_000; seq++) {
-      keep(kept, seq, "L" + seq + " " + pad);
+      keep(kept, "L" + seq + " " + pad);
     }
 
     assertThat(kept.lines()).isEqualTo(500);
-    assertThat(kept.firstSeq()).isEqualTo(1_501);
+    assertThat(kept.firstSeq(2_000)).isEqualTo(1_501);
     CompositeByteBuf replay = ALLOC.compositeDirectBuffer(Integer.MAX_VALUE);
-    assertThat(kept.replay(1_990, replay)).isEqualTo(11);
+    assertThat(kept.replay(1_990, 2_000, replay)).isEqualTo(11);
     String[] lines = replay.toString(StandardCharsets.UTF_8).split("\n");
     assertThat(lines).hasSize(11);
     assertThat(lines[0]).startsWith("L1990 ");
@@ -38,17 +38,17 @@ class KeptLinesTest {
   void shouldLetGoOfChunksWhoseLinesFellOutButNotWhileAReplayHoldsThem() {
     KeptLines kept = new KeptLines(ALLOC, 10, Long.MAX_VALUE);
     String big = "y".repeat(KeptLines.CHUNK_BYTES / 2 + 1); // one line per chunk
-    keep(kept, 1, big);
+    keep(kept, big);
     CompositeByteBuf replay = ALLOC.compositeDirectBuffer(Integer.MAX_VALUE);
-    kept.replay(1, replay);
+    kept.replay(1, 1, replay);
     ByteBuf firstChunk = replay.internalComponent(0).unwrap();
     assertThat(firstChunk).isNotNull();
 
     for (long seq = 2; seq <= 12; seq++) {
-      keep(kept, seq, big);
+      keep(kept, big);
     }
 
-    assertThat(kept.firstSeq()).isEqualTo(3);
+    assertThat(kept.firstSeq(12)).isEqualTo(3);
     assertThat(firstChunk.refCnt()).as("held by the replay only").isEqualTo(1);
     assertThat(replay.toString(StandardCharsets.UTF_8)).isEqualTo(big + "\n");
     replay.release();
@@ -59,24 +59,25 @@ class KeptLinesTest {
   @Test
   void shouldKeepNothingWhenEitherLimitIsZeroOrALineIsOverTheBudget() {
     KeptLines none = new KeptLines(ALLOC, 0, 1 << 20);
-    keep(none, 1, "a");
+    keep(none, "a");
     assertThat(none.lines()).isZero();
-    assertThat(none.firstSeq()).isEqualTo(2);
+    assertThat(none.firstSeq(1)).isEqualTo(2);
 
     KeptLines small = new KeptLines(ALLOC, 10, 10);
-    keep(small, 1, "abc");
-    keep(small, 2, "a line longer than the whole budget");
+    keep(small, "abc");
+    keep(small, "a line longer than the whole budget");
     assertThat(small.lines()).isZero();
     assertThat(small.bytes()).isZero();
-    assertThat(small.firstSeq()).isEqualTo(3);
-    keep(small, 3, "abc");
+    assertThat(small.firstSeq(2)).isEqualTo(3);
+    keep(small, "abc");
     assertThat(small.lines()).isEqualTo(1);
     small.clear();
   }
 
-  private static void keep(KeptLines kept, long seq, String line) {
+  /** Keeps {@code line} as the room's newest message. */
+  private static void keep(KeptLines kept, String line) {
     ByteBuf buf = Unpooled.copiedBuffer(line + "\n", StandardCharsets.UTF_8);
-    kept.keep(seq, buf, 0, buf.readableBytes());
+    kept.keep(buf, 0, buf.readableBytes());
     buf.release();
   }
 }
