@@ -55,18 +55,11 @@ public record JoinPosition(long history, String epoch, long since) {
    * -1 when {@code s} is not one.
    */
   public static long parseCount(CharSequence s) {
-    if (s.length() == 0) {
+    if (!Decimals.isDigits(s)) {
       return -1;
     }
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      n = n > (Long.MAX_VALUE - (c - '0')) / 10 ? Long.MAX_VALUE : n * 10 + (c - '0');
-    }
-    return n;
+    long n = Decimals.parse(s);
+    return n < 0 ? Long.MAX_VALUE : n;
   }
 
   /**
@@ -78,12 +71,8 @@ public record JoinPosition(long history, String epoch, long since) {
     if (colon < 0 || !isEpoch(s.substring(0, colon))) {
       return null;
     }
-    String digits = s.substring(colon + 1);
-    long seq = parseCount(digits);
-    if (seq < 0 || (seq == Long.MAX_VALUE && !digits.equals(Long.toString(Long.MAX_VALUE)))) {
-      return null;
-    }
-    return new JoinPosition(-1, s.substring(0, colon), seq);
+    long seq = Decimals.parse(s.substring(colon + 1));
+    return seq < 0 ? null : new JoinPosition(-1, s.substring(0, colon), seq);
   }
 
   @Override

@@ -123,8 +123,8 @@ public record ServerFrame(
     if (parts.length < 4) {
       return unknown(line);
     }
-    long seq = parseLong(parts[0]);
-    long millis = parseLong(parts[1]);
+    long seq = Decimals.parse(parts[0]);
+    long millis = Decimals.parse(parts[1]);
     if (seq < 0 || millis < 0 || parts[2].isEmpty()) {
       return unknown(line);
     }
@@ -133,8 +133,8 @@ public record ServerFrame(
 
   private static ServerFrame sent(String line, String rest) {
     int space = rest.indexOf(' ');
-    long seq = space < 0 ? -1 : parseLong(rest.substring(0, space));
-    long millis = space < 0 ? -1 : parseLong(rest.substring(space + 1));
+    long seq = space < 0 ? -1 : Decimals.parse(rest.substring(0, space));
+    long millis = space < 0 ? -1 : Decimals.parse(rest.substring(space + 1));
     if (seq < 0 || millis < 0) {
       return unknown(line);
     }
@@ -146,28 +146,12 @@ public record ServerFrame(
       return new ServerFrame(Type.GAP, null, "unknown", 0, null, 0, 0, null);
     }
     int space = rest.indexOf(' ');
-    long from = space < 0 ? -1 : parseLong(rest.substring(0, space));
-    long to = space < 0 ? -1 : parseLong(rest.substring(space + 1));
+    long from = space < 0 ? -1 : Decimals.parse(rest.substring(0, space));
+    long to = space < 0 ? -1 : Decimals.parse(rest.substring(space + 1));
     if (from < 1 || to < from) {
       return unknown(line);
     }
     return new ServerFrame(Type.GAP, null, null, 0, null, from, to, null);
-  }
-
-  /** A non-negative decimal long, or -1 if {@code digits} is not one. */
-  private static long parseLong(String digits) {
-    if (digits.isEmpty() || digits.length() > 19) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = 0; i < digits.length(); i++) {
-      char c = digits.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value < 0 ? -1 : value;
   }
 
   private static ServerFrame msg(String line, String rest) {
@@ -195,7 +179,7 @@ public record ServerFrame(
       String position = rest.substring(last + 1);
       int colon = position.indexOf(':');
       epoch = position.substring(0, colon);
-      seq = parseLong(position.substring(colon + 1));
+      seq = Decimals.parse(position.substring(colon + 1));
       if (!JoinPosition.isEpoch(epoch) || seq < 0) {
         return unknown(line);
       }
@@ -222,6 +206,6 @@ public record ServerFrame(
 
   /** A non-negative decimal count, or -1 if {@code digits} is not one. */
   private static int parseCount(String digits) {
-    return digits.length() > 9 ? -1 : (int) parseLong(digits);
+    return digits.length() > 9 ? -1 : (int) Decimals.parse(digits);
   }
 }
