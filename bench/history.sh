@@ -83,6 +83,23 @@ header() {
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 }
 
+# twins LABEL_A LABEL_B "B_ARGS" ARGS...: ROUNDS interleaved rounds of two load runs on fresh
+# brokers, both with ARGS, the second with B_ARGS (split on spaces) as well; one row each.
+twins() {
+  local a=$1 b=$2 b_args=$3 round label
+  shift 3
+  for round in $(seq 1 "$ROUNDS"); do
+    for label in "$a" "$b"; do
+      start_broker
+      local extra=()
+      # shellcheck disable=SC2206
+      [ "$label" = "$b" ] && extra=($b_args)
+      row "$label" "$round" "$(load "$@" "${extra[@]}")"
+      stop_broker
+    done
+  done
+}
+
 if [[ " $SECTIONS " == *" footprint "* ]]; then
   echo "## Memory per kept message (64-byte messages)"
   echo
@@ -121,16 +138,7 @@ if [[ " $SECTIONS " == *" resume "* ]]; then
   echo "## 100 positioned members x 50 msg/s, dropping and resuming every 2 s or not"
   echo
   header
-  for round in $(seq 1 "$ROUNDS"); do
-    for drops in none every-2s; do
-      start_broker
-      extra=()
-      [ "$drops" = every-2s ] && extra=(--drop-every 2)
-      j=$(load --clients 100 --senders 100 --rate 50 --resume "${extra[@]}")
-      row "drops: $drops" "$round" "$j"
-      stop_broker
-    done
-  done
+  twins "drops: none" "drops: every-2s" "--drop-every 2" --clients 100 --senders 100 --rate 50 --resume
   echo
 fi
 
@@ -138,16 +146,7 @@ if [[ " $SECTIONS " == *" positioned "* ]]; then
   echo "## 100 members all sending at max rate: version 1 and positioned"
   echo
   header
-  for round in $(seq 1 "$ROUNDS"); do
-    for kind in version-1 positioned; do
-      start_broker
-      extra=()
-      [ "$kind" = positioned ] && extra=(--resume)
-      # Two generator threads: with one, the generator is the limit (100% of its core).
-      j=$(load --clients 100 --senders 100 --threads 2 "${extra[@]}")
-      row "$kind" "$round" "$j"
-      stop_broker
-    done
-  done
+  # Two generator threads: with one, the generator is the limit (100% of its core).
+  twins version-1 positioned --resume --clients 100 --senders 100 --threads 2
   echo
 fi
