@@ -1,9 +1,11 @@
 package io.ringchat.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
+import io.ringchat.protocol.testing.FloodControl;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,6 +78,50 @@ class TlsIT {
       assertThat(sender.exitValue()).as(err(0)).isZero();
       assertThat(in.readLine()).isEqualTo("JOINED sender");
       assertThat(in.readLine()).isEqualTo("MSG sender over tls");
+    }
+  }
+
+  @Test
+  void shouldReplayMoreHistoryThanMaxPendingOverTlsThenGoLive() throws Exception {
+    // The replay goes through TLS in parts as the member drains (never counted against
+    // --max-pending, here 64 KiB against about 250 KB of history), the live line after it.
+    Broker keeping =
+        Broker.start(
+            BrokerConfig.parse(
+                FloodControl.off(
+                    "--bind=127.0.0.1",
+                    "--port=0",
+                    "--no-http",
+                    "--tls-cert=" + certs.serverCert,
+                    "--tls-key=" + certs.serverKey,
+                    "--max-pending=65536",
+                    "--history=2000")));
+    String padding = "x".repeat(100);
+    try (SSLSocket ann = tlsSocket(keeping.address(), certs.caCert);
+        SSLSocket bob = tlsSocket(keeping.address(), certs.caCert)) {
+      BufferedReader annIn = reader(ann.getInputStream());
+      StringBuilder lines = new StringBuilder("JOIN ann\n");
+      for (int i = 1; i <= 2000; i++) {
+        lines.append("SEND line ").append(i).append(' ').append(padding).append('\n');
+      }
+      ann.getOutputStream().write(lines.toString().getBytes(StandardCharsets.UTF_8));
+      assertThat(annIn.readLine()).isEqualTo("WELCOME ann 1");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> keeping.counters().historyMessages() == 2000);
+
+      BufferedReader bobIn = reader(bob.getInputStream());
+      bob.getOutputStream().write("JOIN bob HISTORY 2000\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(bobIn.readLine()).matches("WELCOME bob 2 [0-9a-z]+:2000");
+      for (int i = 1; i <= 2000; i++) {
+        assertThat(bobIn.readLine()).matches("POST " + i + " [0-9]+ ann line " + i + " " + padding);
+      }
+      assertThat(bobIn.readLine()).isEqualTo("REPLAYED 2000");
+      ann.getOutputStream().write("SEND live\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(bobIn.readLine()).matches("POST 2001 [0-9]+ ann live");
+      assertThat(keeping.counters().slowConsumers()).isZero();
+    } finally {
+      keeping.stop();
     }
   }
 

@@ -26,14 +26,11 @@ public final class ServerFrames {
   private static final byte[] BYE = ascii(ServerFrame.Type.BYE.word() + "\n");
   private static final byte[] ERR = ServerFrame.Type.ERR.wordAndSpace();
   // Version 1.1, positioned connections only.
-  private static final byte[] POST = ascii("POST ");
-  private static final byte[] SENT = ascii("SENT ");
   private static final byte[] GAP = ascii("GAP ");
   private static final byte[] GAP_UNKNOWN = ascii("GAP unknown\n");
   private static final byte[] REPLAYED = ascii("REPLAYED ");
 
-  /** The most ASCII digits a long in decimal takes (a minus sign included). */
-  private static final int MAX_LONG_DIGITS = 20;
+  private static final int MAX_LONG_DIGITS = Decimals.MAX_LONG_DIGITS;
 
   private ServerFrames() {}
 
@@ -49,38 +46,16 @@ public final class ServerFrames {
   }
 
   /**
-   * The most bytes {@code POST <seq> <unix-ms> <name> <text>\n} takes, so that a caller can size a
-   * buffer once.
-   */
-  public static int postLength(int nameBytes, int textBytes) {
-    return POST.length + 2 * (MAX_LONG_DIGITS + 1) + nameBytes + 1 + textBytes + 1;
-  }
-
-  /**
    * Appends {@code POST <seq> <unix-ms> <name> <text>\n} (a positioned connection's form of MSG);
-   * copies the readable bytes of {@code text}.
+   * copies the readable bytes of {@code text}. A writer of many keeps a {@link PostLines} instead.
    */
   public static void writePost(ByteBuf out, long seq, long millis, byte[] name, ByteBuf text) {
-    out.writeBytes(POST);
-    writeDecimal(out, seq);
-    out.writeByte(SP);
-    writeDecimal(out, millis);
-    out.writeByte(SP).writeBytes(name).writeByte(SP);
-    out.writeBytes(text, text.readerIndex(), text.readableBytes()).writeByte(LF);
-  }
-
-  /** The most bytes {@code SENT <seq> <unix-ms>\n} takes. */
-  public static int sentLength() {
-    return SENT.length + 2 * (MAX_LONG_DIGITS + 1);
+    new PostLines().stage(seq, millis).writePost(out, name, text);
   }
 
   /** Appends {@code SENT <seq> <unix-ms>\n}: a positioned sender's own message was ordered. */
   public static void writeSent(ByteBuf out, long seq, long millis) {
-    out.writeBytes(SENT);
-    writeDecimal(out, seq);
-    out.writeByte(SP);
-    writeDecimal(out, millis);
-    out.writeByte(LF);
+    new PostLines().stage(seq, millis).writeSent(out);
   }
 
   /** Appends {@code GAP <from> <to>\n}: messages {@code from..to} are no longer kept. */
@@ -116,27 +91,10 @@ public final class ServerFrames {
     return out.writeByte(LF);
   }
 
-  /**
-   * Appends {@code value} in decimal ASCII without making a string (several times per message): the
-   * digits are made from the last into a small array, dividing by the constant 10 only (which the
-   * JIT turns into a multiplication), then copied in one write.
-   */
+  /** Appends {@code value} in decimal ASCII. */
   static void writeDecimal(ByteBuf out, long value) {
-    if (value < 0) {
-      if (value == Long.MIN_VALUE) {
-        ByteBufUtil.writeAscii(out, Long.toString(value));
-        return;
-      }
-      out.writeByte('-');
-      value = -value;
-    }
     byte[] digits = new byte[MAX_LONG_DIGITS];
-    int at = digits.length;
-    do {
-      digits[--at] = (byte) ('0' + value % 10);
-      value /= 10;
-    } while (value != 0);
-    out.writeBytes(digits, at, digits.length - at);
+    out.writeBytes(digits, 0, Decimals.write(digits, 0, value));
   }
 
   /** Appends {@code JOINED <name>\n}. */

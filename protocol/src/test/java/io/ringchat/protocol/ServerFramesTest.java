@@ -36,7 +36,7 @@ class ServerFramesTest {
     String post = written(out -> ServerFrames.writePost(out, 42, 1764770001203L, BOB, text));
 
     assertThat(post).isEqualTo("POST 42 1764770001203 bob  are you there?\n");
-    assertThat(ServerFrames.postLength(BOB.length, text.readableBytes()))
+    assertThat(PostLines.postLength(BOB.length, text.readableBytes()))
         .isGreaterThanOrEqualTo(post.length());
     assertThat(written(out -> ServerFrames.writeSent(out, 45, 1764770011020L)))
         .isEqualTo("SENT 45 1764770011020\n");

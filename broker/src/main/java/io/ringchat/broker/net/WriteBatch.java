@@ -74,10 +74,16 @@ final class WriteBatch implements Runnable {
     add(connection, null, 0, WHOLE, JOINED);
   }
 
-  /** Room thread: queue a slice of {@code shared}, retained once per batch. */
+  /**
+   * Room thread: queue a slice of {@code shared}, retained once per batch. A positioned member's
+   * slices alternate between two buffers (the broadcast segment and the senders' {@code SENT}
+   * lines), so the last two retained are checked: otherwise each alternation would cost an atomic
+   * retain and release.
+   */
   @SuppressWarnings("ReferenceEquality") // the same buffer object, not equal contents
   void addSlice(long connection, ByteBuf shared, int offset, int length) {
-    if (retainedCount == 0 || retained[retainedCount - 1] != shared) {
+    if ((retainedCount == 0 || retained[retainedCount - 1] != shared)
+        && (retainedCount < 2 || retained[retainedCount - 2] != shared)) {
       if (retainedCount == retained.length) {
         retained = Arrays.copyOf(retained, retainedCount * 2);
       }

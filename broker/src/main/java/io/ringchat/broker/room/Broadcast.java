@@ -2,6 +2,7 @@ package io.ringchat.broker.room;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.ringchat.protocol.PostLines;
 import io.ringchat.protocol.ServerFrames;
 import java.util.Arrays;
 
@@ -133,22 +134,40 @@ final class Broadcast {
 
   private void deliver(Member member, int length, Outbound out) {
     int own = member.firstOwnLine;
+    long connection = member.connection();
     if (own < 0) {
-      out.write(member.connection(), segment, 0, length);
+      out.write(connection, segment, 0, length);
       return;
     }
     int from = 0;
+    // SENT lines not yet written: a sender's own lines often come in a run (one read's worth of
+    // its SENDs), and a run's SENT lines lie back to back in the side buffer: one slice for them.
+    int sentFrom = -1;
+    int sentTo = -1;
     for (; own >= 0; own = nextOwnLine[own]) {
       if (lineStart[own] > from) {
-        out.write(member.connection(), segment, from, lineStart[own] - from);
+        if (sentFrom >= 0) {
+          out.write(connection, sentLines, sentFrom, sentTo - sentFrom);
+          sentFrom = -1;
+        }
+        out.write(connection, segment, from, lineStart[own] - from);
       }
       if (sentStart[own] >= 0) {
-        out.write(member.connection(), sentLines, sentStart[own], sentEnd[own] - sentStart[own]);
+        if (sentFrom < 0 || sentStart[own] != sentTo) {
+          if (sentFrom >= 0) {
+            out.write(connection, sentLines, sentFrom, sentTo - sentFrom);
+          }
+          sentFrom = sentStart[own];
+        }
+        sentTo = sentEnd[own];
       }
       from = lineEnd[own];
     }
+    if (sentFrom >= 0) {
+      out.write(connection, sentLines, sentFrom, sentTo - sentFrom);
+    }
     if (from < length) {
-      out.write(member.connection(), segment, from, length - from);
+      out.write(connection, segment, from, length - from);
     }
   }
 
@@ -172,15 +191,14 @@ final class Broadcast {
   }
 
   /**
-   * Appends {@code POST <seq> <millis> <sender> <text>} for every positioned member but the sender,
-   * who gets {@code SENT <seq> <millis>} in its place (if it is positioned).
+   * Appends the message {@code post} has staged as its {@code POST} line for every positioned
+   * member but the sender, who gets its {@code SENT} line in its place (if it is positioned).
    */
-  void appendPost(
-      Member sender, long seq, long millis, ByteBuf text, Members members, Outbound out) {
+  void appendPost(Member sender, PostLines post, ByteBuf text, Members members, Outbound out) {
     byte[] name = sender.nameBytes();
     ByteBuf buf =
-        beginLine(sender, ServerFrames.postLength(name.length, text.readableBytes()), members, out);
-    ServerFrames.writePost(buf, seq, millis, name, text);
+        beginLine(sender, PostLines.postLength(name.length, text.readableBytes()), members, out);
+    post.writePost(buf, name, text);
     endLine();
     if (sender.positioned == positioned) {
       if (sentLines == null) {
@@ -188,7 +206,7 @@ final class Broadcast {
       }
       int line = lines - 1;
       sentStart[line] = sentLines.writerIndex();
-      ServerFrames.writeSent(sentLines, seq, millis);
+      post.writeSent(sentLines);
       sentEnd[line] = sentLines.writerIndex();
     }
   }

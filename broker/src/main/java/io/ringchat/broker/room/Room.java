@@ -7,6 +7,7 @@ import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.Name;
+import io.ringchat.protocol.PostLines;
 import io.ringchat.protocol.ServerFrames;
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
@@ -48,6 +49,10 @@ public final class Room {
   private final Broadcast posts;
 
   private final KeptLines kept;
+
+  /** Encodes each numbered message's POST and SENT lines. */
+  private final PostLines postLines = new PostLines();
+
   private final String epoch;
   private final byte[] epochBytes;
   private final LongSupplier clock;
@@ -234,11 +239,11 @@ public final class Room {
       broadcast.appendMessage(sender, text, members, out);
     }
     if (positionedCount > 0) {
-      posts.appendPost(sender, seq, stamp(), text, members, out);
+      posts.appendPost(sender, postLines.stage(seq, stamp()), text, members, out);
       keep(posts.segment(), posts.lastLineStart(), posts.lastLineEnd());
     } else if (kept.keeps()) {
       ByteBuf line = scratch();
-      ServerFrames.writePost(line, seq, stamp(), sender.nameBytes(), text);
+      postLines.stage(seq, stamp()).writePost(line, sender.nameBytes(), text);
       keep(line, 0, line.writerIndex());
     }
     counters.delivered(members.size() - 1L);

@@ -257,6 +257,28 @@ class RoomHistoryTest {
   }
 
   @Test
+  void shouldSendARunOfASendersOwnMessagesAsItsSentLinesInOneWrite() {
+    RoomHarness room = room(1000, 1 << 20);
+    room.joinHistory(0, "ann", 0).joinHistory(1, "bob", 0).endBatch().drain(2);
+
+    room.out.busy = true; // one segment: ann's run of three, bob's one, ann's one more
+    room.send(0, "a").send(0, "b").send(0, "c").send(1, "d").send(0, "e").endBatch();
+    room.out.busy = false;
+    String[] annGets = {
+      "SENT 1 " + T0, "SENT 2 " + T0, "SENT 3 " + T0, "POST 4 " + T0 + " bob d", "SENT 5 " + T0
+    };
+    room.endBatch();
+    assertThat(room.received(0)).containsExactly(annGets);
+
+    room.out.busy = true;
+    room.send(0, "a").send(0, "b").send(0, "c").send(1, "d").send(0, "e").endBatch();
+    room.out.busy = false;
+    room.endBatch();
+    // The run's three SENT lines, bob's line, the last SENT: three writes, not five.
+    assertThat(room.writesTo(0)).isEqualTo(3);
+  }
+
+  @Test
   void shouldCountReplaysAndTheLinesTheyCarried() {
     RoomHarness room = room(1000, 1 << 20);
     room.join(0, "ann").send(0, "a1").send(0, "a2");
