@@ -13,7 +13,8 @@
 #               (--drop-every 2), beside the same room without drops
 #   positioned  100 members all sending at max rate (window 64, 2 generator threads):
 #               positioned (--resume) beside version 1
-# Environment: ROUNDS (3), DURATION (measured s, 10), WARMUP (s, 10), BROKER_OPTS (extra options).
+# Environment: ROUNDS (3), DURATION (measured s, 10), WARMUP (s, 10), BROKER_OPTS (extra options),
+# SIZE (positioned: message text bytes, 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -25,6 +26,7 @@ need_jars history "$BROKER_JAR" "$CLIENT_JAR" "$BENCH_JAR"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-10}
+SIZE=${SIZE:-64}
 SECTIONS=${*:-footprint replay resume positioned}
 
 work=$(mktemp -d)
@@ -72,6 +74,10 @@ row() {
   if [ "$(json_field "$j" lost)" != 0 ]; then
     echo "history: $1, round $2 lost messages; the broker's and the generator's last lines:" >&2
     tail -n 5 "$work/broker.out" "$work/load.err" >&2 || true
+    # Members the broker removed as slow consumers (a generator that fell behind) explain a loss.
+    echo "history: the broker's slow-consumer removals and dead peers:" >&2
+    curl -s "http://127.0.0.1:$(ready_field "$work/ready.json" http_port)/metrics" |
+      grep -E '^ringchat_(slow_consumer_removals|dead_peers)_total ' >&2 || true
   fi
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
     "$(json_field "$j" delivered_per_sec)" "$(cat "$work/cpu")" "$(json_field "$j" latency_us.p50)" \
@@ -147,6 +153,6 @@ if [[ " $SECTIONS " == *" positioned "* ]]; then
   echo
   header
   # Two generator threads: with one, the generator is the limit (100% of its core).
-  twins version-1 positioned --resume --clients 100 --senders 100 --threads 2
+  twins version-1 positioned --resume --clients 100 --senders 100 --threads 2 --size "$SIZE"
   echo
 fi

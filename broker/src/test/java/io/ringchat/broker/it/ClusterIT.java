@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -37,6 +38,10 @@ class ClusterIT {
   @TempDir static Path sharedDir;
 
   private static BrokerCluster shared;
+
+  @RegisterExtension
+  final ClusterLogsOnFailure logs =
+      new ClusterLogsOnFailure().watch(() -> dir).watch(() -> sharedDir);
 
   /** The shared cluster, once its room is empty again (the last case's members have left). */
   private static BrokerCluster sharedCluster() throws Exception {

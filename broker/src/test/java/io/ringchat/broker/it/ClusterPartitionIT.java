@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Isolated
 class ClusterPartitionIT {
   @TempDir Path dir;
+
+  @RegisterExtension final ClusterLogsOnFailure logs = new ClusterLogsOnFailure().watch(() -> dir);
 
   @Test
   void shouldGoOnWithoutACutOffLeaderWhoseSideRefusesWhatItCannotOrder() throws Exception {

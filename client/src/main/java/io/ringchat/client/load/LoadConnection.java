@@ -11,6 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
 import io.ringchat.protocol.ServerFrame;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -155,7 +156,12 @@ final class LoadConnection {
 
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close(); // a reset: channelInactive reports it
+        if (!(cause instanceof IOException)) {
+          // Not a reset (which channelInactive reports as a drop): a fault of the generator's
+          // own, which must not pass for the broker dropping a member.
+          System.err.println("load: connection " + index + " failed: " + cause);
+        }
+        ctx.close();
       }
 
       @Override
