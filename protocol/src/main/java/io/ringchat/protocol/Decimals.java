@@ -1,11 +1,16 @@
 package io.ringchat.protocol;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
-/** The protocol's decimal numbers (seqs, times, counts): read from text, written as ASCII. */
-final class Decimals {
+/**
+ * The protocol's decimal numbers (seqs, times, counts): read from text, written as ASCII. The
+ * writers are public so that every program here (the broker's frames, the load generator's
+ * messages) writes numbers the one way.
+ */
+public final class Decimals {
   /** The most ASCII digits a long in decimal takes (a minus sign included). */
-  static final int MAX_LONG_DIGITS = 20;
+  public static final int MAX_LONG_DIGITS = 20;
 
   private Decimals() {}
 
@@ -14,7 +19,7 @@ final class Decimals {
    * string is made); returns the index after it. The digits are made from the last, dividing by the
    * constant 10 only, which the JIT turns into a multiplication.
    */
-  static int write(byte[] to, int at, long value) {
+  public static int write(byte[] to, int at, long value) {
     if (value == Long.MIN_VALUE) {
       byte[] text = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
       System.arraycopy(text, 0, to, at, text.length);
@@ -34,6 +39,12 @@ final class Decimals {
       to[at] = '-';
     }
     return end;
+  }
+
+  /** Appends {@code value} in decimal ASCII to {@code out}. */
+  public static void write(ByteBuf out, long value) {
+    byte[] digits = new byte[MAX_LONG_DIGITS];
+    out.writeBytes(digits, 0, write(digits, 0, value));
   }
 
   /**

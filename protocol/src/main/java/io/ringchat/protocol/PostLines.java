@@ -32,15 +32,16 @@ public final class PostLines {
   /** Where the name goes: just after {@code POST <seq> <unix-ms> }. */
   private int nameAt;
 
-  /** The staged seq, whose digits end at {@code POST.length + seqLength}; valid once staged. */
+  /** The staged seq, whose digits end at {@code POST.length + seqLength}. */
   private long seq;
 
   private int seqLength;
   private long millis;
-  private boolean staged;
 
+  /** Stages seq 0 at time 0, the message before a room's first, to count up from. */
   public PostLines() {
     System.arraycopy(POST, 0, header, 0, POST.length);
+    writeSeqAndMillis(0, 0);
   }
 
   /** The most bytes the POST line of a name and text of these lengths takes. */
@@ -60,21 +61,31 @@ public final class PostLines {
    * same; anything else is written out afresh.
    */
   public PostLines stage(long seq, long millis) {
-    boolean sameLength = staged && seq == this.seq + 1 && seq > 0 && countUp();
-    if (!sameLength) {
-      seqLength = Decimals.write(header, POST.length, seq) - POST.length;
+    if (seq == this.seq + 1 && seq > 0 && countUp()) {
+      this.seq = seq;
+      if (millis != this.millis) {
+        writeMillis(millis);
+      }
+    } else {
+      writeSeqAndMillis(seq, millis);
     }
-    this.seq = seq;
-    if (!sameLength || millis != this.millis) {
-      int at = POST.length + seqLength;
-      header[at++] = SP;
-      at = Decimals.write(header, at, millis);
-      header[at++] = SP;
-      nameAt = at;
-      this.millis = millis;
-    }
-    staged = true;
     return this;
+  }
+
+  private void writeSeqAndMillis(long seq, long millis) {
+    this.seq = seq;
+    seqLength = Decimals.write(header, POST.length, seq) - POST.length;
+    writeMillis(millis);
+  }
+
+  /** Writes {@code millis} and the spaces around it after the seq's digits. */
+  private void writeMillis(long millis) {
+    this.millis = millis;
+    int at = POST.length + seqLength;
+    header[at++] = SP;
+    at = Decimals.write(header, at, millis);
+    header[at++] = SP;
+    nameAt = at;
   }
 
   /**

@@ -45,25 +45,12 @@ public final class ServerFrames {
     out.writeBytes(text, text.readerIndex(), text.readableBytes()).writeByte(LF);
   }
 
-  /**
-   * Appends {@code POST <seq> <unix-ms> <name> <text>\n} (a positioned connection's form of MSG);
-   * copies the readable bytes of {@code text}. A writer of many keeps a {@link PostLines} instead.
-   */
-  public static void writePost(ByteBuf out, long seq, long millis, byte[] name, ByteBuf text) {
-    new PostLines().stage(seq, millis).writePost(out, name, text);
-  }
-
-  /** Appends {@code SENT <seq> <unix-ms>\n}: a positioned sender's own message was ordered. */
-  public static void writeSent(ByteBuf out, long seq, long millis) {
-    new PostLines().stage(seq, millis).writeSent(out);
-  }
-
   /** Appends {@code GAP <from> <to>\n}: messages {@code from..to} are no longer kept. */
   public static void writeGap(ByteBuf out, long from, long to) {
     out.writeBytes(GAP);
-    writeDecimal(out, from);
+    Decimals.write(out, from);
     out.writeByte(SP);
-    writeDecimal(out, to);
+    Decimals.write(out, to);
     out.writeByte(LF);
   }
 
@@ -75,7 +62,7 @@ public final class ServerFrames {
   /** Appends {@code REPLAYED <n>\n}: the end of a replay of {@code n} lines. */
   public static void writeReplayed(ByteBuf out, long n) {
     out.writeBytes(REPLAYED);
-    writeDecimal(out, n);
+    Decimals.write(out, n);
     out.writeByte(LF);
   }
 
@@ -87,14 +74,8 @@ public final class ServerFrames {
     out.writeBytes(WELCOME).writeBytes(name).writeByte(SP);
     ByteBufUtil.writeAscii(out, Integer.toString(count));
     out.writeByte(SP).writeBytes(epoch).writeByte(':');
-    writeDecimal(out, last);
+    Decimals.write(out, last);
     return out.writeByte(LF);
-  }
-
-  /** Appends {@code value} in decimal ASCII. */
-  static void writeDecimal(ByteBuf out, long value) {
-    byte[] digits = new byte[MAX_LONG_DIGITS];
-    out.writeBytes(digits, 0, Decimals.write(digits, 0, value));
   }
 
   /** Appends {@code JOINED <name>\n}. */

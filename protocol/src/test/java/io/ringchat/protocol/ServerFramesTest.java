@@ -33,12 +33,13 @@ class ServerFramesTest {
   @Test
   void shouldEncodeThePositionedFramesByteForByte() {
     ByteBuf text = utf8(" are you there?");
-    String post = written(out -> ServerFrames.writePost(out, 42, 1764770001203L, BOB, text));
+    String post =
+        written(out -> new PostLines().stage(42, 1764770001203L).writePost(out, BOB, text));
 
     assertThat(post).isEqualTo("POST 42 1764770001203 bob  are you there?\n");
     assertThat(PostLines.postLength(BOB.length, text.readableBytes()))
         .isGreaterThanOrEqualTo(post.length());
-    assertThat(written(out -> ServerFrames.writeSent(out, 45, 1764770011020L)))
+    assertThat(written(out -> new PostLines().stage(45, 1764770011020L).writeSent(out)))
         .isEqualTo("SENT 45 1764770011020\n");
     assertThat(written(out -> ServerFrames.writeGap(out, 1, 9_223_372_036_854_775_807L)))
         .isEqualTo("GAP 1 9223372036854775807\n");
@@ -55,8 +56,7 @@ class ServerFramesTest {
   void shouldWriteEveryLongInDecimalAsJavaDoes() {
     for (long value :
         new long[] {0, 9, 10, 99, 100, 1_000_000_007L, Long.MAX_VALUE, -1, Long.MIN_VALUE}) {
-      assertThat(written(out -> ServerFrames.writeDecimal(out, value)))
-          .isEqualTo(Long.toString(value));
+      assertThat(written(out -> Decimals.write(out, value))).isEqualTo(Long.toString(value));
     }
   }
 

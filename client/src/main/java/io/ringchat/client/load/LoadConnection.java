@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
+import io.ringchat.protocol.Decimals;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -212,9 +213,16 @@ final class LoadConnection {
     }
     // A connection the broker closes while the last deliveries drain counts as well: a member
     // removed as a slow consumer then would otherwise show only as lost messages.
-    if (!run.closing && !closedEarly) {
+    if (!run.closing) {
+      countDropped();
+    }
+  }
+
+  /** This member's connection ended before the run did: reported, and the run is not clean. */
+  private void countDropped() {
+    if (!closedEarly) {
       closedEarly = true;
-      stats.dropped++; // reported, and the run is not clean
+      stats.dropped++;
     }
   }
 
@@ -246,8 +254,7 @@ final class LoadConnection {
             (ChannelFuture connect) -> {
               dropping = false;
               if (!connect.isSuccess()) {
-                closedEarly = true;
-                stats.dropped++;
+                countDropped();
                 return;
               }
               sendJoin();
@@ -636,11 +643,11 @@ final class LoadConnection {
   }
 
   private void writeMessage(ByteBuf out, int seq, long sentNanos) {
-    int length = writeDigits(text, 0, senderIndex);
+    int length = Decimals.write(text, 0, senderIndex);
     text[length++] = ' ';
-    length = writeDigits(text, length, seq);
+    length = Decimals.write(text, length, seq);
     text[length++] = ' ';
-    length = writeDigits(text, length, sentNanos);
+    length = Decimals.write(text, length, sentNanos);
     if (length < run.size) {
       text[length] = ' ';
       Arrays.fill(text, length + 1, run.size, (byte) 'x');
@@ -664,31 +671,5 @@ final class LoadConnection {
     }
     int first = run.firstMeasured.get(senderIndex);
     return first == Integer.MAX_VALUE ? 0 : nextSeq - first;
-  }
-
-  /** Writes {@code value} in decimal at {@code to[at]}; returns the index after it. */
-  private static int writeDigits(byte[] to, int at, long value) {
-    int end = at;
-    long v = value;
-    do {
-      to[end++] = (byte) ('0' + v % 10);
-      v /= 10;
-    } while (v > 0);
-    for (int i = at, j = end - 1; i < j; i++, j--) {
-      byte a = to[i];
-      to[i] = to[j];
-      to[j] = a;
-    }
-    return end;
-  }
-
-  static void writeNumber(ByteBuf out, long value) {
-    long div = 1;
-    while (value / div >= 10) {
-      div *= 10;
-    }
-    for (; div > 0; div /= 10) {
-      out.writeByte((int) ('0' + value / div % 10));
-    }
   }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
+import io.ringchat.protocol.Decimals;
 import io.ringchat.protocol.Protocol;
 import java.nio.charset.StandardCharsets;
 
@@ -65,7 +66,7 @@ enum Target {
       return;
     }
     out.writeBytes(REDIS_PUBLISH_HEAD);
-    LoadConnection.writeNumber(out, length);
+    Decimals.write(out, length);
     out.writeBytes(CRLF).writeBytes(text, 0, length).writeBytes(CRLF);
   }
 }
