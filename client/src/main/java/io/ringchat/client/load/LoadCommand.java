@@ -91,7 +91,9 @@ public final class LoadCommand implements Callable<Integer> {
       defaultValue = "100",
       description = "How many of them send. Default: ${DEFAULT-VALUE}")
   void senders(int value) {
-    require(value >= 0, "--senders must be 0 or more");
+    require(
+        value >= 0 && value <= MessageText.MAX_SENDERS,
+        "--senders must be 0 to " + MessageText.MAX_SENDERS);
     options.senders = value;
   }
 

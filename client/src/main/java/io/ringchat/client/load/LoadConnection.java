@@ -10,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.ringchat.protocol.ClientFrames;
 import io.ringchat.protocol.Command;
-import io.ringchat.protocol.Decimals;
 import io.ringchat.protocol.ServerFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,8 @@ import org.HdrHistogram.Histogram;
 /**
  * One member of the load run: reads the broker's frames straight from the bytes (no Strings, no
  * per-line objects), checks each sender's order, records latency; and, if it is a sender, writes
- * its messages. A message's text is {@code <sender> <seq> <sentNanos> <padding>}. Speaks ringchat
- * lines or Redis pub/sub ({@link Target}).
+ * its messages. A message's text is {@link MessageText}. Speaks ringchat lines or Redis pub/sub
+ * ({@link Target}).
  *
  * <p>With {@code --resume} the member is positioned (protocol 1.1): messages come as {@code POST
  * <seq> <ms> <name> <text>}, its own are acknowledged by {@code SENT}, and every line's room seq is
@@ -106,8 +105,7 @@ final class LoadConnection {
     this.joined = joined;
     this.nextSeqFrom = new int[Math.max(1, run.senders)];
     Arrays.fill(nextSeqFrom, -1);
-    this.text = new byte[run.size + 64];
-    Arrays.fill(text, (byte) 'x');
+    this.text = new byte[run.size];
   }
 
   int senderIndex() {
@@ -293,19 +291,18 @@ final class LoadConnection {
   private void line(byte[] a, int start, int lf) {
     switch (a[start]) {
       case 'M' -> {
-        if (InboundBytes.startsWith(a, start, lf, MSG)) {
-          int nameEnd = InboundBytes.indexOf(a, start + MSG.length, lf, (byte) ' ');
-          onMessage(a, nameEnd + 1, lf);
+        // The text is the line's last --size bytes (every member of a run is the generator's):
+        // nothing before it needs reading.
+        if (InboundBytes.startsWith(a, start, lf, MSG) && textFollows(a, start + MSG.length, lf)) {
+          onMessage(a, lf - run.size);
         }
       }
       case 'P' -> {
-        if (InboundBytes.startsWith(a, start, lf, POST)) {
-          long seq = number(a, start + POST.length, lf);
-          int timeEnd = InboundBytes.indexOf(a, numberEnd + 1, lf, (byte) ' ');
-          int nameEnd = InboundBytes.indexOf(a, timeEnd + 1, lf, (byte) ' ');
-          if (nextInRoom(seq)) {
-            onMessage(a, nameEnd + 1, lf);
-          }
+        // Only the room seq is read (to check the order); the time and the name are skipped.
+        if (InboundBytes.startsWith(a, start, lf, POST)
+            && textFollows(a, start + POST.length, lf)
+            && nextInRoom(number(a, start + POST.length, lf))) {
+          onMessage(a, lf - run.size);
         }
       }
       case 'S' -> {
@@ -424,7 +421,9 @@ final class LoadConnection {
     if (kindFrom >= 0
         && InboundBytes.startsWith(a, kindFrom, kindTo, REDIS_MESSAGE)
         && payloadFrom >= 0) {
-      onMessage(a, payloadFrom, payloadTo);
+      if (payloadTo - payloadFrom == run.size) {
+        onMessage(a, payloadFrom);
+      }
     } else if (!welcomed
         && kindFrom >= 0
         && InboundBytes.startsWith(a, kindFrom, kindTo, REDIS_SUBSCRIBE)) {
@@ -497,11 +496,23 @@ final class LoadConnection {
     }
   }
 
-  /** One message whose text is {@code a[p, end)}: {@code <sender> <seq> <sentNanos> ...}. */
-  private void onMessage(byte[] a, int p, int end) {
-    int sender = (int) number(a, p, end);
-    int seq = (int) number(a, numberEnd + 1, end);
-    long sentNanos = number(a, numberEnd + 1, end);
+  /**
+   * Whether a line whose fields after the frame's word start at {@code from} ends with a message
+   * text of this run's size ({@code a[lf - size, lf)}) after a space.
+   */
+  private boolean textFollows(byte[] a, int from, int lf) {
+    int text = lf - run.size;
+    return text > from && a[text - 1] == ' ';
+  }
+
+  /** One message whose text ({@link MessageText}, {@code --size} bytes) starts at {@code a[p]}. */
+  private void onMessage(byte[] a, int p) {
+    int sender = MessageText.sender(a, p);
+    int seq = MessageText.seq(a, p);
+    long sentNanos = MessageText.sentNanos(a, p);
+    if (sender >= nextSeqFrom.length) {
+      return; // not a generator's message (every member of a run is one)
+    }
     if (sender == senderIndex) {
       if (run.resume) {
         return; // a replay may hold this member's own earlier lines: not deliveries
@@ -539,17 +550,14 @@ final class LoadConnection {
   /** When the bytes being decoded were read. */
   private long receivedNanos;
 
-  /** Where the last {@link #number} stopped: the index of the first byte after its digits. */
-  private int numberEnd;
-
   private static final long[] POWERS_OF_TEN = {
     1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L
   };
 
   /**
-   * The decimal number at the start of {@code a[from, to)} (0 if none); sets {@link #numberEnd}, so
-   * that the next field is read without searching for the space before it. Eight digits at a step:
-   * at millions of lines a second, a digit at a time was the generator's largest cost.
+   * The decimal number at the start of {@code a[from, to)} (0 if none): a positioned line's room
+   * seq, read eight digits at a step (at millions of lines a second, a digit at a time was a large
+   * part of the generator's time).
    */
   private long number(byte[] a, int from, int to) {
     long value = 0;
@@ -562,7 +570,6 @@ final class LoadConnection {
         i += digits;
       }
       if (digits < Long.BYTES) {
-        numberEnd = i;
         return value;
       }
     }
@@ -573,7 +580,6 @@ final class LoadConnection {
       }
       value = value * 10 + digit;
     }
-    numberEnd = i;
     return value;
   }
 
@@ -643,17 +649,8 @@ final class LoadConnection {
   }
 
   private void writeMessage(ByteBuf out, int seq, long sentNanos) {
-    int length = Decimals.write(text, 0, senderIndex);
-    text[length++] = ' ';
-    length = Decimals.write(text, length, seq);
-    text[length++] = ' ';
-    length = Decimals.write(text, length, sentNanos);
-    if (length < run.size) {
-      text[length] = ' ';
-      Arrays.fill(text, length + 1, run.size, (byte) 'x');
-      length = run.size;
-    }
-    run.target.writeMessage(out, text, length);
+    MessageText.write(text, run.size, senderIndex, seq, sentNanos);
+    run.target.writeMessage(out, text, run.size);
   }
 
   /** On the loop: marks where measuring starts for this sender. */

@@ -239,6 +239,12 @@ class LoadCommandIT {
   }
 
   @Test
+  void shouldRefuseMoreSendersThanATextCanName() {
+    assertThat(load("--clients", "20000000", "--senders", "16777217")).isEqualTo(2);
+    assertThat(err.toString()).contains("--senders must be 0 to 16777216");
+  }
+
+  @Test
   void shouldRefuseAnUnknownTarget() {
     assertThat(load("--target", "kafka")).isEqualTo(2);
   }
