@@ -9,7 +9,8 @@
 #                                                                # soak): scripts/cluster-faults.sh
 #
 # Sections: idle failover handover throughput quiet retention footprint soak (default: all but the
-# soak; idle: RSS and CPU of the members as started, before any load; quiet: 30 members, 3 sending
+# soak; idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
+# any load; throughput: also the RSS of Aeron's terms after each load; quiet: 30 members, 3 sending
 # 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20);
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
@@ -127,7 +128,7 @@ if [[ " $SECTIONS " == *" idle "* ]]; then
   echo "## Idle members, 25 s after start, 10 s"
   echo
   for i in 0 1 2; do
-    echo "- member $i: RSS $(($(rss_kib "${pid[$i]}") / 1024)) MiB, CPU $(cpu_percent "${pid[$i]}" "${c0[$i]}" 10)% of one core"
+    echo "- member $i: RSS $(($(rss_kib "${pid[$i]}") / 1024)) MiB, CPU $(cpu_percent "${pid[$i]}" "${c0[$i]}" 10)% of one core; RSS by kind, MiB: $(bench/rss-split.py "${pid[$i]}")"
   done
   echo
 fi
@@ -194,8 +195,8 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
   spread=$(spread_hosts)
   echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
   echo
-  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | RSS after (MiB) |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | RSS after (MiB) | of which Aeron's terms |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
   for run in 30:30:w16 300:10:w16 30:30:r50; do
     IFS=: read -r clients senders mode <<<"$run"
     args=(--clients "$clients" --senders "$senders" --size 64)
@@ -207,8 +208,13 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
       d1=$(disk_bytes)
       [ "$room" = cluster ] && echo "$d0 $d1 $(json_field "$r" sent)" >>"$work/disk"
       if [ "$room" = cluster ]; then procs="${pid[*]}"; else procs=$single_pid; fi
-      rss=""; for p in $procs; do rss="$rss $(($(rss_kib "$p") / 1024))"; done
-      python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" "$rss" <<'PY'
+      rss=""; terms=""
+      for p in $procs; do
+        rss="$rss $(($(rss_kib "$p") / 1024))"
+        # Aeron's term buffers, each counted once per mapping as RSS counts them (rss-split.py).
+        terms="$terms $(bench/rss-split.py "$p" | sed -n 's/.*aeron-terms \([0-9]*\).*/\1/p')"
+      done
+      python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" "$rss" "$terms" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
 lat = r.get("latency_us", {})
@@ -216,7 +222,7 @@ ms = lambda v: "-" if v is None else f"{v / 1000:.2f}"
 print(f"| {sys.argv[2].replace(' w ', ' window ').replace(' r ', ' msg/s ')} | {sys.argv[3]} | "
       f"{round(r.get('sent_per_sec', 0)):,} | {round(r.get('delivered_per_sec', 0)):,} | "
       f"{r.get('lost', '-')} | {r.get('out_of_order', '-')} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} | "
-      f"{', '.join(sys.argv[4].split())} |")
+      f"{', '.join(sys.argv[4].split())} | {', '.join(sys.argv[5].split())} |")
 PY
     done
   done

@@ -471,6 +471,7 @@ public final class BrokerConfig {
         // refuse what a resend would have got ordered.
         .ingressResendNs(Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, holdNs / 2)))
         .snapshotIntervalBytes(clusterSnapshotBytes)
+        .maxLineBytes(maxLineBytes)
         .conclude();
   }
 

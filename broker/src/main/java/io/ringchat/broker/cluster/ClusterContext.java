@@ -32,12 +32,16 @@ public final class ClusterContext {
   private long linkSpinNs = 5_000;
   private long linkFirstParkNs = TimeUnit.MICROSECONDS.toNanos(50);
   private long linkMaxParkNs = TimeUnit.MILLISECONDS.toNanos(1);
-  private int ingressTermLength = 4 * 1024 * 1024;
-  private int egressTermLength = 8 * 1024 * 1024;
+  // Terms: each publication and image maps three, a busy room touches all of them, and RSS counts a
+  // file once per mapping (the driver and a client each map the same one). Log, ingress and egress
+  // terms of 4, 4 and 8 MiB made 338 MiB of a leader's RSS after 16 s of 30 members all sending;
+  // these make 50 MiB at the same throughput (docs/BENCHMARKS.md, "Where a member's memory goes").
+  private int ingressTermLength = 512 * 1024;
+  private int egressTermLength = 1024 * 1024;
 
   // The room service.
   private long keptEgressBytes = 8 * 1024 * 1024;
-  private int maxOutputBytes = 256 * 1024;
+  private int maxOutputBytes = 128 * 1024;
   private long egressRetryFirstMs = 10;
   private long egressRetryMaxMs = 1_000;
 
@@ -46,7 +50,14 @@ public final class ClusterContext {
   private long leaderHeartbeatTimeoutNs = TimeUnit.SECONDS.toNanos(1);
   private long leaderHeartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(100);
   private long electionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(300);
-  private int logTermLength = 4 * 1024 * 1024;
+  private int logTermLength = 1024 * 1024;
+  // What a SEND may carry (--max-line): one event of it must fit one ingress message.
+  private int maxLineBytes = 4096;
+  // The members' consensus channel (votes, append and commit positions: messages of tens of bytes)
+  // takes Aeron's network term default, 16 MiB, three terms mapped per publication and per image,
+  // which a long-lived room's stream of positions goes through in time: up to 192 MiB of a member's
+  // RSS for its four streams. Aeron's own archive control channels take 64 KiB.
+  private int consensusTermLength = 64 * 1024;
   private long snapshotIntervalBytes = 64L * 1024 * 1024;
   private long watchIntervalMs = 50;
   private long purgeRetryMs = 5_000;
@@ -80,6 +91,14 @@ public final class ClusterContext {
     termLength("ingress term length", ingressTermLength);
     termLength("egress term length", egressTermLength);
     termLength("log term length", logTermLength);
+    termLength("consensus term length", consensusTermLength);
+    check(
+        maxLineBytes <= maxIngressMessageBytes() - INGRESS_EVENT_OVERHEAD,
+        "--max-line "
+            + maxLineBytes
+            + " is longer than a clustered room can carry (at most "
+            + (maxIngressMessageBytes() - INGRESS_EVENT_OVERHEAD)
+            + " bytes with its terms)");
     positive("kept egress bytes", keptEgressBytes);
     positive("egress retry", egressRetryFirstMs);
     check(egressRetryMaxMs >= egressRetryFirstMs, "egress retry max is below its first wait");
@@ -123,6 +142,21 @@ public final class ClusterContext {
     if (!ok) {
       throw new IllegalArgumentException(message);
     }
+  }
+
+  /**
+   * Aeron's session header before each ingress message, which the log carries too, with room to
+   * spare: an ingress message is at most an eighth of the smaller of the two terms, less this.
+   */
+  private static final int INGRESS_FRAMING = 64;
+
+  /** An events message's header and one event's, around a line (see {@link EventsFlyweight}). */
+  private static final int INGRESS_EVENT_OVERHEAD =
+      EventsFlyweight.HEADER_LENGTH + EventsFlyweight.EVENT_HEADER_LENGTH;
+
+  /** The largest message a broker offers to the room: its ring batches are cut to fit. */
+  int maxIngressMessageBytes() {
+    return Math.min(ingressTermLength, logTermLength) / 8 - INGRESS_FRAMING;
   }
 
   /** Whether {@link #conclude()} passed. */
@@ -303,6 +337,17 @@ public final class ClusterContext {
   /** The log's term length: each publication of the log has three terms of this size. */
   int logTermLength() {
     return logTermLength;
+  }
+
+  /** The term of the members' consensus channel: three terms per peer each way. */
+  int consensusTermLength() {
+    return consensusTermLength;
+  }
+
+  /** The longest line a member may send (--max-line): it must fit one ingress message. */
+  public ClusterContext maxLineBytes(int bytes) {
+    this.maxLineBytes = bytes;
+    return this;
   }
 
   /** While a member leads, a snapshot each time the log grew by this (--cluster-snapshot-bytes). */

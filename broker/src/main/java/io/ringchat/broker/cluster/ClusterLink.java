@@ -68,7 +68,12 @@ public final class ClusterLink
     this.session = session;
     this.resendMs = ctx.ingressResendNs() / 1_000_000;
     this.ingress =
-        new IngressSequencer(ctx.nanoClock(), ctx.holdNs(), ctx.ingressResendNs(), this::refuse);
+        new IngressSequencer(
+            ctx.nanoClock(),
+            ctx.holdNs(),
+            ctx.ingressResendNs(),
+            this::refuse,
+            ctx.maxIngressMessageBytes());
     this.egress = new EgressReader(out, alloc, ctx.nanoClock(), ctx.resyncRetryNs(), this);
     this.snapshots = new SnapshotReporter(retention);
     this.health = new LinkHealth(status);

@@ -112,6 +112,7 @@ public final class ClusterNode implements AutoCloseable {
             .serviceCount(1)
             .ingressChannel("aeron:udp")
             .logChannel("aeron:udp?term-length=" + ctx.logTermLength())
+            .consensusChannel("aeron:udp?term-length=" + ctx.consensusTermLength())
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .idleStrategySupplier(ctx::agentIdleStrategy)
             .sessionTimeoutNs(ctx.sessionTimeoutNs())

@@ -11,11 +11,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A broker's ingress to the room: the events of one ring batch become one numbered {@link
- * ClusterWire#EVENTS} message, kept until the room acknowledges it, offered in order, and offered
- * again from the first unacknowledged one when a new leader appears or when an acknowledgement is
- * late (the room applies each number once, in order). It also holds: while no leader answers for
- * longer than the hold, the SENDs waiting are refused ({@code ERR unavailable}) and taken out of
- * what is resent, and new SENDs are refused at once until egress arrives again; joins, leaves and
+ * ClusterWire#EVENTS} message (several, each within the largest message Aeron takes, if the batch
+ * is bigger than that), kept until the room acknowledges it, offered in order, and offered again
+ * from the first unacknowledged one when a new leader appears or when an acknowledgement is late
+ * (the room applies each number once, in order). It also holds: while no leader answers for longer
+ * than the hold, the SENDs waiting are refused ({@code ERR unavailable}) and taken out of what is
+ * resent, and new SENDs are refused at once until egress arrives again; joins, leaves and
  * disconnects wait on, to be ordered later.
  *
  * <p>Each kept message carries an index of its events (kind, connection, where it starts), written
@@ -29,6 +30,7 @@ final class IngressSequencer {
   private final long holdNs;
   private final long resendNs;
   private final LongConsumer refuse;
+  private final int maxMessageBytes;
   private final ArrayDeque<SentIngress> unacked = new ArrayDeque<>();
   private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
   private int batchLength = EventsFlyweight.HEADER_LENGTH;
@@ -50,12 +52,16 @@ final class IngressSequencer {
   /**
    * @param resendNs how long an offered message may go unacknowledged before it is offered again
    * @param refuse answers one SEND with {@code ERR unavailable}
+   * @param maxMessageBytes the largest message to offer (Aeron refuses one over an eighth of the
+   *     term); one event must fit ({@link ClusterContext#conclude()} checks the longest line does)
    */
-  IngressSequencer(NanoClock clock, long holdNs, long resendNs, LongConsumer refuse) {
+  IngressSequencer(
+      NanoClock clock, long holdNs, long resendNs, LongConsumer refuse, int maxMessageBytes) {
     this.clock = clock;
     this.holdNs = holdNs;
     this.resendNs = resendNs;
     this.refuse = refuse;
+    this.maxMessageBytes = maxMessageBytes;
     this.answeredNs = clock.nanoTime();
   }
 
@@ -83,6 +89,10 @@ final class IngressSequencer {
   }
 
   private int index(byte kind, long connection, int detailLength) {
+    if (batchCount > 0
+        && batchLength + EventsFlyweight.eventLength(detailLength) > maxMessageBytes) {
+      seal(); // a big ring batch goes as several messages, in order
+    }
     if (batchCount == kinds.length) {
       kinds = Arrays.copyOf(kinds, batchCount * 2);
       connections = Arrays.copyOf(connections, batchCount * 2);

@@ -29,6 +29,18 @@ class ClusterContextTest {
   }
 
   @Test
+  void shouldRefuseALineLongerThanOneIngressMessageCarries() {
+    ClusterContext ctx = new ClusterContext();
+    int longest = ctx.maxIngressMessageBytes() - 64; // more than the framing of one event
+
+    assertThat(ctx.maxLineBytes(longest - 1_000).conclude().concluded()).isTrue();
+    assertThatThrownBy(() -> new ClusterContext().maxLineBytes(longest + 64).conclude())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "--max-line " + (longest + 64) + " is longer than a clustered room");
+  }
+
+  @Test
   void shouldSetTheLongestParkOfTheMembersAgentsAndTheLinkTogether() {
     ClusterContext ctx = new ClusterContext().idleParkNs(4_000_000).conclude();
     assertThat(ctx.agentMaxParkNs()).isEqualTo(4_000_000);

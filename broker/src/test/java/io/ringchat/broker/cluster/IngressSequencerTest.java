@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 class IngressSequencerTest {
   private static final long HOLD_NS = 5_000_000_000L;
   private static final long RESEND_NS = 1_000_000_000L;
+  private static final int MAX_MESSAGE_BYTES = 4096;
 
   private long now = 1_000;
   private final List<Long> refused = new ArrayList<>();
   private final IngressSequencer ingress =
-      new IngressSequencer(() -> now, HOLD_NS, RESEND_NS, refused::add);
+      new IngressSequencer(() -> now, HOLD_NS, RESEND_NS, refused::add, MAX_MESSAGE_BYTES);
   private final RecordedOffers leader = new RecordedOffers();
   private final List<byte[]> offered = leader.taken;
 
@@ -66,6 +67,25 @@ class IngressSequencerTest {
     assertThat(offeredDecoded()).containsExactly("1 1:7:ann 2:7:hello", "2 3:8:-");
     assertThat(ingress.sendUnsent(leader)).as("each offered once").isFalse();
     assertThat(offered).hasSize(2);
+  }
+
+  @Test
+  void shouldCutARingBatchBiggerThanTheLargestMessageIntoMessagesInOrder() {
+    String text = "x".repeat(1000);
+    for (int i = 1; i <= 9; i++) {
+      send(1, i + text);
+    }
+    ingress.seal();
+    ingress.sendUnsent(leader);
+
+    assertThat(offered).as("9 events of about 1 KB in messages of at most 4 KiB").hasSize(3);
+    assertThat(offered)
+        .allSatisfy(m -> assertThat(m.length).isLessThanOrEqualTo(MAX_MESSAGE_BYTES));
+    assertThat(offeredDecoded())
+        .containsExactly(
+            "1 2:1:1" + text + " 2:1:2" + text + " 2:1:3" + text + " 2:1:4" + text,
+            "2 2:1:5" + text + " 2:1:6" + text + " 2:1:7" + text + " 2:1:8" + text,
+            "3 2:1:9" + text);
   }
 
   @Test

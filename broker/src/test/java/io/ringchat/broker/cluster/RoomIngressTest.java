@@ -27,7 +27,8 @@ class RoomIngressTest {
     final RecordedOffers ingress = new RecordedOffers();
     final List<Long> acks = new ArrayList<>();
     final RecordingOutbound written = new RecordingOutbound();
-    final IngressSequencer sequencer = new IngressSequencer(() -> 0, 1_000, 500, c -> {});
+    final IngressSequencer sequencer =
+        new IngressSequencer(() -> 0, 1_000, 500, c -> {}, 64 * 1024);
     final BrokerSession session = new BrokerSession(null, this::egress, CONTEXT.keptEgressBytes());
     final EgressReader reader =
         new EgressReader(
