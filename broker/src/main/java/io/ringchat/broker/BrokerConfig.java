@@ -430,6 +430,9 @@ public final class BrokerConfig {
     check(
         clusterIdlePark.toMillis() >= 1 && clusterIdlePark.toMillis() <= 100,
         "--cluster-idle-park must be 1ms to 100ms, got " + clusterIdlePark.toMillis() + " ms");
+    if (cluster != null) {
+      clusterContext(); // the options against the cluster's sizes (--max-line against a message)
+    }
   }
 
   private boolean readyFileParentExists() {
