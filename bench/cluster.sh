@@ -10,12 +10,13 @@
 #
 # Sections: idle failover handover throughput quiet retention footprint soak (default: all but the
 # soak; idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
-# any load; throughput: also the RSS of Aeron's terms after each load; quiet: 30 members, 3 sending
+# any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load; quiet: 30 members, 3 sending
 # 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20);
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
 # measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 3), RETAIN
-# (retention's length, s, default 60), MEMBER_JAVA_OPTS (the members' JVM flags, e.g. -Xmx128m),
+# (retention's length, s, default 60), MEMBER_JAVA_OPTS (the members' JVM flags; default the
+# ones docs/CLUSTER.md runs a member with, -Xmx128m -XX:MaxDirectMemorySize=256m; empty: none),
 # SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
 # default the broker's), SEED (the soak's seed, default a random one).
 set -euo pipefail
@@ -81,7 +82,7 @@ members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
 start_member() {
   local i=$1
   rm -f "$work/ready-$i.json" # a killed member leaves its file behind
-  java ${MEMBER_JAVA_OPTS:-} -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
+  java ${MEMBER_JAVA_OPTS--Xmx128m -XX:MaxDirectMemorySize=256m} -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
     --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
     ${IDLE_PARK:+--cluster-idle-park "$IDLE_PARK"} \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
@@ -124,13 +125,22 @@ until [ -n "$(leader)" ]; do sleep 0.1; done
 if [[ " $SECTIONS " == *" idle "* ]]; then
   sleep $((25 - SECONDS > 0 ? 25 - SECONDS : 0))
   c0=(); for i in 0 1 2; do c0+=("$(cpu_ticks "${pid[$i]}")"); done
+  threads=() # each member's threads over the same 10 s (bench/thread-cpu.py)
+  for i in 0 1 2; do bench/thread-cpu.py "${pid[$i]}" 10 >"$work/threads-$i.txt" & threads+=($!); done
   sleep 10
+  wait "${threads[@]}"
   echo "## Idle members, 25 s after start, 10 s"
   echo
   for i in 0 1 2; do
     echo "- member $i: RSS $(($(rss_kib "${pid[$i]}") / 1024)) MiB, CPU $(cpu_percent "${pid[$i]}" "${c0[$i]}" 10)% of one core; RSS by kind, MiB: $(bench/rss-split.py "${pid[$i]}")"
   done
   echo
+  for i in 0 1 2; do
+    echo "Member $i by thread (% of a core, context switches a second; the compiler threads are the JIT):"
+    echo
+    sed 's/^/    /' "$work/threads-$i.txt"
+    echo
+  done
 fi
 
 # failover SIGNAL WHAT: stops the leader with SIGNAL $KILLS times and times until another member
@@ -168,6 +178,7 @@ PY
 # start_single / stop_single: the single broker measured beside the cluster (flood control off
 # like the members'); sets single_pid and single_port.
 start_single() {
+  rm -f "$work/ready-single.json" # the last one's, if it has not removed it yet
   java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 $(flood_control_off) \
     --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
   single_pid=$!
@@ -175,6 +186,7 @@ start_single() {
 }
 stop_single() {
   kill "$single_pid" 2>/dev/null || true
+  while kill -0 "$single_pid" 2>/dev/null; do sleep 0.05; done # its ready file removed
   single_pid=""
 }
 
@@ -182,12 +194,13 @@ stop_single() {
 # when the failover sections restart them).
 spread_hosts() { echo "127.0.0.1:${port[0]},127.0.0.1:${port[1]},127.0.0.1:${port[2]}"; }
 
-# load ARGS...: one generator run; prints its JSON report.
+# load ARGS...: one generator run; prints its JSON report, or {"error": its first error line}.
 load() {
   rm -f "$work/run.json"
   java -jar "$CLIENT_JAR" load --warmup "$WARMUP" --duration "$DURATION" \
     --json "$work/run.json" "$@" >/dev/null 2>"$work/load.err" || true
-  cat "$work/run.json" 2>/dev/null || echo '{}'
+  cat "$work/run.json" 2>/dev/null ||
+    python3 -c 'import json, sys; print(json.dumps({"error": (open(sys.argv[1]).readline().strip() or "no report")}))' "$work/load.err"
 }
 
 if [[ " $SECTIONS " == *" throughput "* ]]; then
@@ -217,6 +230,8 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
       python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" "$rss" "$terms" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
+if "error" in r:
+    sys.exit(print(f"| {sys.argv[2]} | {sys.argv[3]} | the generator failed: {r['error']} |"))
 lat = r.get("latency_us", {})
 ms = lambda v: "-" if v is None else f"{v / 1000:.2f}"
 print(f"| {sys.argv[2].replace(' w ', ' window ').replace(' r ', ' msg/s ')} | {sys.argv[3]} | "
@@ -255,6 +270,8 @@ if [[ " $SECTIONS " == *" quiet "* ]]; then
     python3 - "$r" "$room" "$cpu" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
+if "error" in r:
+    sys.exit(print(f"| {sys.argv[2]} | the generator failed: {r['error']} |"))
 lat = r.get("latency_us", {})
 ms = lambda v: "-" if v is None else f"{v / 1000:.2f}"
 print(f"| {sys.argv[2]} | {r.get('delivered', '-'):,} | {r.get('lost', '-')} | {ms(lat.get('p50'))} | "

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CPU of an idle broker, per thread, from /proc/<pid>/task/*/stat (bench/thread-cpu.py): 10 s with
+# CPU of an idle broker, per thread, from /proc/<pid>/task/*/schedstat (bench/thread-cpu.py): 10 s with
 # no connection, then 10 s with 100 joined members that say nothing (the load generator with no
 # senders). Prints one table per phase, in % of one core.
 #

@@ -300,12 +300,12 @@ public final class BrokerConfig {
   @Option(
       names = "--cluster-idle-park",
       paramLabel = "DURATION",
-      defaultValue = "1ms",
+      defaultValue = "50ms",
       converter = DurationConverter.class,
       description =
-          "The longest an idle part of the cluster (Aeron's agents, the link) sleeps between looks"
-              + " for work: longer costs an idle member less CPU and a quiet room more latency."
-              + " Default: ${DEFAULT-VALUE}.")
+          "The longest an idle thread of the cluster (Aeron's agents, the link) sleeps when nothing"
+              + " wakes it (work and arriving packets wake it at once): longer costs an idle member"
+              + " less CPU and makes Aeron's timers later. Default: ${DEFAULT-VALUE}.")
   private Duration clusterIdlePark;
 
   @Option(

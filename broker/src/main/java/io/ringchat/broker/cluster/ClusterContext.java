@@ -1,13 +1,13 @@
 package io.ringchat.broker.cluster;
 
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import java.util.concurrent.TimeUnit;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
 /**
@@ -16,7 +16,9 @@ import org.agrona.concurrent.SystemNanoClock;
  * options say, {@link #conclude()} checks the whole before anything starts, and each part takes its
  * values from here instead of a constant of its own. Tests move the clock ({@link #nanoClock}).
  *
- * <p>Filled in and concluded on the thread that starts the broker, read-only after.
+ * <p>Filled in and concluded on the thread that starts the broker, read-only after. It also holds
+ * what the process's cluster threads share while they run: their {@link WakeGroup} and the member's
+ * {@link ElectionWatch}.
  */
 public final class ClusterContext {
   private NanoClock nanoClock = SystemNanoClock.INSTANCE;
@@ -30,8 +32,6 @@ public final class ClusterContext {
   private long unannouncedTermNs = TimeUnit.SECONDS.toNanos(2);
   private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(2);
   private long linkSpinNs = 5_000;
-  private long linkFirstParkNs = TimeUnit.MICROSECONDS.toNanos(50);
-  private long linkMaxParkNs = TimeUnit.MILLISECONDS.toNanos(1);
   // Terms: each publication and image maps three, a busy room touches all of them, and RSS counts a
   // file once per mapping (the driver and a client each map the same one). Log, ingress and egress
   // terms of 4, 4 and 8 MiB made 338 MiB of a leader's RSS after 16 s of 30 members all sending;
@@ -48,7 +48,9 @@ public final class ClusterContext {
   // The member.
   private long sessionTimeoutNs = TimeUnit.SECONDS.toNanos(3);
   private long leaderHeartbeatTimeoutNs = TimeUnit.SECONDS.toNanos(1);
-  private long leaderHeartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(100);
+  // Aeron's default; 100 ms doubled the members' messages to each other when idle, each of which
+  // wakes the consensus modules, for a timeout of 1 s either way.
+  private long leaderHeartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(200);
   private long electionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(300);
   private int logTermLength = 1024 * 1024;
   // What a SEND may carry (--max-line): one event of it must fit one ingress message.
@@ -62,7 +64,22 @@ public final class ClusterContext {
   private long watchIntervalMs = 50;
   private long purgeRetryMs = 5_000;
   private long handoverMs = 200;
-  private long agentMaxParkNs = TimeUnit.MILLISECONDS.toNanos(1);
+  // How long every idle thread of the member sleeps when nothing wakes it (--cluster-idle-park):
+  // the longest a timer of Aeron's (heartbeats, timeouts) or a socket the driver does not watch
+  // waits. Work wakes the threads that act on it at once ({@link WakeGroup}).
+  private long idleSleepNs = TimeUnit.MILLISECONDS.toNanos(50);
+  // The driver's and the consensus module's in an election ({@link ElectionWatch}) or just after
+  // a stream ended: an election's steps wait on timers, and with every thread sleeping up to 50 ms
+  // a SIGTERM handover took 350 ms at the median against 247 to 272 at 1 ms (docs/BENCHMARKS.md).
+  private long electionSleepNs = TimeUnit.MILLISECONDS.toNanos(1);
+  private final ElectionWatch election = new ElectionWatch();
+  // After work, before sleeping, an agent spins and yields a little (Aeron's back-off spins 10
+  // times and yields 20); the driver does not: each of its looks reads every socket it has, and a
+  // packet or a client wakes it at once.
+  private int idleSpins = 10;
+  private int idleYields = 5;
+  private final WakeGroup wakes = new WakeGroup();
+  private long statusMessageTimeoutNs = TimeUnit.SECONDS.toNanos(1);
 
   // Each media driver's CnC file: Aeron's defaults (8 MiB of counter values, 32 MiB of their
   // metadata, a 4 MiB error log, its least) are resident in full, 46 MiB of an idle member's
@@ -86,8 +103,6 @@ public final class ClusterContext {
     positive("unannounced-term timeout", unannouncedTermNs);
     positive("message timeout", messageTimeoutNs);
     check(linkSpinNs >= 0, "cluster link spin must not be negative");
-    positive("link first park", linkFirstParkNs);
-    check(linkMaxParkNs >= linkFirstParkNs, "the link's longest park is below its first");
     termLength("ingress term length", ingressTermLength);
     termLength("egress term length", egressTermLength);
     termLength("log term length", logTermLength);
@@ -118,7 +133,10 @@ public final class ClusterContext {
     positive("watch interval", watchIntervalMs);
     positive("purge retry", purgeRetryMs);
     check(handoverMs >= 0, "handover must not be negative");
-    positive("agent max park", agentMaxParkNs);
+    positive("idle sleep", idleSleepNs);
+    positive("election sleep", electionSleepNs);
+    positive("status message timeout", statusMessageTimeoutNs);
+    check(idleSpins >= 0 && idleYields >= 0, "cluster idle spins and yields must not be negative");
     // Aeron's own bounds: at least 1 MiB of counter values, and a power of two.
     check(
         countersValuesBufferLength >= 1024 * 1024
@@ -150,6 +168,9 @@ public final class ClusterContext {
    */
   private static final int INGRESS_FRAMING = 64;
 
+  /** Aeron's property for its clients' conductor sleep; one the operator set wins. */
+  private static final String CLIENT_IDLE_SLEEP_PROPERTY = "aeron.client.idle.sleep.duration";
+
   /** An events message's header and one event's, around a line (see {@link EventsFlyweight}). */
   private static final int INGRESS_EVENT_OVERHEAD =
       EventsFlyweight.HEADER_LENGTH + EventsFlyweight.EVENT_HEADER_LENGTH;
@@ -171,7 +192,12 @@ public final class ClusterContext {
     }
   }
 
-  /** A media driver's context with this cluster's sizes and idle strategy (member or front-end). */
+  /**
+   * A media driver's context with this cluster's sizes and idle strategy (member or front-end): one
+   * thread, which sleeps on its sockets ({@link DriverIdleStrategy}, {@link WakingEndpoints}) in
+   * this process's {@link WakeGroup}. {@link #closeDriverIdle} closes its selector after the
+   * driver.
+   */
   MediaDriver.Context mediaDriver() {
     // Aeron takes the counters' size only from its system property, read as the context is made;
     // one the operator set (-Daeron.counters.buffer.length) wins.
@@ -180,18 +206,101 @@ public final class ClusterContext {
           Configuration.COUNTERS_VALUES_BUFFER_LENGTH_PROP_NAME,
           String.valueOf(countersValuesBufferLength));
     }
+    // And each Aeron client's conductor thread (the link's, the room's, the purger's), which only
+    // keeps its client alive and hears of new streams, sleeps as long as the member's threads
+    // (Aeron's 16 ms cost an idle member 0.25% of a core).
+    if (System.getProperty(CLIENT_IDLE_SLEEP_PROPERTY) == null) {
+      System.setProperty(CLIENT_IDLE_SLEEP_PROPERTY, idleSleepNs + "ns");
+    }
+    DriverIdleStrategy idle =
+        new DriverIdleStrategy(
+            wakes, 0, 0, idleSleepNs, this::urgent, electionSleepNs, ClusterContext::readersOf);
     return new MediaDriver.Context()
         .threadingMode(ThreadingMode.SHARED)
-        .sharedIdleStrategy(agentIdleStrategy())
-        // Its name resolver's thread looks for work every so often (Aeron's 1 ms cost an idle
-        // member 0.5% of a core); a hostname is resolved up to this much later.
-        .asyncExecutorIdleStrategy(new SleepingMillisIdleStrategy(10))
+        // An idle image's status message goes out this often (Aeron's 200 ms: a packet for every
+        // image five times a second, each waking a member's driver). A busy image sends them as
+        // its window moves, whatever this says; a publication counts as unconnected only after
+        // 5 s without one.
+        .statusMessageTimeoutNs(statusMessageTimeoutNs)
+        .sharedIdleStrategy(idle)
+        .receiveChannelEndpointSupplier(WakingEndpoints.receiving(idle))
+        .sendChannelEndpointSupplier(WakingEndpoints.sending(idle))
+        // Names are resolved on the driver's thread, as Aeron did before 1.44: its resolver's
+        // own thread looked for work 100 times a second (0.2% of an idle member's core) for what
+        // happens only when a stream is added. A hostname in --cluster-members whose lookup is
+        // slow holds up this member's traffic while it is looked up.
+        .asyncExecutorEnabled(false)
         .termBufferSparseFile(true);
   }
 
-  /** The idle strategy of every Aeron agent: a short spin, then parks up to the max park. */
-  IdleStrategy agentIdleStrategy() {
-    return new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(10), agentMaxParkNs);
+  /** Closes what {@link #mediaDriver()} opened for the driver's idle strategy, once it stopped. */
+  static void closeDriverIdle(MediaDriver.Context driver) {
+    if (driver.sharedIdleStrategy() instanceof DriverIdleStrategy idle) {
+      idle.close();
+    }
+  }
+
+  /**
+   * The idle strategy of the member's archive ({@link WakeGroup#ARCHIVE}) or room ({@link
+   * WakeGroup#ROOM}): a few spins and yields after work, then a sleep that the {@link WakeGroup}
+   * ends when another thread did work, or what it reads arrived.
+   */
+  IdleStrategy agentIdleStrategy(int role) {
+    return new AgentIdleStrategy(wakes, role, idleSpins, idleYields, idleSleepNs);
+  }
+
+  /** The consensus module's idle strategy: as the other agents', with a short sleep when urgent. */
+  IdleStrategy consensusIdleStrategy() {
+    return new AgentIdleStrategy(
+        wakes,
+        WakeGroup.CONSENSUS,
+        idleSpins,
+        idleYields,
+        idleSleepNs,
+        this::urgent,
+        Math.min(idleSleepNs, electionSleepNs));
+  }
+
+  /**
+   * Which threads of a member read a stream that arrives over the network: the log goes to the
+   * consensus module, the archive (which records it) and the room; the members' consensus messages
+   * and the brokers' ingress to the consensus module; egress to the link. Another stream (an
+   * archive's replication, a stream id an operator changed) wakes them all.
+   */
+  static int readersOf(int streamId) {
+    if (streamId == LOG_STREAM) {
+      return WakeGroup.CONSENSUS | WakeGroup.ARCHIVE | WakeGroup.ROOM;
+    }
+    if (streamId == CONSENSUS_STREAM || streamId == INGRESS_STREAM) {
+      return WakeGroup.CONSENSUS;
+    }
+    if (streamId == EGRESS_STREAM) {
+      return WakeGroup.LINK;
+    }
+    return WakeGroup.ALL;
+  }
+
+  private static final int LOG_STREAM = ConsensusModule.Configuration.logStreamId();
+  private static final int CONSENSUS_STREAM = ConsensusModule.Configuration.consensusStreamId();
+  private static final int INGRESS_STREAM = AeronCluster.Configuration.ingressStreamId();
+  private static final int EGRESS_STREAM = AeronCluster.Configuration.egressStreamId();
+
+  /**
+   * Whether the member's timers matter now: it is electing, or a stream ended a moment ago ({@link
+   * WakeGroup#urgentFor}). The driver and the consensus module then sleep briefly.
+   */
+  private boolean urgent() {
+    return election.getAsBoolean() || wakes.urgent();
+  }
+
+  /** Whether this process's member is electing: its consensus module's sleep then is short. */
+  ElectionWatch election() {
+    return election;
+  }
+
+  /** This process's cluster threads, which wake each other. */
+  WakeGroup wakes() {
+    return wakes;
   }
 
   /**
@@ -276,14 +385,14 @@ public final class ClusterContext {
     return linkSpinNs;
   }
 
-  /** The link's first park on an empty ring; it doubles while nothing happens... */
-  long linkFirstParkNs() {
-    return linkFirstParkNs;
+  /** The longest sleep of an idle thread of the cluster in this process. */
+  long idleSleepNs() {
+    return idleSleepNs;
   }
 
-  /** ...up to this, then the link polls egress at least this often. */
+  /** The link's longest park on an empty ring: the member's idle sleep. */
   long linkMaxParkNs() {
-    return linkMaxParkNs;
+    return idleSleepNs;
   }
 
   /** The term of a broker's ingress publication: room for a burst of requests. */
@@ -378,19 +487,13 @@ public final class ClusterContext {
     return handoverMs;
   }
 
-  /** The longest an idle Aeron agent parks: on a small machine three members share the cores. */
-  long agentMaxParkNs() {
-    return agentMaxParkNs;
-  }
-
   /**
-   * The longest park of every idle part of the cluster in this process (the member's agents and the
-   * broker's link, --cluster-idle-park): the CPU an idle member costs against the latency of a
-   * message that finds it idle.
+   * The longest sleep of every idle thread of the cluster in this process (the member's agents and
+   * the broker's link, --cluster-idle-park) when nothing wakes it: work wakes the threads that act
+   * on it at once ({@link WakeGroup}), so this bounds only how late a timer fires.
    */
   public ClusterContext idleParkNs(long ns) {
-    this.agentMaxParkNs = ns;
-    this.linkMaxParkNs = ns;
+    this.idleSleepNs = ns;
     return this;
   }
 }

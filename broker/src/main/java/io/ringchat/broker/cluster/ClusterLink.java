@@ -157,6 +157,7 @@ public final class ClusterLink
     if (shutDown) {
       return; // the broker is stopping: its session is closed on purpose
     }
+    wait.polling();
     if (session.ready()) {
       session.checkTerm();
       ingress.checkHold();
@@ -172,9 +173,7 @@ public final class ClusterLink
       egress.sendResync(session);
       ingress.sendUnsent(session);
       snapshots.report(session);
-      if (session.poll() > 0) {
-        wait.busy();
-      }
+      session.poll();
       session.keepAlive();
       // Every time, not only after new egress: an I/O loop that was busy holds output back until
       // it wakes the ring (WAKE), and this hands that output over.

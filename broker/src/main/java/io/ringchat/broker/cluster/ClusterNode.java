@@ -11,6 +11,8 @@ import io.aeron.driver.MediaDriver;
 import io.ringchat.broker.stats.ClusterStatus;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -23,9 +25,9 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
  * member's files under {@code --cluster-dir}, and its {@link ClusterWatcher}, which this node
  * starts once the member is up and stops first when it closes.
  *
- * <p>Every Aeron agent backs off to a short park when it has nothing to do ({@link
- * ClusterContext#agentIdleStrategy}): on a small machine three members would otherwise starve each
- * other, and an idle cluster would burn the CPU.
+ * <p>Every Aeron agent sleeps when it has nothing to do until another thread of the member has work
+ * for it, or a packet arrives ({@link WakeGroup}): on a small machine three members would otherwise
+ * starve each other, and an idle cluster would burn the CPU.
  *
  * <p>Started and closed by the thread that starts and stops the broker.
  */
@@ -37,6 +39,9 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterWatcher watcher;
   private final AgentRunner watcherRunner;
   private final String aeronDir;
+
+  /** How often a stopping leader wakes its driver during the handover. */
+  private static final long HANDOVER_WAKE_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private ClusterNode(
       ClusterContext ctx,
@@ -93,7 +98,7 @@ public final class ClusterNode implements AutoCloseable {
             .segmentFileLength(ctx.archiveSegmentBytes())
             .recordingEventsEnabled(false)
             .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(ctx::agentIdleStrategy)
+            .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.ARCHIVE))
             .archiveId(id);
     AeronArchive.Context archiveClient =
         new AeronArchive.Context()
@@ -114,7 +119,7 @@ public final class ClusterNode implements AutoCloseable {
             .logChannel("aeron:udp?term-length=" + ctx.logTermLength())
             .consensusChannel("aeron:udp?term-length=" + ctx.consensusTermLength())
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .idleStrategySupplier(ctx::agentIdleStrategy)
+            .idleStrategySupplier(ctx::consensusIdleStrategy)
             .sessionTimeoutNs(ctx.sessionTimeoutNs())
             .leaderHeartbeatTimeoutNs(ctx.leaderHeartbeatTimeoutNs())
             .leaderHeartbeatIntervalNs(ctx.leaderHeartbeatIntervalNs())
@@ -126,7 +131,7 @@ public final class ClusterNode implements AutoCloseable {
             .clusterDir(base.resolve("cluster").toFile())
             .clusteredService(service)
             .serviceId(0)
-            .idleStrategySupplier(ctx::agentIdleStrategy);
+            .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.ROOM));
     ClusterDirectory directory = ClusterDirectory.open(base);
     ClusteredMediaDriver launched;
     ClusteredServiceContainer container;
@@ -145,6 +150,7 @@ public final class ClusterNode implements AutoCloseable {
       directory.close();
       throw e;
     }
+    ctx.election().watch(launched.consensusModule().context().electionStateCounter());
     LogPurger purger =
         new LogPurger(
             archiveClient.clone(), base.resolve("cluster").toFile(), consensus.logStreamId(), out);
@@ -193,7 +199,7 @@ public final class ClusterNode implements AutoCloseable {
    * consensus module closes next: its log publication then ends with an end-of-stream, which the
    * followers take as "the leader left" and elect a new leader at once (Aeron's graceful leader
    * close, in place of a leadership transfer it does not have). A leader keeps its driver a moment
-   * longer so that the end-of-stream is sent.
+   * longer so that the end-of-stream is sent ({@link #handOver}).
    */
   @Override
   public void close() {
@@ -203,12 +209,22 @@ public final class ClusterNode implements AutoCloseable {
         Cluster.Role.get(consensusModule.context().clusterNodeRoleCounter()) == Cluster.Role.LEADER;
     CloseHelper.close(consensusModule);
     if (leading) {
-      try {
-        Thread.sleep(ctx.handoverMs());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      handOver();
     }
     CloseHelper.closeAll(container, driver, directory);
+    ClusterContext.closeDriverIdle(driver.mediaDriver().context());
+  }
+
+  /**
+   * Keeps the stopping leader's driver for the handover, waking it every millisecond: the closed
+   * log publication's end-of-stream goes out on the driver's timers, which a sleeping driver would
+   * run up to its idle sleep late, and the followers elect a new leader only once it arrives.
+   */
+  private void handOver() {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.handoverMs());
+    while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
+      ctx.wakes().toDriver();
+      LockSupport.parkNanos(HANDOVER_WAKE_NS);
+    }
   }
 }

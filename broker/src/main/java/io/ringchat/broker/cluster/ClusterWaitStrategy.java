@@ -2,49 +2,72 @@ package io.ringchat.broker.cluster;
 
 import com.lmax.disruptor.TimeoutException;
 import io.ringchat.broker.ring.SpinThenParkWaitStrategy;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * How the cluster link waits on an empty ring: as the single broker's room does (spin briefly, then
  * park until a publisher unparks it, no lock for publishers), except that egress from the cluster
- * arrives without a publisher to wake anybody. So each park is short and ends in a timeout, which
- * the link spends polling egress; the park doubles from 50 µs to 1 ms while nothing happens, and
- * starts short again after any work (an event, or egress: {@link #busy}).
+ * arrives without a publisher to wake anybody. So the link also sleeps in its process's {@link
+ * WakeGroup}: the media driver wakes it when a packet with data arrived, and each park ends, at the
+ * latest, after the member's idle sleep; the link then polls egress ({@link ClusterLink#onTimeout}
+ * of the link). It does not park if work was done in the group since its last poll ({@link
+ * #polling}).
  *
- * <p>One consumer only: {@link #waitFor} and {@link #busy} run on the link's thread.
+ * <p>One consumer only: everything but the group's wake-up runs on the link's thread.
  */
 public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
-  private final long firstParkNs;
   private final long maxParkNs;
+  private final WakeGroup group;
+  private final Sleeper sleeper = new Sleeper();
 
   // The link's thread only.
-  private long parkNanos;
+  private Thread thread;
+  private long seen;
 
-  /** Spins, parks and its longest park as {@code ctx} says. */
+  /** Spins, parks and its longest park as {@code ctx} says, in {@code ctx}'s group. */
   public ClusterWaitStrategy(ClusterContext ctx) {
     super(ctx.linkSpinNs());
-    this.firstParkNs = ctx.linkFirstParkNs();
     this.maxParkNs = ctx.linkMaxParkNs();
-    this.parkNanos = firstParkNs;
+    this.group = ctx.wakes();
   }
 
-  /** The link found work outside the ring (egress): wait briefly next time. */
-  void busy() {
-    parkNanos = firstParkNs;
+  /** The link is about to poll egress: it will have seen every work done in the group so far. */
+  void polling() {
+    if (thread == null) {
+      thread = Thread.currentThread();
+      group.register(sleeper);
+    }
+    seen = group.work();
   }
 
   @Override
   protected long parkNanos() {
-    return parkNanos;
+    return maxParkNs;
+  }
+
+  @Override
+  protected boolean mayPark() {
+    return thread == null || sleeper.fallAsleep(group, seen);
+  }
+
+  @Override
+  protected void unparked() {
+    sleeper.awake();
   }
 
   @Override
   protected void parkedInVain() throws TimeoutException {
-    parkNanos = Math.min(parkNanos * 2, maxParkNs);
     throw TimeoutException.INSTANCE; // the link polls egress, then waits again
   }
 
-  @Override
-  protected void foundWork() {
-    parkNanos = firstParkNs;
+  private final class Sleeper extends WakeGroup.Sleeper {
+    Sleeper() {
+      super(WakeGroup.LINK);
+    }
+
+    @Override
+    void wake() {
+      LockSupport.unpark(thread);
+    }
   }
 }

@@ -149,6 +149,7 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
       return false;
     }
     lastSendNs = clock.nanoTime();
+    ctx.wakes().toDriver();
     return true;
   }
 
@@ -162,6 +163,7 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
     long now = clock.nanoTime();
     if (now - lastSendNs > ctx.keepaliveIntervalNs() && cluster.sendKeepAlive()) {
       lastSendNs = now;
+      ctx.wakes().toDriver();
     }
   }
 

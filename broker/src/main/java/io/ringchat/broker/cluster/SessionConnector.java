@@ -65,7 +65,7 @@ final class SessionConnector implements AutoCloseable {
         last = e;
       }
     }
-    CloseHelper.close(ownDriver);
+    closeOwnDriver();
     throw new IllegalStateException("no cluster leader reachable at " + endpoints, last);
   }
 
@@ -109,6 +109,14 @@ final class SessionConnector implements AutoCloseable {
 
   @Override
   public void close() {
-    CloseHelper.closeAll(connecting, ownDriver);
+    CloseHelper.close(connecting);
+    closeOwnDriver();
+  }
+
+  private void closeOwnDriver() {
+    if (ownDriver != null) {
+      CloseHelper.close(ownDriver);
+      ClusterContext.closeDriverIdle(ownDriver.context());
+    }
   }
 }

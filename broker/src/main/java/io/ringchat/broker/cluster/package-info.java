@@ -15,7 +15,7 @@
  * io.ringchat.broker.cluster.StaleLeaderFilter} in front of its egress), the {@link
  * io.ringchat.broker.cluster.SnapshotReporter} and {@link io.ringchat.broker.cluster.LinkHealth}.
  * {@link io.ringchat.broker.cluster.ClusterWaitStrategy} times the ring's idle waits out into
- * egress polls.
+ * egress polls, and is woken when egress arrives.
  *
  * <p><em>The room</em>, on every member, on Aeron's clustered-service agent, its one thread: {@link
  * io.ringchat.broker.cluster.RoomService} routes what Aeron calls in with; {@link
@@ -42,5 +42,12 @@
  * ({@link io.ringchat.broker.cluster.LogPurger}). What the watcher shares with the other two
  * threads is a handful of values that only grow ({@link io.ringchat.broker.cluster.LogRetention})
  * and the status operators read ({@code broker.stats.ClusterStatus}), so nothing here takes a lock.
+ *
+ * <p><em>Idle</em>: the member's threads and the link sleep until one of them has work for another
+ * ({@link io.ringchat.broker.cluster.WakeGroup}); the media driver sleeps on its sockets ({@link
+ * io.ringchat.broker.cluster.DriverIdleStrategy}, {@link
+ * io.ringchat.broker.cluster.WakingEndpoints}) and wakes the readers of what arrived; the others
+ * use {@link io.ringchat.broker.cluster.AgentIdleStrategy}, the consensus module with short sleeps
+ * while it elects ({@link io.ringchat.broker.cluster.ElectionWatch}).
  */
 package io.ringchat.broker.cluster;

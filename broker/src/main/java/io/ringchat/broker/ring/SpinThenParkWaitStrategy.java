@@ -86,10 +86,11 @@ public class SpinThenParkWaitStrategy implements WaitStrategy {
       }
       PARKED.setVolatile(this, Thread.currentThread());
       VarHandle.fullFence(); // the write above is visible before the cursor is read again
-      if (dependentSequence.get() < sequence && !barrier.isAlerted()) {
+      if (dependentSequence.get() < sequence && !barrier.isAlerted() && mayPark()) {
         LockSupport.parkNanos(this, parkNanos());
       }
       PARKED.setVolatile(this, null);
+      unparked();
       if (dependentSequence.get() < sequence) {
         parkedInVain();
       }
@@ -110,6 +111,20 @@ public class SpinThenParkWaitStrategy implements WaitStrategy {
    */
   protected void parkedInVain() throws TimeoutException {
     // park again
+  }
+
+  /**
+   * Called on the room thread after it said it parks (and fenced) with the ring still empty: false
+   * if it must not park after all, as when work outside the ring came meanwhile. Then {@link
+   * #parkedInVain} follows as after a park.
+   */
+  protected boolean mayPark() {
+    return true;
+  }
+
+  /** After each park (or {@link #mayPark} said no). */
+  protected void unparked() {
+    // nothing to undo
   }
 
   /** The ring had events for the consumer. */

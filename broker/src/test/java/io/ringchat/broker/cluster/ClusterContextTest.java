@@ -3,7 +3,7 @@ package io.ringchat.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import io.aeron.driver.MediaDriver;
 import org.junit.jupiter.api.Test;
 
 /** The cluster's context: its defaults pass, a value out of range is refused in one line. */
@@ -41,13 +41,22 @@ class ClusterContextTest {
   }
 
   @Test
-  void shouldSetTheLongestParkOfTheMembersAgentsAndTheLinkTogether() {
+  void shouldSetTheLongestSleepOfTheMembersThreadsAndTheLinkTogether() {
     ClusterContext ctx = new ClusterContext().idleParkNs(4_000_000).conclude();
-    assertThat(ctx.agentMaxParkNs()).isEqualTo(4_000_000);
+    assertThat(ctx.idleSleepNs()).isEqualTo(4_000_000);
     assertThat(ctx.linkMaxParkNs()).isEqualTo(4_000_000);
-    assertThat(ctx.mediaDriver().asyncExecutorIdleStrategy())
-        .as("the name resolver's thread does not wake every millisecond")
-        .isInstanceOf(SleepingMillisIdleStrategy.class);
+    assertThat(ctx.agentIdleStrategy(WakeGroup.ROOM)).isInstanceOf(AgentIdleStrategy.class);
+    MediaDriver.Context driver = ctx.mediaDriver();
+    try {
+      assertThat(driver.sharedIdleStrategy())
+          .as("the driver sleeps on its sockets")
+          .isInstanceOf(DriverIdleStrategy.class);
+      assertThat(driver.asyncExecutorEnabled())
+          .as("no name resolver's thread waking 100 times a second")
+          .isFalse();
+    } finally {
+      ClusterContext.closeDriverIdle(driver);
+    }
   }
 
   @Test
