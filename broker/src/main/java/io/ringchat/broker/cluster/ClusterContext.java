@@ -385,13 +385,8 @@ public final class ClusterContext {
     return linkSpinNs;
   }
 
-  /** The longest sleep of an idle thread of the cluster in this process. */
+  /** The longest sleep of an idle thread of the cluster in this process (and the link's park). */
   long idleSleepNs() {
-    return idleSleepNs;
-  }
-
-  /** The link's longest park on an empty ring: the member's idle sleep. */
-  long linkMaxParkNs() {
     return idleSleepNs;
   }
 

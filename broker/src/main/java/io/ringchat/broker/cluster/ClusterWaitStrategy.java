@@ -17,27 +17,25 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
   private final long maxParkNs;
-  private final WakeGroup group;
-  private final Sleeper sleeper = new Sleeper();
+  private final Sleeper sleeper;
 
-  // The link's thread only.
+  // Set on the link's thread at its first poll, before it joins the group (which publishes it).
   private Thread thread;
-  private long seen;
 
   /** Spins, parks and its longest park as {@code ctx} says, in {@code ctx}'s group. */
   public ClusterWaitStrategy(ClusterContext ctx) {
     super(ctx.linkSpinNs());
-    this.maxParkNs = ctx.linkMaxParkNs();
-    this.group = ctx.wakes();
+    this.maxParkNs = ctx.idleSleepNs();
+    this.sleeper = new Sleeper(ctx.wakes());
   }
 
   /** The link is about to poll egress: it will have seen every work done in the group so far. */
   void polling() {
     if (thread == null) {
       thread = Thread.currentThread();
-      group.register(sleeper);
+      sleeper.group.register(sleeper);
     }
-    seen = group.work();
+    sleeper.looking();
   }
 
   @Override
@@ -47,7 +45,7 @@ public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
 
   @Override
   protected boolean mayPark() {
-    return thread == null || sleeper.fallAsleep(group, seen);
+    return thread == null || sleeper.fallAsleep();
   }
 
   @Override
@@ -61,8 +59,8 @@ public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
   }
 
   private final class Sleeper extends WakeGroup.Sleeper {
-    Sleeper() {
-      super(WakeGroup.LINK);
+    Sleeper(WakeGroup group) {
+      super(group, WakeGroup.LINK);
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntUnaryOperator;
-import org.agrona.concurrent.IdleStrategy;
 
 /**
  * The idle strategy of a member's media driver (one thread, Aeron's shared mode): when it finds no
@@ -24,27 +23,15 @@ import org.agrona.concurrent.IdleStrategy;
  *
  * <p>The driver's thread only, except {@link #wake} and {@link #close}.
  */
-final class DriverIdleStrategy extends WakeGroup.Sleeper implements IdleStrategy, AutoCloseable {
-  private static final long LOOP_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
-
+final class DriverIdleStrategy extends SleepingIdleStrategy implements AutoCloseable {
   /** How long the member's timers matter after a stream ended. */
   private static final long STREAM_CHANGE_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
-  private final WakeGroup group;
-  private final BackOff backOff;
-  private final long sleepMs;
   private final Selector selector;
-  private final BooleanSupplier urgent;
-  private final long urgentSleepMs;
   private final IntUnaryOperator readers;
 
-  // The driver's thread only.
-  private boolean registered;
-
-  /** The readers of what arrived since the driver last woke them. */
+  /** The readers of what arrived since the driver last woke them; the driver's thread only. */
   private int toWake;
-
-  private long seen;
 
   DriverIdleStrategy(WakeGroup group, int spins, int yields, long sleepNs) {
     this(group, spins, yields, sleepNs, () -> false, sleepNs, stream -> WakeGroup.ALL);
@@ -62,13 +49,8 @@ final class DriverIdleStrategy extends WakeGroup.Sleeper implements IdleStrategy
       BooleanSupplier urgent,
       long urgentSleepNs,
       IntUnaryOperator readers) {
-    super(WakeGroup.DRIVER);
-    this.group = group;
+    super(group, WakeGroup.DRIVER, spins, yields, sleepNs, urgent, urgentSleepNs);
     this.readers = readers;
-    this.backOff = new BackOff(spins, yields);
-    this.sleepMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(sleepNs));
-    this.urgent = urgent;
-    this.urgentSleepMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(urgentSleepNs));
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -103,46 +85,21 @@ final class DriverIdleStrategy extends WakeGroup.Sleeper implements IdleStrategy
   }
 
   @Override
-  public void idle(int workCount) {
-    if (!registered) {
-      registered = true; // the first call: work before it is taken as seen
-      group.register(this);
-      seen = group.work();
+  void didWork() {
+    if (toWake != 0) {
+      group.workDone(this, toWake);
+      toWake = 0;
     }
-    if (workCount > 0) {
-      if (toWake != 0) {
-        group.workDone(this, toWake);
-        toWake = 0;
-      }
-      backOff.reset();
-    } else if (!backOff.step()) {
-      if (fallAsleep(group, seen)) {
-        sleep();
-      }
-      awake();
-    }
-    seen = group.work();
   }
 
-  private void sleep() {
+  @Override
+  void sleep(long ns) {
     try {
       // The driver reads the sockets itself.
-      selector.select(key -> {}, urgent.getAsBoolean() ? urgentSleepMs : sleepMs);
+      selector.select(key -> {}, Math.max(1, TimeUnit.NANOSECONDS.toMillis(ns)));
     } catch (IOException | RuntimeException e) {
-      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(sleepMs));
+      LockSupport.parkNanos(this, ns);
     }
-  }
-
-  @Override
-  public void idle() {
-    if (!backOff.step()) {
-      LockSupport.parkNanos(this, Math.min(TimeUnit.MILLISECONDS.toNanos(sleepMs), LOOP_PARK_NS));
-    }
-  }
-
-  @Override
-  public void reset() {
-    backOff.reset();
   }
 
   @Override

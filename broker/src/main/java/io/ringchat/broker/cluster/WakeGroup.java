@@ -1,6 +1,5 @@
 package io.ringchat.broker.cluster;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,23 +86,19 @@ public final class WakeGroup {
 
   /** A thread of the group that sleeps when idle until its longest sleep ends or it is woken. */
   abstract static class Sleeper {
-    private static final VarHandle ASLEEP;
-
-    static {
-      try {
-        ASLEEP = MethodHandles.lookup().findVarHandle(Sleeper.class, "asleep", boolean.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    @SuppressWarnings("unused") // accessed through ASLEEP
-    private volatile boolean asleep;
+    /** The group it sleeps in. */
+    final WakeGroup group;
 
     /** What it is: one of {@link #DRIVER}, {@link #CONSENSUS}, ... */
     private final int role;
 
-    Sleeper(int role) {
+    private volatile boolean asleep;
+
+    /** The group's work count when it last looked for work; its own thread only. */
+    private long seen;
+
+    Sleeper(WakeGroup group, int role) {
+      this.group = group;
       this.role = role;
     }
 
@@ -111,18 +106,24 @@ public final class WakeGroup {
       return asleep;
     }
 
+    /** It is about to look for work: it will have seen every work done in the group so far. */
+    final void looking() {
+      seen = group.work();
+    }
+
     /**
-     * Marks this sleeper asleep and says whether it may sleep: only if no work was done in {@code
-     * group} since it read {@code seen}. The caller sleeps if so, then calls {@link #awake}.
+     * Marks this sleeper asleep and says whether it may sleep: only if no work was done in the
+     * group since it last looked ({@link #looking}). The caller sleeps if so, then calls {@link
+     * #awake}.
      */
-    final boolean fallAsleep(WakeGroup group, long seen) {
-      ASLEEP.setVolatile(this, true);
+    final boolean fallAsleep() {
+      asleep = true;
       VarHandle.fullFence(); // marked before the work count is read
       return group.work() == seen;
     }
 
     final void awake() {
-      ASLEEP.setVolatile(this, false);
+      asleep = false;
     }
 
     /** Ends the sleep now, or the next one at once if it has not begun; any thread. */

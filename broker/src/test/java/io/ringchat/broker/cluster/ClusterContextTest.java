@@ -44,7 +44,7 @@ class ClusterContextTest {
   void shouldSetTheLongestSleepOfTheMembersThreadsAndTheLinkTogether() {
     ClusterContext ctx = new ClusterContext().idleParkNs(4_000_000).conclude();
     assertThat(ctx.idleSleepNs()).isEqualTo(4_000_000);
-    assertThat(ctx.linkMaxParkNs()).isEqualTo(4_000_000);
+    assertThat(new ClusterWaitStrategy(ctx).parkNanos()).isEqualTo(4_000_000);
     assertThat(ctx.agentIdleStrategy(WakeGroup.ROOM)).isInstanceOf(AgentIdleStrategy.class);
     MediaDriver.Context driver = ctx.mediaDriver();
     try {
