@@ -11,12 +11,14 @@
 # Sections: idle failover handover throughput quiet retention footprint soak (default: all but the
 # soak; idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
 # any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load; quiet: 30 members, 3 sending
-# 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20);
+# 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20), and how late this
+# machine wakes a sleeping thread (bench/WakeLatency.java);
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
 # measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 3), RETAIN
 # (retention's length, s, default 60), MEMBER_JAVA_OPTS (the members' JVM flags; default the
-# ones docs/CLUSTER.md runs a member with, -Xmx128m -XX:MaxDirectMemorySize=256m; empty: none),
+# ones docs/CLUSTER.md runs a member with, -Xmx96m -XX:MaxDirectMemorySize=256m
+# -XX:TrimNativeHeapInterval=5000; empty: none),
 # SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
 # default the broker's), SEED (the soak's seed, default a random one).
 set -euo pipefail
@@ -82,7 +84,7 @@ members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
 start_member() {
   local i=$1
   rm -f "$work/ready-$i.json" # a killed member leaves its file behind
-  java ${MEMBER_JAVA_OPTS--Xmx128m -XX:MaxDirectMemorySize=256m} -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
+  java ${MEMBER_JAVA_OPTS--Xmx96m -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=5000} -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
     --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
     ${IDLE_PARK:+--cluster-idle-park "$IDLE_PARK"} \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
@@ -280,6 +282,10 @@ PY
   done
   echo
   echo "(CPU over the whole run, its warm-up and joins included.)"
+  echo
+  # The floor under both: how late this machine wakes a sleeping thread once it has been idle
+  # (bench/WakeLatency.java, no broker), measured now, beside the rooms.
+  echo "This machine, same run: $(java bench/WakeLatency.java 500 20000)"
   echo
   stop_single
 fi

@@ -95,6 +95,10 @@ final class Members implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-ea"); // the room's single-writer assertions, and the rest, hold in every member
+    // The heap a member is documented to run with (docs/CLUSTER.md): a member that needs more
+    // under faults fails here rather than in use.
+    command.add("-Xmx96m");
+    command.add("-XX:MaxDirectMemorySize=256m");
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     command.addAll(

@@ -1,5 +1,7 @@
 package io.ringchat.broker.cluster;
 
+import io.aeron.Aeron;
+import io.aeron.RethrowingErrorHandler;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.Configuration;
@@ -9,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * Every timeout, size and clock of the clustered room, each named once with its unit, as Aeron's
@@ -168,9 +171,6 @@ public final class ClusterContext {
    */
   private static final int INGRESS_FRAMING = 64;
 
-  /** Aeron's property for its clients' conductor sleep; one the operator set wins. */
-  private static final String CLIENT_IDLE_SLEEP_PROPERTY = "aeron.client.idle.sleep.duration";
-
   /** An events message's header and one event's, around a line (see {@link EventsFlyweight}). */
   private static final int INGRESS_EVENT_OVERHEAD =
       EventsFlyweight.HEADER_LENGTH + EventsFlyweight.EVENT_HEADER_LENGTH;
@@ -206,12 +206,6 @@ public final class ClusterContext {
           Configuration.COUNTERS_VALUES_BUFFER_LENGTH_PROP_NAME,
           String.valueOf(countersValuesBufferLength));
     }
-    // And each Aeron client's conductor thread (the link's, the room's, the purger's), which only
-    // keeps its client alive and hears of new streams, sleeps as long as the member's threads
-    // (Aeron's 16 ms cost an idle member 0.25% of a core).
-    if (System.getProperty(CLIENT_IDLE_SLEEP_PROPERTY) == null) {
-      System.setProperty(CLIENT_IDLE_SLEEP_PROPERTY, idleSleepNs + "ns");
-    }
     DriverIdleStrategy idle =
         new DriverIdleStrategy(
             wakes, 0, 0, idleSleepNs, this::urgent, electionSleepNs, ClusterContext::readersOf);
@@ -238,6 +232,28 @@ public final class ClusterContext {
     if (driver.sharedIdleStrategy() instanceof DriverIdleStrategy idle) {
       idle.close();
     }
+  }
+
+  /**
+   * An Aeron client of the driver in {@code aeronDir} with no thread of its own: its conductor (the
+   * keepalive to the driver, news of streams) runs when its user calls {@code
+   * conductorAgentInvoker().invoke()}, as Aeron's own archive and consensus module run theirs. A
+   * conductor thread per client (the room's, the link's, the purger's) woke 20 times a second when
+   * idle for nothing a thread the member already has could not do. The user must invoke it well
+   * within Aeron's client liveness timeout (10 s): each does at every wake, at most the idle sleep
+   * apart. Errors are one line each, named by {@code name}.
+   */
+  static Aeron invokedClient(String aeronDir, String name) {
+    return Aeron.connect(
+        new Aeron.Context()
+            .aeronDirectoryName(aeronDir)
+            .clientName(name)
+            .useConductorAgentInvoker(true)
+            // While it waits for the driver to answer (adding a stream), it invokes itself.
+            .awaitingIdleStrategy(YieldingIdleStrategy.INSTANCE)
+            // Aeron's cluster and archive clients require an error in a handler to be rethrown.
+            .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
+            .errorHandler(e -> System.err.println("ringchat cluster: " + name + ": " + e)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.ringchat.broker.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -141,7 +142,7 @@ public final class ClusterNode implements AutoCloseable {
               () -> ClusteredMediaDriver.launch(driver.clone(), archive.clone(), consensus.clone()),
               dir);
       try {
-        container = launching(() -> ClusteredServiceContainer.launch(serviceContext.clone()), dir);
+        container = launching(() -> launchRoom(serviceContext, aeronDir), dir);
       } catch (RuntimeException e) {
         launched.close();
         throw e;
@@ -160,6 +161,18 @@ public final class ClusterNode implements AutoCloseable {
     ClusterNode node = new ClusterNode(ctx, directory, launched, container, watcher, aeronDir);
     AgentRunner.startOnThread(node.watcherRunner);
     return node;
+  }
+
+  /** The room's container, with a client of the driver that the room's own thread runs. */
+  private static ClusteredServiceContainer launchRoom(
+      ClusteredServiceContainer.Context context, String aeronDir) {
+    Aeron client = ClusterContext.invokedClient(aeronDir, "room");
+    try {
+      return ClusteredServiceContainer.launch(context.clone().aeron(client).ownsAeronClient(true));
+    } catch (RuntimeException e) {
+      CloseHelper.quietClose(client);
+      throw e;
+    }
   }
 
   /**

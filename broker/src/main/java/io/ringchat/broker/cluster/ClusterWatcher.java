@@ -116,6 +116,9 @@ final class ClusterWatcher implements Agent {
       }
       work++;
     }
+    // Not counted as work: the conductor counts its timer check as work, and work here means
+    // "look again at once" to the runner's idle strategy.
+    purger.invokeClient();
     return work;
   }
 

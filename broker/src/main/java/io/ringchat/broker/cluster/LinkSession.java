@@ -153,8 +153,9 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
     return true;
   }
 
-  /** Polls egress (to the listener); returns the work done. */
+  /** Runs the client's conductor and polls egress (to the listener); returns the egress work. */
   int poll() {
+    connector.invokeClient();
     return egress.poll(clock.nanoTime());
   }
 

@@ -1,5 +1,6 @@
 package io.ringchat.broker.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.client.RecordingDescriptorConsumer;
 import io.aeron.cluster.RecordingLog;
@@ -40,7 +41,7 @@ final class LogPurger implements AutoCloseable {
   boolean purgeBelow(long position) {
     try {
       if (archive == null) {
-        archive = AeronArchive.connect(archiveContext.clone());
+        archive = connect();
       }
       long segments = purgeLog(position);
       int snapshots = purgeSnapshots(position);
@@ -58,6 +59,30 @@ final class LogPurger implements AutoCloseable {
       out.println("cluster: purge below log position " + position + " put off: " + e.getMessage());
       out.flush();
       return false;
+    }
+  }
+
+  /**
+   * The archive's client, on a driver client that the watcher's thread runs ({@link
+   * #invokeClient}).
+   */
+  private AeronArchive connect() {
+    Aeron client = ClusterContext.invokedClient(archiveContext.aeronDirectoryName(), "purger");
+    try {
+      return AeronArchive.connect(archiveContext.clone().aeron(client).ownsAeronClient(true));
+    } catch (RuntimeException e) {
+      CloseHelper.quietClose(client);
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the conductor of the archive client's driver client, once connected (the watcher's thread,
+   * every watch interval).
+   */
+  void invokeClient() {
+    if (archive != null) {
+      archive.context().aeron().conductorAgentInvoker().invoke();
     }
   }
 

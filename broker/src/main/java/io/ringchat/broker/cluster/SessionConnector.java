@@ -1,5 +1,6 @@
 package io.ringchat.broker.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.driver.MediaDriver;
@@ -18,6 +19,7 @@ final class SessionConnector implements AutoCloseable {
   private final NanoClock clock;
   private final String endpoints;
   private final MediaDriver ownDriver;
+  private final Aeron client;
   private final AeronCluster.Context aeron;
   private AeronCluster.AsyncConnect connecting;
   private int failed;
@@ -43,9 +45,13 @@ final class SessionConnector implements AutoCloseable {
       dir = driver.aeronDirectoryName();
     }
     this.ownDriver = driver;
+    // One client for every session, run by the link's thread (invokeClient): a session lost is
+    // replaced with the same client.
+    this.client = ClusterContext.invokedClient(dir, "link");
     this.aeron =
         new AeronCluster.Context()
-            .aeronDirectoryName(dir)
+            .aeron(client)
+            .ownsAeronClient(false)
             .ingressChannel("aeron:udp?term-length=" + ctx.ingressTermLength())
             .ingressEndpoints(endpoints)
             .egressChannel(
@@ -65,6 +71,7 @@ final class SessionConnector implements AutoCloseable {
         last = e;
       }
     }
+    CloseHelper.quietClose(client);
     closeOwnDriver();
     throw new IllegalStateException("no cluster leader reachable at " + endpoints, last);
   }
@@ -100,6 +107,14 @@ final class SessionConnector implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the sessions' client's conductor (its keepalive to the driver, news of streams): the
+   * link's thread calls it at every poll.
+   */
+  void invokeClient() {
+    client.conductorAgentInvoker().invoke();
+  }
+
   /** Aeron's long messages (its whole context follows the reason) cut to the reason. */
   private static String firstClause(RuntimeException e) {
     String message = String.valueOf(e.getMessage());
@@ -109,7 +124,7 @@ final class SessionConnector implements AutoCloseable {
 
   @Override
   public void close() {
-    CloseHelper.close(connecting);
+    CloseHelper.closeAll(connecting, client);
     closeOwnDriver();
   }
 

@@ -159,6 +159,11 @@ final class BrokerCluster implements AutoCloseable {
     return Files.exists(log(i)) ? Files.readString(log(i), StandardCharsets.UTF_8) : "";
   }
 
+  /** Member {@code i}'s process id. */
+  public long pid(int i) {
+    return processes[i].pid();
+  }
+
   private Path readyFile(int i) {
     return dir.resolve("ready-" + i + ".json");
   }

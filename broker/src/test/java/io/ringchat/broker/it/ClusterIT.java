@@ -3,15 +3,18 @@ package io.ringchat.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -121,8 +124,26 @@ class ClusterIT {
         if (HttpEndpointsIT.onPath("promtool")) { // .ci/run installs it; elsewhere this part skips
           HttpEndpointsIT.assertPromtoolAccepts(metrics);
         }
+        if (Files.isDirectory(Path.of("/proc/self/task"))) { // Linux: threads by name
+          assertThat(threadNames(cluster.pid(i)))
+              .as("member %d: Aeron's clients run on the threads that use them, none on its own", i)
+              .noneMatch(name -> name.startsWith("aeron-client"))
+              .contains("consensus-modul");
+        }
       }
     }
+  }
+
+  /** A process's thread names as Linux keeps them (their first 15 characters). */
+  private static List<String> threadNames(long pid) throws IOException {
+    Path tasks = Path.of("/proc", "" + pid, "task");
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        names.add(Files.readString(thread.resolve("comm")).strip());
+      }
+    }
+    return names;
   }
 
   private static List<String> only(List<String> lines, String prefix) {
