@@ -15,7 +15,8 @@
 # machine wakes a sleeping thread (bench/WakeLatency.java);
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
-# measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 3), RETAIN
+# measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 20: three JVMs on
+# two cores take that long to compile their hot paths under load, docs/BENCHMARKS.md), RETAIN
 # (retention's length, s, default 60), MEMBER_JAVA_OPTS (the members' JVM flags; default the
 # ones docs/CLUSTER.md runs a member with, -Xmx96m -XX:MaxDirectMemorySize=256m
 # -XX:TrimNativeHeapInterval=5000; empty: none),
@@ -59,7 +60,7 @@ BROKER_JAR=broker/target/ringchat-broker.jar
 CLIENT_JAR=client/target/ringchat-client.jar
 KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-20}
 RETAIN=${RETAIN:-60}
 SECTIONS=${*:-idle failover handover throughput quiet retention footprint}
 need_jars cluster "$BROKER_JAR" "$CLIENT_JAR"
