@@ -8,6 +8,8 @@ import io.aeron.driver.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -208,7 +210,7 @@ public final class ClusterContext {
     }
     DriverIdleStrategy idle =
         new DriverIdleStrategy(
-            wakes, 0, 0, idleSleepNs, this::urgent, electionSleepNs, ClusterContext::readersOf);
+            wakes, 0, 0, idleSleepNs, this::urgent, urgentSleepNs(), ClusterContext::readersOf);
     return new MediaDriver.Context()
         .threadingMode(ThreadingMode.SHARED)
         // An idle image's status message goes out this often (Aeron's 200 ms: a packet for every
@@ -257,6 +259,20 @@ public final class ClusterContext {
   }
 
   /**
+   * Hands {@code user} a new {@link #invokedClient} to own (it closes the client when it closes),
+   * and closes the client if {@code user} fails.
+   */
+  static <T> T withOwnedClient(String aeronDir, String name, Function<Aeron, T> user) {
+    Aeron client = invokedClient(aeronDir, name);
+    try {
+      return user.apply(client);
+    } catch (RuntimeException e) {
+      CloseHelper.quietClose(client);
+      throw e;
+    }
+  }
+
+  /**
    * The idle strategy of the member's archive ({@link WakeGroup#ARCHIVE}) or room ({@link
    * WakeGroup#ROOM}): a few spins and yields after work, then a sleep that the {@link WakeGroup}
    * ends when another thread did work, or what it reads arrived.
@@ -274,7 +290,12 @@ public final class ClusterContext {
         idleYields,
         idleSleepNs,
         this::urgent,
-        Math.min(idleSleepNs, electionSleepNs));
+        urgentSleepNs());
+  }
+
+  /** How long the driver and the consensus module sleep while {@link #urgent}: never longer. */
+  private long urgentSleepNs() {
+    return Math.min(idleSleepNs, electionSleepNs);
   }
 
   /**

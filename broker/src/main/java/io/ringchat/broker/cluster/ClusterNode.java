@@ -1,6 +1,5 @@
 package io.ringchat.broker.cluster;
 
-import io.aeron.Aeron;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -166,13 +165,11 @@ public final class ClusterNode implements AutoCloseable {
   /** The room's container, with a client of the driver that the room's own thread runs. */
   private static ClusteredServiceContainer launchRoom(
       ClusteredServiceContainer.Context context, String aeronDir) {
-    Aeron client = ClusterContext.invokedClient(aeronDir, "room");
-    try {
-      return ClusteredServiceContainer.launch(context.clone().aeron(client).ownsAeronClient(true));
-    } catch (RuntimeException e) {
-      CloseHelper.quietClose(client);
-      throw e;
-    }
+    return ClusterContext.withOwnedClient(
+        aeronDir,
+        "room",
+        client ->
+            ClusteredServiceContainer.launch(context.clone().aeron(client).ownsAeronClient(true)));
   }
 
   /**

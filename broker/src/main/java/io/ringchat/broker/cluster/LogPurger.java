@@ -1,6 +1,5 @@
 package io.ringchat.broker.cluster;
 
-import io.aeron.Aeron;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.client.RecordingDescriptorConsumer;
 import io.aeron.cluster.RecordingLog;
@@ -67,13 +66,10 @@ final class LogPurger implements AutoCloseable {
    * #invokeClient}).
    */
   private AeronArchive connect() {
-    Aeron client = ClusterContext.invokedClient(archiveContext.aeronDirectoryName(), "purger");
-    try {
-      return AeronArchive.connect(archiveContext.clone().aeron(client).ownsAeronClient(true));
-    } catch (RuntimeException e) {
-      CloseHelper.quietClose(client);
-      throw e;
-    }
+    return ClusterContext.withOwnedClient(
+        archiveContext.aeronDirectoryName(),
+        "purger",
+        client -> AeronArchive.connect(archiveContext.clone().aeron(client).ownsAeronClient(true)));
   }
 
   /**
