@@ -172,7 +172,8 @@ public final class Broker {
                       config.presenceLimit(),
                       config.maxLineBytes(),
                       cluster.size(),
-                      retention),
+                      retention,
+                      config.history()),
                   retention,
                   clusterStatus,
                   System.out);
@@ -188,7 +189,8 @@ public final class Broker {
                 wait,
                 counters,
                 clusterStatus,
-                retention);
+                retention,
+                config.history());
       } catch (RuntimeException e) {
         if (node != null) {
           node.close();

@@ -106,6 +106,14 @@ public final class BrokerConfig {
   private long historyBytes;
 
   @Option(
+      names = "--version-1-joins",
+      hidden = true,
+      description =
+          "Answer JOIN with HISTORY or SINCE with bad_name, as a broker of protocol version 1 does:"
+              + " for testing clients against one.")
+  private boolean version1Joins;
+
+  @Option(
       names = "--ring-size",
       paramLabel = "SLOTS",
       defaultValue = "65536",
@@ -503,7 +511,7 @@ public final class BrokerConfig {
         joinTimeout.toNanos(),
         maxRate,
         new AddressLimits(clientsPerAddress, maxAddressRate, maxJoinsPerAddress),
-        cluster == null);
+        !version1Joins);
   }
 
   /** Reads {@code --max-clients-per-address}: N, or P% of {@code --max-clients}, at least 1. */

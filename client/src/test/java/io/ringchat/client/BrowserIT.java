@@ -11,10 +11,8 @@ import io.ringchat.broker.BrokerConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -320,18 +317,12 @@ class BrowserIT {
 
   @Test
   void shouldSayOnceThatABrokerWithoutHistoryKeepsNoneAndChatOn() throws Exception {
-    // A cluster's broker answers a positioned JOIN as version 1 does (bad_name); one member is
-    // enough, and starts in seconds.
+    // A broker that answers a positioned JOIN as version 1 does (bad_name).
     broker.stop();
     broker =
         Broker.start(
             BrokerConfig.parse(
-                "--bind=127.0.0.1",
-                "--port=0",
-                "--http-port=0",
-                "--cluster-members=127.0.0.1:" + freeUdpBase(5),
-                "--cluster-id=0",
-                "--cluster-dir=" + dir.resolve("cluster")));
+                "--bind=127.0.0.1", "--port=0", "--http-port=0", "--version-1-joins"));
     chatPort = broker.address().getPort();
     httpPort = broker.httpAddress().getPort();
 
@@ -344,27 +335,6 @@ class BrowserIT {
     }
     assertThat(alice.findElement(By.id("messages")).getText().split("keeps no history", -1))
         .hasSize(2);
-  }
-
-  /** A base of {@code count} consecutive UDP ports free on 127.0.0.1 (a cluster member's). */
-  private static int freeUdpBase(int count) throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
-      List<DatagramSocket> held = new ArrayList<>();
-      try {
-        for (int i = 0; i < count; i++) {
-          held.add(new DatagramSocket(base + i, InetAddress.getLoopbackAddress()));
-        }
-        return base;
-      } catch (SocketException taken) {
-        // try another base
-      } finally {
-        for (DatagramSocket socket : held) {
-          socket.close();
-        }
-      }
-    }
-    throw new IOException("no " + count + " consecutive free UDP ports found");
   }
 
   @Test

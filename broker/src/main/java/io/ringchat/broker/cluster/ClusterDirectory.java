@@ -41,8 +41,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ClusterDirectory implements AutoCloseable {
   /**
    * Version 2: snapshots begin with their format. Version 3: every log message states its layout.
+   * Version 4: the room's history (positioned joins in the log, kept lines in snapshots).
    */
-  static final int FORMAT_VERSION = 3;
+  static final int FORMAT_VERSION = 4;
 
   static final String FORMAT_FILE = "ringchat-format";
   static final String LOCK_FILE = "ringchat.lock";

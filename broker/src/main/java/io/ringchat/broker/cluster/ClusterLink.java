@@ -1,12 +1,15 @@
 package io.ringchat.broker.cluster;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.ringchat.broker.ring.RingConsumer;
 import io.ringchat.broker.ring.RingEvent;
+import io.ringchat.broker.room.HistoryOptions;
 import io.ringchat.broker.room.Outbound;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.broker.stats.ClusterStatus;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.ServerFrames;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +53,17 @@ public final class ClusterLink
    */
   private final LongHashSet joining = new LongHashSet();
 
+  /** The connections that asked to join with HISTORY or SINCE, until their WELCOME. */
+  private final LongHashSet positionedJoining = new LongHashSet();
+
+  /**
+   * Positioned members (WELCOMEd): when egress is lost for good they stay, and are told which
+   * messages they missed ({@code GAP}), as they would be if they resumed.
+   */
+  private final LongHashSet positioned = new LongHashSet();
+
+  private final ReplayCopy copy;
+
   /** The broker is stopping: nothing more goes to the cluster. */
   private boolean shutDown;
 
@@ -60,7 +74,8 @@ public final class ClusterLink
       ClusterWaitStrategy wait,
       BrokerCounters counters,
       ClusterStatus status,
-      LogRetention retention) {
+      LogRetention retention,
+      HistoryOptions history) {
     this.out = out;
     this.wait = wait;
     this.counters = counters;
@@ -74,7 +89,8 @@ public final class ClusterLink
             ctx.ingressResendNs(),
             this::refuse,
             ctx.maxIngressMessageBytes());
-    this.egress = new EgressReader(out, alloc, ctx.nanoClock(), ctx.resyncRetryNs(), this);
+    this.copy = new ReplayCopy(alloc, history.messages(), history.bytes(), out, counters);
+    this.egress = new EgressReader(out, alloc, ctx.nanoClock(), ctx.resyncRetryNs(), this, copy);
     this.snapshots = new SnapshotReporter(retention);
     this.health = new LinkHealth(status);
     session.listener(this);
@@ -87,6 +103,8 @@ public final class ClusterLink
    * @param egressHost the address the cluster sends egress to (this host, as the members see it)
    * @param retention this process's member's snapshots, to report to the room; null for a front-end
    *     only
+   * @param history the limits of this broker's copy of the room's history (its epoch and clock are
+   *     the room's)
    */
   public static ClusterLink connect(
       ClusterContext ctx,
@@ -97,10 +115,11 @@ public final class ClusterLink
       ClusterWaitStrategy wait,
       BrokerCounters counters,
       ClusterStatus status,
-      LogRetention retention) {
+      LogRetention retention,
+      HistoryOptions history) {
     ctx.checkConcluded();
     LinkSession session = new LinkSession(ctx, members, aeronDir, egressHost, status);
-    return new ClusterLink(ctx, session, out, wait, counters, status, retention);
+    return new ClusterLink(ctx, session, out, wait, counters, status, retention, history);
   }
 
   @Override
@@ -114,7 +133,16 @@ public final class ClusterLink
       switch (event.kind()) {
         case JOIN -> {
           joining.add(connection);
-          ingress.add(ClusterWire.JOIN, connection, utf8(event.name().display()));
+          JoinPosition position = event.position();
+          if (position == null) {
+            ingress.add(ClusterWire.JOIN, connection, utf8(event.name().display()));
+          } else {
+            positionedJoining.add(connection);
+            ingress.add(
+                ClusterWire.JOIN_POSITIONED,
+                connection,
+                JoinDetail.encode(event.name().display(), position));
+          }
         }
         case SEND -> ingress.add(ClusterWire.SEND, connection, event.payload());
         case WHO -> ingress.add(ClusterWire.WHO, connection);
@@ -122,11 +150,11 @@ public final class ClusterLink
         case LEAVE -> ingress.add(ClusterWire.LEAVE, connection);
         case REJECT -> ingress.add(ClusterWire.REJECT, connection, utf8(event.error().wireName()));
         case DISCONNECTED -> {
-          joining.remove(connection);
+          forget(connection);
           ingress.add(ClusterWire.DISCONNECTED, connection);
         }
         case EVICTED -> {
-          joining.remove(connection);
+          forget(connection);
           ingress.add(ClusterWire.EVICTED, connection);
         }
         case SHUTDOWN -> shutdown();
@@ -141,6 +169,12 @@ public final class ClusterLink
         poll();
       }
     }
+  }
+
+  private void forget(long connection) {
+    joining.remove(connection);
+    positionedJoining.remove(connection);
+    positioned.remove(connection);
   }
 
   private static byte[] utf8(String s) {
@@ -194,11 +228,34 @@ public final class ClusterLink
     ingress.answered(ack);
   }
 
+  /**
+   * Egress is lost for good: version 1 members are told in one line and closed (they cannot tell a
+   * gap); positioned members stay, and are told which messages they missed once the next kept
+   * message shows it ({@link #missedMessages}).
+   */
   @Override
   public void missed(long from, long to) {
     System.err.println("ringchat cluster: egress " + from + " to " + to + " is lost");
     status.skip();
-    closeMembers("this broker missed messages it cannot get again; connect again");
+    closeMembers("this broker missed messages it cannot get again; connect again", positioned);
+  }
+
+  @Override
+  public void joined(long connection) {
+    if (positionedJoining.remove(connection)) {
+      positioned.add(connection);
+    }
+  }
+
+  @Override
+  public void missedMessages(long from, long to) {
+    positioned.forEach(
+        connection -> {
+          ByteBuf gap = alloc.buffer(48);
+          ServerFrames.writeGap(gap, from, to);
+          out.write(connection, gap);
+        });
+    counters.gap();
   }
 
   @Override
@@ -214,7 +271,7 @@ public final class ClusterLink
 
   @Override
   public void onSessionLost() {
-    closeMembers("this broker lost the cluster; connect again");
+    closeMembers("this broker lost the cluster; connect again", new LongHashSet());
     ingress.restart();
     egress.restart();
   }
@@ -225,20 +282,23 @@ public final class ClusterLink
   }
 
   /**
-   * Every member of this broker (every connection that asked to join) is told {@code why} and
-   * disconnected, and so is every other connection with a request the room has not answered, which
-   * will now never be answered.
+   * Every member of this broker (every connection that asked to join) but those {@code kept} is
+   * told {@code why} and disconnected, and so is every other connection with a request the room has
+   * not answered, which will now never be answered.
    */
-  private void closeMembers(String why) {
+  private void closeMembers(String why, LongHashSet kept) {
     LongHashSet closing = new LongHashSet();
     closing.addAll(joining);
     ingress.forEachWaiting(closing::add);
+    closing.removeAll(kept);
     closing.forEach(
         connection -> {
           counters.error(ErrorCode.UNAVAILABLE);
           out.writeAndClose(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE, why));
         });
-    joining.clear();
+    joining.retainAll(kept);
+    positionedJoining.clear();
+    positioned.retainAll(kept);
     out.endOfBatch();
   }
 
@@ -258,6 +318,7 @@ public final class ClusterLink
       poll();
     }
     session.end();
+    copy.close();
     shutDown = true;
     stopped.countDown();
   }

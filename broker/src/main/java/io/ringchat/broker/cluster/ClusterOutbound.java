@@ -1,6 +1,7 @@
 package io.ringchat.broker.cluster;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.ringchat.broker.room.Outbound;
 import java.util.ArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -20,6 +21,10 @@ final class ClusterOutbound implements Outbound {
   record Owner(BrokerSession broker, long connection) {}
 
   private final Long2ObjectHashMap<Owner> owners;
+
+  /** Every broker with a session, members or not: each keeps a copy of the history. */
+  private final Long2ObjectHashMap<BrokerSession> brokers;
+
   private final OutputEncoder encoder;
 
   /** The brokers with output in this batch, in the order they got their first line. */
@@ -31,7 +36,18 @@ final class ClusterOutbound implements Outbound {
   private boolean muted;
 
   ClusterOutbound(Long2ObjectHashMap<Owner> owners, int maxOutputBytes) {
+    this(owners, new Long2ObjectHashMap<>(), maxOutputBytes);
+  }
+
+  /**
+   * @param brokers every broker with a session (the room service's map, read at each kept message)
+   */
+  ClusterOutbound(
+      Long2ObjectHashMap<Owner> owners,
+      Long2ObjectHashMap<BrokerSession> brokers,
+      int maxOutputBytes) {
     this.owners = owners;
+    this.brokers = brokers;
     this.encoder = new OutputEncoder(maxOutputBytes);
   }
 
@@ -86,6 +102,29 @@ final class ClusterOutbound implements Outbound {
   @Override
   public void joined(long connection) {
     add(connection, null, 0, 0, ClusterWire.JOINED, false);
+  }
+
+  /** The brokers serve replays from copies of the history that the room's egress keeps filled. */
+  @Override
+  public boolean servesReplays() {
+    return true;
+  }
+
+  @Override
+  public void kept(long seq, ByteBuf shared, int offset, int length) {
+    if (muted) {
+      return;
+    }
+    for (BrokerSession broker : brokers.values()) {
+      GatheredOutput output = gathered(broker);
+      output.add(seq, ClusterWire.KEEP, output.buffer(shared, false), offset, length);
+    }
+  }
+
+  @Override
+  public void replayFromCopy(long connection, long from, long to, boolean since) {
+    ByteBuf range = ReplayRange.encode(ByteBufAllocator.DEFAULT, from, to, since);
+    add(connection, range, 0, ReplayRange.LENGTH, ClusterWire.REPLAY, true);
   }
 
   @Override

@@ -34,6 +34,7 @@ import java.nio.ByteOrder;
  *   bytes x byte
  *   int   count
  *   count x { long connection, byte op, int offset, int length }
+ *   (op KEEP: connection is the kept message's seq; op REPLAY: the bytes are a ReplayRange)
  * </pre>
  *
  * Little-endian throughout (Agrona's buffers). Connection ids in both directions are the broker's
@@ -46,7 +47,7 @@ final class ClusterWire {
   private ClusterWire() {}
 
   /** The layout version every message carries; a change of any layout changes it. */
-  static final byte VERSION = 2;
+  static final byte VERSION = 3;
 
   static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -67,8 +68,24 @@ final class ClusterWire {
   static final byte DISCONNECTED = 7;
   static final byte EVICTED = 8;
 
+  /** A JOIN with HISTORY or SINCE: its detail is a {@link JoinDetail}. */
+  static final byte JOIN_POSITIONED = 9;
+
   // Output operations (egress).
   static final byte WRITE = 0;
   static final byte WRITE_AND_CLOSE = 1;
   static final byte JOINED = 2;
+
+  /**
+   * The room kept a message, for the broker's copy of the history ({@code ReplayCopy}): the entry's
+   * connection field is the message's seq, its bytes the message's {@code POST} line. Every broker
+   * gets every kept message, members or not.
+   */
+  static final byte KEEP = 3;
+
+  /**
+   * Serve the connection's replay from the broker's copy: the entry's bytes are a {@link
+   * ReplayRange}.
+   */
+  static final byte REPLAY = 4;
 }

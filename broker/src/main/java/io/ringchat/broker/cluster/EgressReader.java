@@ -28,6 +28,15 @@ final class EgressReader {
 
     /** A resync was sent (for operators' counts). */
     void resyncSent();
+
+    /** {@code connection} is now a member of the room (its WELCOME is being written). */
+    default void joined(long connection) {}
+
+    /**
+     * After egress was lost for good ({@link #missed}), the next message the room kept showed which
+     * of its messages went with it: {@code from} to {@code to}.
+     */
+    default void missedMessages(long from, long to) {}
   }
 
   private final Outbound out;
@@ -35,6 +44,7 @@ final class EgressReader {
   private final NanoClock clock;
   private final long resyncRetryNs;
   private final Listener listener;
+  private final ReplayCopy copy;
   private final OutputFlyweight output = new OutputFlyweight();
   private final UnsafeBuffer resync = new UnsafeBuffer(new byte[ControlFlyweights.Resync.LENGTH]);
 
@@ -46,13 +56,18 @@ final class EgressReader {
 
   private long resyncSentNs;
 
+  /** Egress was lost for good: the next kept message tells which messages went with it. */
+  private boolean messagesMissed;
+
   EgressReader(
       Outbound out,
       ByteBufAllocator alloc,
       NanoClock clock,
       long resyncRetryNs,
-      Listener listener) {
+      Listener listener,
+      ReplayCopy copy) {
     this.out = out;
+    this.copy = copy;
     this.alloc = alloc;
     this.clock = clock;
     this.resyncRetryNs = resyncRetryNs;
@@ -101,7 +116,19 @@ final class EgressReader {
           case ClusterWire.WRITE_AND_CLOSE ->
               out.writeAndClose(
                   connection, lines.retainedSlice(message.from(at), message.length(at)));
-          case ClusterWire.JOINED -> out.joined(connection);
+          case ClusterWire.JOINED -> {
+            out.joined(connection);
+            listener.joined(connection);
+          }
+          case ClusterWire.KEEP -> kept(connection, lines, message.from(at), message.length(at));
+          case ClusterWire.REPLAY -> {
+            int range = message.from(at);
+            copy.replay(
+                connection,
+                ReplayRange.from(lines, range),
+                ReplayRange.to(lines, range),
+                ReplayRange.since(lines, range));
+          }
           default -> {
             // a newer room's operation
           }
@@ -112,6 +139,17 @@ final class EgressReader {
     }
   }
 
+  /** Message {@code seq} of the room, for the copy; after lost egress, says what went with it. */
+  private void kept(long seq, ByteBuf lines, int from, int length) {
+    long before = copy.keep(seq, lines, from, length);
+    if (messagesMissed) {
+      messagesMissed = false;
+      if (before >= 0 && seq > before + 1) {
+        listener.missedMessages(before + 1, seq - 1);
+      }
+    }
+  }
+
   /** The room no longer has the egress after {@link #lastApplied} up to {@code next}. */
   private void skipTo(long next) {
     if (next <= lastApplied + 1) {
@@ -119,6 +157,7 @@ final class EgressReader {
     }
     long from = lastApplied + 1;
     lastApplied = next - 1;
+    messagesMissed = true;
     listener.missed(from, next - 1);
   }
 
@@ -145,6 +184,7 @@ final class EgressReader {
   void restart() {
     lastApplied = 0;
     resyncWanted = false;
+    messagesMissed = false;
   }
 
   /** The number of the last egress message applied (tests). */

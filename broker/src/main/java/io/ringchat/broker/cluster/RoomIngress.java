@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.ringchat.broker.room.Room;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.Names;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
@@ -49,6 +50,10 @@ final class RoomIngress {
     int at = events.firstEvent();
     for (int i = 0; i < count; i++, at = events.nextEvent(at)) {
       int bytes = events.detailLength(at);
+      if (events.kind(at) == ClusterWire.JOIN_POSITIONED) {
+        joinPositioned(broker, events.connection(at), buffer, events.detailOffset(at), bytes);
+        continue;
+      }
       ByteBuf text = null;
       if (bytes >= 0) {
         text = detail.clear().ensureWritable(bytes);
@@ -91,6 +96,21 @@ final class RoomIngress {
       default -> {
         // a newer broker's event: nothing this room knows to do
       }
+    }
+  }
+
+  /** A JOIN with HISTORY or SINCE, its detail a {@link JoinDetail}. */
+  private void joinPositioned(
+      BrokerSession broker, long local, DirectBuffer buffer, int offset, int length) {
+    long id = ids.idOf(broker, local);
+    JoinPosition position = JoinDetail.position(buffer, offset, length);
+    Names.Result result = Names.parse(JoinDetail.name(buffer, offset, length));
+    if (position == null) {
+      room.onReject(id, ErrorCode.BAD_COMMAND); // a broker sends none such: not applied
+    } else if (result.name() != null) {
+      room.onJoin(id, result.name(), position);
+    } else {
+      room.onReject(id, result.error());
     }
   }
 

@@ -8,6 +8,7 @@ import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
 import io.netty.buffer.ByteBufAllocator;
+import io.ringchat.broker.room.HistoryOptions;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.broker.stats.ClusterStatus;
@@ -37,6 +38,8 @@ public final class RoomService implements ClusteredService {
   private final ClusterStatus clusterStatus;
   private final int presenceLimit;
   private final int maxLineBytes;
+  private final int historyMessages;
+  private final long historyBytes;
   private final LogRetention retention;
   private final SnapshotAgreement agreement;
   private final EgressRetryTimer retry;
@@ -49,12 +52,20 @@ public final class RoomService implements ClusteredService {
   private Room room;
   private RoomIngress ingress;
 
+  /** The log time of the message being applied, in ms: the room's clock. */
+  private long logMillis;
+
+  /** Whether the room's epoch is named yet (by its first log message, or its snapshot). */
+  private boolean numbered;
+
   /** A message of another layout version was ignored (said once). */
   private boolean otherVersionSeen;
 
   /**
    * @param members how many members the cluster has (each reports its snapshots)
    * @param retention where this member's snapshots and the agreed purge point are noted
+   * @param history the room's history limits ({@code --history}, {@code --history-bytes}); its
+   *     epoch and clock are the log's, not these
    */
   public RoomService(
       ClusterContext ctx,
@@ -63,13 +74,16 @@ public final class RoomService implements ClusteredService {
       int presenceLimit,
       int maxLineBytes,
       int members,
-      LogRetention retention) {
+      LogRetention retention,
+      HistoryOptions history) {
     this.ctx = ctx;
     this.counters = counters;
     this.clusterStatus = clusterStatus;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
     this.retention = retention;
+    this.historyMessages = history.messages();
+    this.historyBytes = history.bytes();
     this.agreement = new SnapshotAgreement(members);
     this.retry = new EgressRetryTimer(ctx.egressRetryFirstMs(), ctx.egressRetryMaxMs());
   }
@@ -77,17 +91,47 @@ public final class RoomService implements ClusteredService {
   @Override
   public void onStart(Cluster cluster, Image snapshotImage) {
     this.cluster = cluster;
-    this.out = new ClusterOutbound(ids.owners(), ctx.maxOutputBytes());
-    this.room = new Room(ByteBufAllocator.DEFAULT, out, counters, presenceLimit, maxLineBytes);
+    this.out = new ClusterOutbound(ids.owners(), brokers, ctx.maxOutputBytes());
+    this.room =
+        new Room(
+            ByteBufAllocator.DEFAULT,
+            out,
+            counters,
+            presenceLimit,
+            maxLineBytes,
+            Room.MAX_SEGMENT_BYTES,
+            new HistoryOptions(UNNAMED_EPOCH, historyMessages, historyBytes, () -> logMillis));
     this.ingress = new RoomIngress(room, out, ids);
     if (snapshotImage != null) {
       new RoomSnapshot(this).load(snapshotImage);
     }
   }
 
+  /** The epoch's placeholder until the log names it: no member can join before that. */
+  private static final String UNNAMED_EPOCH = "0";
+
   @Override
   public void onSessionOpen(ClientSession session, long timestamp) {
+    logTime(timestamp);
     brokers.put(session.id(), newBroker(session));
+  }
+
+  /**
+   * The log's time for the message being applied: the room's clock (the room keeps the times it
+   * hands out from going backwards, across leaders too: its last is in the snapshot). The first
+   * message the room ever applies names its epoch, the same on every member and for its lifetime.
+   */
+  private void logTime(long timestamp) {
+    logMillis = cluster.timeUnit().toMillis(timestamp);
+    if (!numbered) {
+      numbered = true;
+      room.numbering(Long.toString(logMillis, 36), 0, 0); // its ms in base 36: 0-9a-z
+    }
+  }
+
+  /** The room's numbering came from a snapshot. */
+  void numbered() {
+    numbered = true;
   }
 
   /** A broker's state in the room, for a session that opened or one restored from a snapshot. */
@@ -99,6 +143,7 @@ public final class RoomService implements ClusteredService {
 
   @Override
   public void onSessionClose(ClientSession session, long timestamp, CloseReason closeReason) {
+    logTime(timestamp);
     BrokerSession broker = brokers.remove(session.id());
     if (broker == null) {
       return;
@@ -121,6 +166,7 @@ public final class RoomService implements ClusteredService {
     if (broker == null || length < MessageHeader.LENGTH) {
       return;
     }
+    logTime(timestamp);
     if (!MessageHeader.isCurrent(buffer, offset)) {
       otherVersion(session, MessageHeader.version(buffer, offset));
       return;

@@ -6,24 +6,32 @@ import static io.ringchat.broker.cluster.SnapshotRecords.BROKER_SESSION_OFFSET;
 import static io.ringchat.broker.cluster.SnapshotRecords.ID_LOCAL_OFFSET;
 import static io.ringchat.broker.cluster.SnapshotRecords.ID_ROOM_OFFSET;
 import static io.ringchat.broker.cluster.SnapshotRecords.ID_SESSION_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.KEPT_LINE_OFFSET;
 import static io.ringchat.broker.cluster.SnapshotRecords.MEMBER_ID_OFFSET;
 import static io.ringchat.broker.cluster.SnapshotRecords.NEXT_ID_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.NUMBERING_MILLIS_OFFSET;
+import static io.ringchat.broker.cluster.SnapshotRecords.NUMBERING_SEQ_OFFSET;
 import static io.ringchat.broker.cluster.SnapshotRecords.getLong;
 
 import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.cluster.service.ClientSession;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.ringchat.broker.room.Room;
+import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.Names;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * The room's state in a cluster snapshot, one small record per fragment ({@link SnapshotRecords}; a
+ * The room's state in a cluster snapshot, one small record per message ({@link SnapshotRecords}; a
  * snapshot of a large room is many records, each far below Aeron's message limit): the format's
  * version, the next room-wide id, each broker's last applied seq, egress number and connection ids,
- * then the members in their order. Loading joins each member again with the room's output muted; a
- * snapshot of another format is refused in one line.
+ * the room's numbering and kept lines, then the members in their order. Loading joins each member
+ * again with the room's output muted; a snapshot of another format is refused in one line.
  *
  * <p>The service's thread only.
  */
@@ -54,10 +62,18 @@ final class RoomSnapshot {
                       offer(
                           publication, buf, SnapshotRecords.putId(buf, session, local, id), idle));
             });
-    service
-        .room()
-        .forEachMember(
-            (id, name) -> offer(publication, buf, SnapshotRecords.putMember(buf, id, name), idle));
+    Room room = service.room();
+    offer(
+        publication,
+        buf,
+        SnapshotRecords.putNumbering(buf, room.epoch(), room.lastSeq(), room.lastMillis()),
+        idle);
+    room.forEachKept(
+        (chunk, from, length) ->
+            offer(publication, buf, SnapshotRecords.putKept(buf, chunk, from, length), idle));
+    room.forEachMember(
+        (id, name, positioned) ->
+            offer(publication, buf, SnapshotRecords.putMember(buf, id, name, positioned), idle));
     offer(publication, buf, SnapshotRecords.putEnd(buf), idle);
   }
 
@@ -73,7 +89,7 @@ final class RoomSnapshot {
     service.out().mute(true);
     try {
       while (!done) {
-        int fragments = image.poll((buffer, offset, length, header) -> read(buffer, offset), 64);
+        int fragments = image.poll(records, 64);
         if (fragments == 0) {
           if (image.isClosed()) {
             throw new IllegalStateException("snapshot ended early");
@@ -87,7 +103,11 @@ final class RoomSnapshot {
     }
   }
 
-  private void read(DirectBuffer buffer, int offset) {
+  /** A kept line may be longer than one fragment: records are read whole. */
+  private final FragmentAssembler records =
+      new FragmentAssembler((buffer, offset, length, header) -> read(buffer, offset, length));
+
+  private void read(DirectBuffer buffer, int offset, int length) {
     if (first) {
       first = false;
       int version = SnapshotRecords.version(buffer, offset);
@@ -117,10 +137,32 @@ final class RoomSnapshot {
         long local = getLong(buffer, offset, ID_LOCAL_OFFSET);
         service.ids().put(broker, local, getLong(buffer, offset, ID_ROOM_OFFSET));
       }
+      case SnapshotRecords.NUMBERING -> {
+        service
+            .room()
+            .numbering(
+                SnapshotRecords.numberingEpoch(buffer, offset, length),
+                getLong(buffer, offset, NUMBERING_SEQ_OFFSET),
+                getLong(buffer, offset, NUMBERING_MILLIS_OFFSET));
+        service.numbered();
+      }
+      case SnapshotRecords.KEPT -> {
+        int lineLength = length - KEPT_LINE_OFFSET;
+        ByteBuf line = Unpooled.buffer(lineLength);
+        buffer.getBytes(offset + KEPT_LINE_OFFSET, line.array(), 0, lineLength);
+        line.writerIndex(lineLength);
+        service.room().restoreKept(line);
+      }
       case SnapshotRecords.MEMBER -> {
         long id = getLong(buffer, offset, MEMBER_ID_OFFSET);
         String name = SnapshotRecords.memberName(buffer, offset);
-        service.room().onJoin(id, Names.parse(name).name()); // seated again, output discarded
+        // Seated again, output discarded; a positioned member asks for no replay (it had it).
+        service
+            .room()
+            .onJoin(
+                id,
+                Names.parse(name).name(),
+                SnapshotRecords.memberPositioned(buffer, offset) ? JoinPosition.history(0) : null);
       }
       case SnapshotRecords.END -> done = true;
       default -> throw new IllegalStateException("unknown snapshot record " + type);

@@ -10,8 +10,8 @@ package io.ringchat.broker.net;
  * @param maxLinesPerSecond lines per second one connection may send; 0 for no limit
  * @param perAddress what the connections from one address may do together
  * @param positionedJoins whether {@code JOIN} takes {@code HISTORY} and {@code SINCE} (protocol
- *     version 1.1); false on a cluster's broker, whose room keeps no history yet: such a JOIN is
- *     then {@code bad_name}, as version 1 answers it
+ *     version 1.1); when false such a JOIN is {@code bad_name}, as version 1 answers it (tests of
+ *     clients that meet such a broker)
  */
 public record ConnectionLimits(
     int maxClients,

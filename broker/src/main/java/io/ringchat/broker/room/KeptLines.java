@@ -19,7 +19,7 @@ import java.util.ArrayDeque;
  *
  * <p>Room thread only.
  */
-final class KeptLines {
+public final class KeptLines {
   /** Chunk size: many lines per slice of a replay, little slack per idle room. */
   static final int CHUNK_BYTES = 64 * 1024;
 
@@ -44,24 +44,24 @@ final class KeptLines {
    * @param maxLines keep at most this many lines ({@code --history}); 0 keeps none
    * @param maxBytes and at most this many bytes of them ({@code --history-bytes})
    */
-  KeptLines(ByteBufAllocator alloc, int maxLines, long maxBytes) {
+  public KeptLines(ByteBufAllocator alloc, int maxLines, long maxBytes) {
     this.alloc = alloc;
     this.maxLines = maxLines;
     this.maxBytes = maxBytes;
   }
 
   /** Whether this history keeps anything at all. */
-  boolean keeps() {
+  public boolean keeps() {
     return maxLines > 0 && maxBytes > 0;
   }
 
   /** Lines kept now. */
-  int lines() {
+  public int lines() {
     return count;
   }
 
   /** Bytes of the lines kept now. */
-  long bytes() {
+  public long bytes() {
     return bytes;
   }
 
@@ -69,7 +69,7 @@ final class KeptLines {
    * The seq of the oldest kept line when the room's newest message is {@code newest}; {@code newest
    * + 1} when none is kept.
    */
-  long firstSeq(long newest) {
+  public long firstSeq(long newest) {
     return newest - count + 1;
   }
 
@@ -77,7 +77,7 @@ final class KeptLines {
    * Keeps the room's newest message, bytes {@code [from, from + length)} of {@code src} (copied),
    * and lets the oldest lines fall out until both limits hold again.
    */
-  void keep(ByteBuf src, int from, int length) {
+  public void keep(ByteBuf src, int from, int length) {
     if (!keeps() || length > maxBytes) {
       // Kept nothing, or a line bigger than the whole budget: everything before it falls out too.
       dropOldest(count);
@@ -109,7 +109,7 @@ final class KeptLines {
    * chunk, and returns how many lines; {@code from} must not be older than {@link #firstSeq(long)}.
    */
   @SuppressWarnings("ReferenceEquality") // the same chunk object
-  int replay(long from, long newest, CompositeByteBuf into) {
+  public int replay(long from, long newest, CompositeByteBuf into) {
     int first = (int) (from - firstSeq(newest));
     assert first >= 0 && first <= count;
     int i = first;
@@ -130,8 +130,25 @@ final class KeptLines {
     return count - first;
   }
 
-  /** Lets go of everything (the room is stopping). */
-  void clear() {
+  /** What {@link #forEachLine} hands each kept line to. */
+  @FunctionalInterface
+  public interface LineVisitor {
+    /**
+     * Bytes {@code [offset, offset + length)} of {@code chunk}: one line, borrowed for the call.
+     */
+    void visit(ByteBuf chunk, int offset, int length);
+  }
+
+  /** Each kept line, oldest first (for a snapshot of the room). */
+  public void forEachLine(LineVisitor visitor) {
+    for (int i = 0; i < count; i++) {
+      int slot = slot(i);
+      visitor.visit(lineChunk[slot], lineOffset[slot], lineLength[slot]);
+    }
+  }
+
+  /** Lets go of everything (the room is stopping, or a copy of it starts afresh). */
+  public void clear() {
     dropOldest(count);
     ByteBuf last = chunks.pollLast();
     if (last != null) {

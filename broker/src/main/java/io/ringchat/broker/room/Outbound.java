@@ -31,6 +31,34 @@ public interface Outbound {
   }
 
   /**
+   * Whether the writers keep a copy of the room's history of their own and serve replays from it (a
+   * cluster's brokers, so that a replay never crosses the cluster): the room then hands over every
+   * line it keeps ({@link #kept}) and asks for each replay by its range ({@link #replayFromCopy})
+   * instead of writing the lines itself. False by default: the room writes its replays.
+   */
+  default boolean servesReplays() {
+    return false;
+  }
+
+  /**
+   * The room keeps message {@code seq} as bytes {@code [offset, offset + length)} of {@code shared}
+   * (its {@code POST} line; the caller keeps its reference): for the writers' copies ({@link
+   * #servesReplays}).
+   */
+  default void kept(long seq, ByteBuf shared, int offset, int length) {}
+
+  /**
+   * {@code connection}'s replay, for writers that serve them ({@link #servesReplays}): messages
+   * {@code from} to {@code to}, then {@code REPLAYED n}, after the WELCOME already written and
+   * before anything written after this. {@code since}: the member asked with {@code SINCE}, so what
+   * the copy no longer holds of that range is announced with {@code GAP}; with {@code HISTORY} it
+   * is only fewer lines.
+   */
+  default void replayFromCopy(long connection, long from, long to, boolean since) {
+    throw new UnsupportedOperationException("this outbound does not serve replays");
+  }
+
+  /**
    * Queues {@code frame} as the last thing {@code connection} will get: the connection is closed
    * once it is flushed. Takes ownership of the buffer.
    */

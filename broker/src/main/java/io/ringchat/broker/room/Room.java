@@ -53,8 +53,8 @@ public final class Room {
   /** Encodes each numbered message's POST and SENT lines. */
   private final PostLines postLines = new PostLines();
 
-  private final String epoch;
-  private final byte[] epochBytes;
+  private String epoch;
+  private byte[] epochBytes;
   private final LongSupplier clock;
 
   /** The seq of the newest message (0: none yet), and the time it was ordered at. */
@@ -116,6 +116,50 @@ public final class Room {
     this.epoch = history.epoch();
     this.epochBytes = epoch.getBytes(StandardCharsets.US_ASCII);
     this.clock = history.clock();
+  }
+
+  /**
+   * Sets the room's numbering: its epoch, the seq of its newest message and the time that message
+   * was ordered at. A clustered room names its epoch from its log once, and a snapshot restores all
+   * three; the kept lines follow ({@link #restoreKept}).
+   */
+  public void numbering(String epoch, long lastSeq, long lastMillis) {
+    assert thread.check();
+    if (!JoinPosition.isEpoch(epoch) || lastSeq < 0) {
+      throw new IllegalArgumentException("not a numbering: " + epoch + ":" + lastSeq);
+    }
+    this.epoch = epoch;
+    this.epochBytes = epoch.getBytes(StandardCharsets.US_ASCII);
+    this.lastSeq = lastSeq;
+    this.lastMillis = lastMillis;
+  }
+
+  /** The room's epoch. */
+  public String epoch() {
+    assert thread.check();
+    return epoch;
+  }
+
+  /** The time the newest message was ordered at (0 when none yet). */
+  public long lastMillis() {
+    assert thread.check();
+    return lastMillis;
+  }
+
+  /**
+   * Keeps {@code line} (a {@code POST} line, copied) as the next kept message after those restored
+   * so far; the last restored is the room's newest ({@link #numbering}), oldest first.
+   */
+  public void restoreKept(ByteBuf line) {
+    assert thread.check();
+    kept.keep(line, line.readerIndex(), line.readableBytes());
+    counters.history(kept.lines(), kept.bytes());
+  }
+
+  /** Each kept line, oldest first, borrowed for the call (for a snapshot). */
+  public void forEachKept(KeptLines.LineVisitor visitor) {
+    assert thread.check();
+    kept.forEachLine(visitor);
   }
 
   /** {@code JOIN name} from {@code connection}. */
@@ -195,14 +239,16 @@ public final class Room {
     long from;
     if (!position.isSince()) {
       from = lastSeq - Math.min(position.history(), lastSeq) + 1;
-      from = Math.max(from, oldestKept);
+      if (!out.servesReplays()) {
+        from = Math.max(from, oldestKept);
+      }
     } else if (!position.epoch().equals(epoch)) {
       ServerFrames.writeGapUnknown(head);
       counters.gap();
       from = lastSeq + 1;
     } else {
       from = position.since() + 1;
-      if (from < oldestKept) {
+      if (from < oldestKept && !out.servesReplays()) {
         ServerFrames.writeGap(head, from, oldestKept - 1);
         counters.gap();
         from = oldestKept;
@@ -211,6 +257,12 @@ public final class Room {
     if (from > lastSeq) {
       ServerFrames.writeReplayed(head, 0);
       out.write(connection, head);
+      return;
+    }
+    if (out.servesReplays()) {
+      // The writers serve the replay from their own copy: only its range goes to them.
+      head.release();
+      out.replayFromCopy(connection, from, lastSeq, position.isSince());
       return;
     }
     CompositeByteBuf replay = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
@@ -238,7 +290,8 @@ public final class Room {
     if (members.size() - positionedCount - (sender.positioned ? 0 : 1) > 0) {
       broadcast.appendMessage(sender, text, members, out);
     }
-    if (positionedCount > 0) {
+    if (positionedCount > 0 || (kept.keeps() && out.servesReplays())) {
+      // (with copies to feed, the line is needed after this call: the scratch line is not)
       posts.appendPost(sender, postLines.stage(seq, stamp()), text, members, out);
       keep(posts.segment(), posts.lastLineStart(), posts.lastLineEnd());
     } else if (kept.keeps()) {
@@ -263,6 +316,9 @@ public final class Room {
     if (kept.keeps()) {
       kept.keep(line, from, to - from);
       counters.history(kept.lines(), kept.bytes());
+      if (out.servesReplays()) {
+        out.kept(lastSeq, line, from, to - from);
+      }
     }
   }
 
@@ -377,18 +433,22 @@ public final class Room {
   /** What {@link #forEachMember} hands each member to. */
   @FunctionalInterface
   public interface MemberVisitor {
-    void visit(long connection, String name);
+    /** {@code positioned}: the member joined with HISTORY or SINCE (it gets POST lines). */
+    void visit(long connection, String name, boolean positioned);
   }
 
   /**
    * Each member's connection and name as it was given (for a snapshot of the room: joining them
-   * again in this order, with their output discarded, rebuilds the same room).
+   * again in this order, positioned or not, with their output discarded, rebuilds the same room).
    */
   public void forEachMember(MemberVisitor visitor) {
     assert thread.check();
     for (int i = 0; i < members.size(); i++) {
       Member member = members.get(i);
-      visitor.visit(member.connection(), new String(member.nameBytes(), StandardCharsets.UTF_8));
+      visitor.visit(
+          member.connection(),
+          new String(member.nameBytes(), StandardCharsets.UTF_8),
+          member.positioned);
     }
   }
 

@@ -64,7 +64,7 @@ class ClusterContextTest {
     assertThatThrownBy(
             () ->
                 ClusterLink.connect(
-                    new ClusterContext(), null, null, null, null, null, null, null, null))
+                    new ClusterContext(), null, null, null, null, null, null, null, null, null))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not concluded");
   }

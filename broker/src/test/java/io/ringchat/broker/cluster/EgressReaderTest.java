@@ -2,13 +2,17 @@ package io.ringchat.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.ringchat.broker.room.RecordingOutbound;
+import io.ringchat.broker.stats.BrokerCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +28,8 @@ class EgressReaderTest {
   private final List<Long> acks = new ArrayList<>();
   private final List<String> missed = new ArrayList<>();
   private final RecordingOutbound written = new RecordingOutbound();
+  private final ReplayCopy copy =
+      new ReplayCopy(ByteBufAllocator.DEFAULT, 1000, 1 << 20, written, new BrokerCounters());
   private final EgressReader reader =
       new EgressReader(
           written,
@@ -43,19 +49,65 @@ class EgressReaderTest {
 
             @Override
             public void resyncSent() {}
-          });
+
+            @Override
+            public void missedMessages(long from, long to) {
+              missedMessages.add(from + ".." + to);
+            }
+          },
+          copy);
+  private final List<String> missedMessages = new ArrayList<>();
 
   // The room's side: one broker, its connection 101 as room-wide id 1, its egress recorded.
   private final RecordedOffers toBroker = new RecordedOffers();
   private final List<byte[]> egress = toBroker.taken;
   private final ConnectionIds ids = new ConnectionIds();
-  private final ClusterOutbound room = new ClusterOutbound(ids.owners(), CONTEXT.maxOutputBytes());
+  private final Long2ObjectHashMap<BrokerSession> brokers = new Long2ObjectHashMap<>();
+  private final ClusterOutbound room =
+      new ClusterOutbound(ids.owners(), brokers, CONTEXT.maxOutputBytes());
   private final BrokerSession broker = new BrokerSession(null, toBroker, 300);
   private final RecordedOffers toRoom = new RecordedOffers();
   private final List<byte[]> resyncs = toRoom.taken;
 
   EgressReaderTest() {
     ids.put(broker, 101, 1);
+    brokers.put(1, broker);
+  }
+
+  @AfterEach
+  void letGo() {
+    copy.close();
+  }
+
+  /** The room keeps message {@code seq} (its POST line goes to every broker's copy). */
+  private byte[] kept(long seq) {
+    ByteBuf line =
+        Unpooled.copiedBuffer("POST " + seq + " 0 a m" + seq + "\n", StandardCharsets.UTF_8);
+    room.kept(seq, line, 0, line.readableBytes());
+    room.write(1, line, 0, line.readableBytes());
+    line.release();
+    room.endOfBatch();
+    return toBroker.last();
+  }
+
+  @Test
+  void shouldTellWhichMessagesWentWithEgressLostForGoodAtTheNextKeptMessage() {
+    for (long seq = 1; seq <= 8; seq++) {
+      kept(seq); // kept egress: 300 bytes, so the oldest go
+    }
+    deliver(egress.get(0));
+    egress.clear();
+    room.resend(broker, 1);
+    egress.forEach(this::deliver);
+    long first = broker.kept.firstKept();
+    assertThat(missed).containsExactly("2.." + (first - 1));
+    assertThat(missedMessages)
+        .as("egress numbers are not the room's seqs: the next kept message says which went")
+        .containsExactly("2.." + (first - 1));
+    assertThat(copy.newest()).isEqualTo(8);
+    assertThat(copy.lines())
+        .as("the copy starts afresh where its run broke")
+        .isEqualTo(8 - first + 1);
   }
 
   private byte[] line(String text, long ack) {

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.ringchat.broker.room.HistoryOptions;
 import io.ringchat.broker.room.RecordingOutbound;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.protocol.JoinPosition;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +31,8 @@ class RoomIngressTest {
     final RecordedOffers ingress = new RecordedOffers();
     final List<Long> acks = new ArrayList<>();
     final RecordingOutbound written = new RecordingOutbound();
+    final ReplayCopy copy =
+        new ReplayCopy(ByteBufAllocator.DEFAULT, 3, 1 << 20, written, new BrokerCounters());
     final IngressSequencer sequencer =
         new IngressSequencer(() -> 0, 1_000, 500, c -> {}, 64 * 1024);
     final BrokerSession session = new BrokerSession(null, this::egress, CONTEXT.keptEgressBytes());
@@ -48,9 +54,14 @@ class RoomIngressTest {
 
               @Override
               public void resyncSent() {}
-            });
+            },
+            copy);
+
+    /** The bytes of the egress this broker got, all messages together. */
+    long egressBytes;
 
     private boolean egress(DirectBuffer buffer, int offset, int length) {
+      egressBytes += length;
       reader.onEgress(buffer, offset, length);
       return true;
     }
@@ -73,6 +84,10 @@ class RoomIngressTest {
       sequencer.add(ClusterWire.JOIN, connection, name.getBytes(StandardCharsets.UTF_8));
     }
 
+    void join(long connection, String name, JoinPosition position) {
+      sequencer.add(ClusterWire.JOIN_POSITIONED, connection, JoinDetail.encode(name, position));
+    }
+
     void send(long connection, String text) {
       sequencer.add(
           ClusterWire.SEND, connection, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
@@ -80,12 +95,118 @@ class RoomIngressTest {
   }
 
   private final ConnectionIds ids = new ConnectionIds();
-  private final ClusterOutbound out = new ClusterOutbound(ids.owners(), CONTEXT.maxOutputBytes());
+  private final Long2ObjectHashMap<BrokerSession> brokers = new Long2ObjectHashMap<>();
+  private final ClusterOutbound out =
+      new ClusterOutbound(ids.owners(), brokers, CONTEXT.maxOutputBytes());
+  private long millis = 1_764_770_000_000L;
   private final Room room =
-      new Room(ByteBufAllocator.DEFAULT, out, new BrokerCounters(), 100, 4096);
+      new Room(
+          ByteBufAllocator.DEFAULT,
+          out,
+          new BrokerCounters(),
+          100,
+          4096,
+          Room.MAX_SEGMENT_BYTES,
+          new HistoryOptions("e1", 3, 1 << 20, () -> millis));
   private final RoomIngress roomIngress = new RoomIngress(room, out, ids);
   private final Side a = new Side();
   private final Side b = new Side();
+
+  RoomIngressTest() {
+    brokers.put(1, a.session);
+    brokers.put(2, b.session);
+  }
+
+  @AfterEach
+  void letGo() {
+    room.onShutdown();
+    a.copy.close();
+    b.copy.close();
+  }
+
+  @Test
+  void shouldServeAPositionedJoinsReplayFromItsBrokersCopyWithNoLineOfItInTheEgress() {
+    a.join(1, "ann");
+    a.batch();
+    b.join(1, "bob", JoinPosition.history(0));
+    b.batch();
+    for (String text : List.of("one", "two", "three")) {
+      millis++;
+      a.send(1, text);
+      a.batch();
+    }
+    assertThat(b.written.takeLines(1))
+        .containsExactly(
+            "WELCOME bob 2 e1:0",
+            "REPLAYED 0",
+            "POST 1 1764770000001 ann one",
+            "POST 2 1764770000002 ann two",
+            "POST 3 1764770000003 ann three");
+    assertThat(a.written.takeLines(1)).containsExactly("WELCOME ann 1", "JOINED bob");
+    assertThat(a.copy.newest())
+        .as("a broker with no positioned member keeps a copy too")
+        .isEqualTo(3);
+
+    b.join(2, "cat", JoinPosition.since("e1", 1));
+    b.batch();
+    assertThat(b.written.takeLines(2))
+        .containsExactly(
+            "WELCOME cat 3 e1:3",
+            "POST 2 1764770000002 ann two",
+            "POST 3 1764770000003 ann three",
+            "REPLAYED 2");
+    assertThat(b.written.replays).containsEntry(2L, 1);
+
+    a.join(2, "dan", JoinPosition.history(2));
+    a.batch();
+    assertThat(a.written.takeLines(2))
+        .containsExactly(
+            "WELCOME dan 4 e1:3",
+            "POST 2 1764770000002 ann two",
+            "POST 3 1764770000003 ann three",
+            "REPLAYED 2");
+  }
+
+  @Test
+  void shouldAnnounceAsAGapWhatTheBrokersCopyNoLongerHoldsAndGiveNoneForAnotherEpoch() {
+    a.join(1, "ann");
+    a.batch();
+    for (int i = 1; i <= 5; i++) {
+      a.send(1, "m" + i); // the copies keep 3
+      a.batch();
+    }
+    b.join(1, "bob", JoinPosition.since("e1", 0));
+    b.batch();
+    b.join(2, "cat", JoinPosition.since("old", 4));
+    b.batch();
+    assertThat(b.written.takeLines(1))
+        .containsExactly(
+            "WELCOME bob 2 e1:5",
+            "GAP 1 2",
+            "POST 3 1764770000000 ann m3",
+            "POST 4 1764770000000 ann m4",
+            "POST 5 1764770000000 ann m5",
+            "REPLAYED 3",
+            "JOINED cat");
+    assertThat(b.written.takeLines(2))
+        .containsExactly("WELCOME cat 3 e1:5", "GAP unknown", "REPLAYED 0");
+  }
+
+  @Test
+  void shouldSendAReplaysRangeThroughTheEgressNotItsLines() {
+    a.join(1, "ann");
+    a.batch();
+    String text = "x".repeat(1000);
+    for (int i = 0; i < 3; i++) {
+      a.send(1, text);
+      a.batch();
+    }
+    long before = b.egressBytes;
+    b.join(1, "bob", JoinPosition.history(3));
+    b.batch();
+    assertThat(b.written.takeLines(1)).hasSize(5).endsWith("REPLAYED 3");
+    assertThat(b.egressBytes - before).isLessThan(200); // the replay itself is over 3,000 bytes
+  }
 
   @Test
   void shouldApplyAMessageSentAgainAfterALeaderChangeOnceAndAcknowledgeItEachTime() {
