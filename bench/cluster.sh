@@ -20,6 +20,8 @@
 # (retention's length, s, default 60), MEMBER_JAVA_OPTS (the members' JVM flags; default the
 # ones docs/CLUSTER.md runs a member with, -Xmx96m -XX:MaxDirectMemorySize=256m
 # -XX:TrimNativeHeapInterval=5000; empty: none),
+# LOADS (throughput's loads, clients:senders:w<window> or r<rate>, default "30:30:w16 300:10:w16
+# 30:30:r50"), KEEP_WORK (set: the members' files and output are kept, and where is said),
 # SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
 # default the broker's), SEED (the soak's seed, default a random one).
 set -euo pipefail
@@ -73,7 +75,11 @@ cleanup() {
     [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
   done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  if [ -n "${KEEP_WORK:-}" ]; then
+    echo "cluster: the members' files and output are in $work" >&2
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 
@@ -213,7 +219,7 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
   echo
   echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | RSS after (MiB) | of which Aeron's terms |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
-  for run in 30:30:w16 300:10:w16 30:30:r50; do
+  for run in ${LOADS:-30:30:w16 300:10:w16 30:30:r50}; do
     IFS=: read -r clients senders mode <<<"$run"
     args=(--clients "$clients" --senders "$senders" --size 64)
     case "$mode" in w*) args+=(--window "${mode#w}") ;; r*) args+=(--rate "${mode#r}") ;; esac

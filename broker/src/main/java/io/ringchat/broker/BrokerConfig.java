@@ -106,11 +106,11 @@ public final class BrokerConfig {
   private long historyBytes;
 
   @Option(
-      names = "--version-1-joins",
-      hidden = true,
+      names = "--refuse-positioned-joins",
+      defaultValue = "false",
       description =
           "Answer JOIN with HISTORY or SINCE with bad_name, as a broker of protocol version 1 does:"
-              + " for testing clients against one.")
+              + " for testing clients against one. Default: ${DEFAULT-VALUE}.")
   private boolean version1Joins;
 
   @Option(

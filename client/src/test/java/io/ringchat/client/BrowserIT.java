@@ -322,7 +322,7 @@ class BrowserIT {
     broker =
         Broker.start(
             BrokerConfig.parse(
-                "--bind=127.0.0.1", "--port=0", "--http-port=0", "--version-1-joins"));
+                "--bind=127.0.0.1", "--port=0", "--http-port=0", "--refuse-positioned-joins"));
     chatPort = broker.address().getPort();
     httpPort = broker.httpAddress().getPort();
 

@@ -111,6 +111,20 @@ public final class PostLines {
     out.writeBytes(text, text.readerIndex(), text.readableBytes()).writeByte(LF);
   }
 
+  /**
+   * Appends the staged message's {@code POST} line made from its version 1 line: bytes {@code
+   * [from, from + length)} of {@code msgLine} are {@code MSG <name> <text>\n}, and everything after
+   * {@code MSG } follows the staged header as it is.
+   */
+  public void writePostFromMsg(ByteBuf out, ByteBuf msgLine, int from, int length) {
+    int rest = MSG_WORD_LENGTH;
+    out.writeBytes(header, 0, nameAt);
+    out.writeBytes(msgLine, from + rest, length - rest);
+  }
+
+  /** {@code MSG } */
+  private static final int MSG_WORD_LENGTH = 4;
+
   /** Appends the staged message's {@code SENT <seq> <unix-ms>\n}. */
   public void writeSent(ByteBuf out) {
     int spaceAfterWord = POST.length - 1;

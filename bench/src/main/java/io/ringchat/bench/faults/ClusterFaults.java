@@ -77,6 +77,17 @@ public final class ClusterFaults implements Callable<Integer> {
   private int readers;
 
   @Option(
+      names = "--resumers",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Positioned members (protocol 1.1) starting on each broker: each drops its connection"
+              + " every 2 to 6 s, and whenever it loses it, resumes on the next broker with SINCE;"
+              + " checked for nothing missed without a GAP and nothing twice. Default:"
+              + " ${DEFAULT-VALUE}.")
+  private int resumers;
+
+  @Option(
       names = "--partitions",
       paramLabel = "auto|on|off",
       defaultValue = "auto",
@@ -131,7 +142,7 @@ public final class ClusterFaults implements Callable<Integer> {
       System.err.println("cluster-faults: " + e.getMessage());
       return 2;
     }
-    if (rate < 1 || senders < 0 || readers < 0 || durationSeconds < 0) {
+    if (rate < 1 || senders < 0 || readers < 0 || resumers < 0 || durationSeconds < 0) {
       System.err.println("cluster-faults: --rate must be at least 1, the others 0 or more");
       return 2;
     }
@@ -167,6 +178,7 @@ public final class ClusterFaults implements Callable<Integer> {
                 rate,
                 senders,
                 readers,
+                resumers,
                 jar,
                 work,
                 cuts,

@@ -44,6 +44,7 @@ final class FaultRun {
       int ratePerSender,
       int sendersPerBroker,
       int readersPerBroker,
+      int resumersPerBroker,
       Path jar,
       Path dir,
       Partitions partitions,
@@ -57,17 +58,26 @@ final class FaultRun {
       List<Integer> killedWhileLeading,
       List<String> livenessFailures,
       HistoryChecker.Verdict verdict,
+      ResumeChecker.Verdict resumed,
       int connections,
       long dropped,
       List<String> refusals,
       boolean completed) {
     /** Whether anything the room promises was broken. */
     boolean violated() {
-      return !verdict.ok() || !livenessFailures.isEmpty() || !completed;
+      return !verdict.ok() || !resumed.ok() || !livenessFailures.isEmpty() || !completed;
     }
   }
 
   private static final int MEMBERS = 3;
+
+  /**
+   * A positioned member drops its own connection after a time drawn between these, and resumes on
+   * the next broker: with the faults' own drops, many resumes a minute, on every broker.
+   */
+  private static final long RESUMER_MIN_DROP_MILLIS = 2_000;
+
+  private static final long RESUMER_MAX_DROP_MILLIS = 6_000;
 
   /** After the senders stop: the room is drained once no client has read anything for this long. */
   private static final long QUIET_MILLIS = 3_000;
@@ -81,6 +91,7 @@ final class FaultRun {
   private final Names names = new Names();
   private final List<ClientRecord> records = Collections.synchronizedList(new ArrayList<>());
   private final List<ClientSlot> slots = new ArrayList<>();
+  private final List<ResumingMember> resumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final long start = System.nanoTime();
   private final ScheduledExecutorService ticker =
@@ -138,12 +149,15 @@ final class FaultRun {
     }
     List<ClientRecord> all = List.copyOf(records);
     HistoryChecker.Verdict verdict = new HistoryChecker(names).check(all);
+    ResumeChecker.Verdict resumed =
+        new ResumeChecker().check(resumers.stream().map(r -> r.record).toList());
     return new Report(
         nemesis == null ? Map.of() : nemesis.injected(),
         nemesis == null ? 0 : nemesis.leaderKills(),
         nemesis == null ? List.of() : List.copyOf(nemesis.killedWhileLeading()),
         nemesis == null ? List.of("the members did not start") : nemesis.livenessFailures(),
         verdict,
+        resumed,
         (int) all.stream().filter(ClientRecord::joined).count(),
         all.stream().filter(r -> r.joined() && r.dropped()).count(),
         refusals(all, start),
@@ -169,11 +183,25 @@ final class FaultRun {
         slots.add(new ClientSlot(name('r', i, k), i, false, members, names, this::recorded));
       }
     }
-    for (ClientSlot slot : slots) {
-      Thread t = new Thread(slot, "faults-client");
-      t.setDaemon(true);
-      t.start();
-      threads.add(t);
+    for (int i = 0; i < MEMBERS; i++) {
+      for (int k = 0; k < settings.resumersPerBroker(); k++) {
+        resumers.add(
+            new ResumingMember(
+                name('p', i, k),
+                i,
+                MEMBERS,
+                members,
+                names,
+                settings.seed() * 31 + resumers.size(),
+                RESUMER_MIN_DROP_MILLIS,
+                RESUMER_MAX_DROP_MILLIS));
+      }
+    }
+    for (Runnable client : slots) {
+      start(client);
+    }
+    for (Runnable client : resumers) {
+      start(client);
     }
     awaitConnected();
     long periodNanos = TimeUnit.SECONDS.toNanos(1) / settings.ratePerSender();
@@ -209,8 +237,16 @@ final class FaultRun {
     return completed;
   }
 
+  private void start(Runnable client) {
+    Thread t = new Thread(client, "faults-client");
+    t.setDaemon(true);
+    t.start();
+    threads.add(t);
+  }
+
   private void endClients() throws InterruptedException {
     slots.forEach(ClientSlot::end);
+    resumers.forEach(ResumingMember::end);
     for (Thread t : threads) {
       t.join(5_000);
     }
@@ -245,7 +281,8 @@ final class FaultRun {
 
   private void awaitConnected() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!slots.stream().allMatch(ClientSlot::connected)) {
+    while (!slots.stream().allMatch(ClientSlot::connected)
+        || !resumers.stream().allMatch(ResumingMember::joined)) {
       if (System.nanoTime() - deadline > 0) {
         throw new Members.MemberFailure("the clients could not all join within 30 s");
       }
@@ -358,6 +395,23 @@ final class FaultRun {
         v.orderOnly);
     out.printf(
         Locale.ROOT, "unchecked (read by no connection, no window open): %,d%n", v.unchecked);
+    ResumeChecker.Verdict r = report.resumed();
+    out.printf(
+        Locale.ROOT,
+        "positioned members: %d, resumed %,d times on another broker; %,d POST lines read; %,d"
+            + " GAPs reported (%,d seqs); skipped without a GAP: %,d; read twice or out of"
+            + " order: %,d; another message under a seq: %,d%n",
+        r.members,
+        r.resumes,
+        r.posts,
+        r.gapsReported,
+        r.seqsInGaps,
+        r.skipped,
+        r.duplicated,
+        r.disagreements);
+    for (String example : r.examples) {
+      out.println("  positioned: " + example);
+    }
     out.printf(Locale.ROOT, "liveness failures: %d%n", report.livenessFailures().size());
     for (String failure : report.livenessFailures()) {
       out.println("  " + failure);

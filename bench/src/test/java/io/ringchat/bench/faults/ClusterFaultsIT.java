@@ -37,6 +37,7 @@ class ClusterFaultsIT {
                 50,
                 1,
                 1,
+                1,
                 BROKER_JAR,
                 dir,
                 FaultRun.Partitions.OFF,

@@ -33,6 +33,10 @@ public final class ClusterContext {
   private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(60);
   private long keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(500);
   private long resyncRetryNs = TimeUnit.MILLISECONDS.toNanos(200);
+
+  // A broker's copy of the history is filled from the room in parts of this size, one at a time,
+  // so that filling it never floods the egress the room keeps for resends (8 MiB a broker).
+  private int historyFillPartBytes = 64 * 1024;
   private long ingressResendNs = TimeUnit.SECONDS.toNanos(1);
   private long unannouncedTermNs = TimeUnit.SECONDS.toNanos(2);
   private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(2);
@@ -440,6 +444,11 @@ public final class ClusterContext {
   /** Egress kept per broker for resends; a broker further behind gets a SKIP. */
   long keptEgressBytes() {
     return keptEgressBytes;
+  }
+
+  /** The bytes of kept lines in one part of a broker's history fill ({@link ClusterWire#FILL}). */
+  int historyFillPartBytes() {
+    return historyFillPartBytes;
   }
 
   /** An egress message is cut before it passes this many bytes. */

@@ -94,6 +94,7 @@ public final class ClusterLink
     this.snapshots = new SnapshotReporter(retention);
     this.health = new LinkHealth(status);
     session.listener(this);
+    egress.startFill(); // the first session is up already (later ones start the fill when made)
   }
 
   /**
@@ -205,6 +206,7 @@ public final class ClusterLink
                 + " waiting messages again");
       }
       egress.sendResync(session);
+      egress.sendFill(session);
       ingress.sendUnsent(session);
       snapshots.report(session);
       session.poll();
@@ -279,6 +281,7 @@ public final class ClusterLink
   @Override
   public void onSessionStarted() {
     ingress.sessionStarted();
+    egress.startFill();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ringchat.broker.cluster;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.ringchat.broker.room.Outbound;
+import io.ringchat.broker.room.Room;
 import java.util.ArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -118,6 +119,39 @@ final class ClusterOutbound implements Outbound {
     for (BrokerSession broker : brokers.values()) {
       GatheredOutput output = gathered(broker);
       output.add(seq, ClusterWire.KEEP, output.buffer(shared, false), offset, length);
+    }
+  }
+
+  /**
+   * A part of the history for {@code broker}'s copy: the kept lines from {@code from} on, within
+   * {@code maxBytes}, then the end of the part with the room's newest seq. The caller ends the
+   * batch.
+   */
+  void fill(BrokerSession broker, Room room, long from, long maxBytes) {
+    if (muted) {
+      return;
+    }
+    GatheredOutput output = gathered(broker);
+    room.forEachKeptFrom(
+        from,
+        maxBytes,
+        (seq, chunk, offset, length) ->
+            output.add(seq, ClusterWire.FILL_LINE, output.buffer(chunk, false), offset, length));
+    output.add(room.lastSeq(), ClusterWire.FILL_END, -1, 0, 0);
+  }
+
+  @Override
+  public void keptMessage(long seq, long millis, ByteBuf shared, int offset, int length) {
+    if (muted) {
+      return;
+    }
+    for (BrokerSession broker : brokers.values()) {
+      GatheredOutput output = gathered(broker);
+      if (output.keepMillis != millis) {
+        output.keepMillis = millis;
+        output.add(millis, ClusterWire.KEEP_TIME, -1, 0, 0);
+      }
+      output.add(seq, ClusterWire.KEEP_MSG, output.buffer(shared, false), offset, length);
     }
   }
 

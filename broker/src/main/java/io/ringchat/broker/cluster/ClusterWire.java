@@ -24,6 +24,9 @@ import java.nio.ByteOrder;
  *   int   member
  *   long  position     the log position of the snapshot
  *
+ * FILL, broker to room, to fill its copy of the history (a new session): send me a part
+ *   long  from         the first seq wanted (the room starts at its oldest kept if that is later)
+ *
  * SKIP, room to broker, answering a resync it cannot fully serve
  *   long  next         the oldest egress number still kept: what came before it is gone
  *
@@ -34,7 +37,8 @@ import java.nio.ByteOrder;
  *   bytes x byte
  *   int   count
  *   count x { long connection, byte op, int offset, int length }
- *   (op KEEP: connection is the kept message's seq; op REPLAY: the bytes are a ReplayRange)
+ *   (ops KEEP, KEEP_MSG, FILL_LINE: connection is the kept message's seq; KEEP_TIME, FILL_END:
+ *   connection is a time or the room's newest seq, no bytes; REPLAY: the bytes are a ReplayRange)
  * </pre>
  *
  * Little-endian throughout (Agrona's buffers). Connection ids in both directions are the broker's
@@ -57,6 +61,7 @@ final class ClusterWire {
   static final byte RESYNC = 3;
   static final byte SKIP = 4;
   static final byte SNAPSHOT_TAKEN = 5;
+  static final byte FILL = 6;
 
   // Event kinds (ingress).
   static final byte JOIN = 1;
@@ -88,4 +93,26 @@ final class ClusterWire {
    * ReplayRange}.
    */
   static final byte REPLAY = 4;
+
+  /**
+   * A part of the history, answering a {@link #FILL}: as {@link #KEEP} (connection: the seq), but
+   * an older message, for the broker's copy to be filled with.
+   */
+  static final byte FILL_LINE = 5;
+
+  /**
+   * The end of a part: the entry's connection field is the room's newest seq where the part was
+   * made (the broker asks for the next part until its copy reaches it, or its live messages).
+   */
+  static final byte FILL_END = 6;
+
+  /**
+   * As {@link #KEEP}, but the entry's bytes are the message's {@code MSG} line (sent to the
+   * broker's plain members anyway): the broker makes the POST line from it and the last {@link
+   * #KEEP_TIME}.
+   */
+  static final byte KEEP_MSG = 7;
+
+  /** The time (ms, in the connection field) of the {@link #KEEP_MSG} entries that follow. */
+  static final byte KEEP_TIME = 8;
 }

@@ -5,7 +5,9 @@ import static io.ringchat.broker.cluster.ClusterWire.ORDER;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-/** The three small messages: {@link Resync}, {@link Skip} and {@link SnapshotTaken}. */
+/**
+ * The small messages: {@link Resync}, {@link Skip}, {@link SnapshotTaken} and {@link HistoryFill}.
+ */
 final class ControlFlyweights {
   private ControlFlyweights() {}
 
@@ -40,6 +42,23 @@ final class ControlFlyweights {
 
     static long next(DirectBuffer buffer, int offset) {
       return buffer.getLong(offset + NEXT_OFFSET, ORDER);
+    }
+  }
+
+  /** {@link ClusterWire#FILL}, broker to room: send me the kept messages from this seq on. */
+  static final class HistoryFill {
+    private HistoryFill() {}
+
+    static final int FROM_OFFSET = MessageHeader.LENGTH;
+    static final int LENGTH = FROM_OFFSET + Long.BYTES;
+
+    static void put(MutableDirectBuffer buffer, long from) {
+      MessageHeader.put(buffer, 0, ClusterWire.FILL);
+      buffer.putLong(FROM_OFFSET, from, ORDER);
+    }
+
+    static long from(DirectBuffer buffer, int offset) {
+      return buffer.getLong(offset + FROM_OFFSET, ORDER);
     }
   }
 

@@ -2,7 +2,9 @@ package io.ringchat.broker.cluster;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.ringchat.broker.room.Outbound;
+import io.ringchat.protocol.PostLines;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -55,6 +57,21 @@ final class EgressReader {
   private boolean resyncWanted;
 
   private long resyncSentNs;
+
+  private final UnsafeBuffer fill =
+      new UnsafeBuffer(new byte[ControlFlyweights.HistoryFill.LENGTH]);
+
+  /** A part of the history is wanted from this seq on: asked at the next chance, and again. */
+  private boolean fillWanted;
+
+  private long fillFrom;
+  private long fillSentNs;
+
+  /** The time of the kept messages given as MSG lines ({@link ClusterWire#KEEP_TIME}). */
+  private long keepMillis = -1;
+
+  private final PostLines postLines = new PostLines();
+  private final ByteBuf postLine = Unpooled.buffer(1024);
 
   /** Egress was lost for good: the next kept message tells which messages went with it. */
   private boolean messagesMissed;
@@ -121,6 +138,19 @@ final class EgressReader {
             listener.joined(connection);
           }
           case ClusterWire.KEEP -> kept(connection, lines, message.from(at), message.length(at));
+          case ClusterWire.KEEP_TIME -> keepMillis = connection;
+          case ClusterWire.KEEP_MSG ->
+              keptMessage(connection, lines, message.from(at), message.length(at));
+          case ClusterWire.FILL_LINE ->
+              copy.fillLine(connection, lines, message.from(at), message.length(at));
+          case ClusterWire.FILL_END -> {
+            long next = copy.fillEnd(connection);
+            fillWanted = next >= 0;
+            if (fillWanted) {
+              fillFrom = next;
+              fillSentNs = clock.nanoTime() - resyncRetryNs; // ask at once
+            }
+          }
           case ClusterWire.REPLAY -> {
             int range = message.from(at);
             copy.replay(
@@ -137,6 +167,16 @@ final class EgressReader {
     } finally {
       lines.release();
     }
+  }
+
+  /** Message {@code seq} as its MSG line: its POST line is made from it for the copy. */
+  private void keptMessage(long seq, ByteBuf msgLine, int from, int length) {
+    if (keepMillis < 0) {
+      return; // its time went with lost egress: the copy's run breaks here, and starts again
+    }
+    ByteBuf line = postLine.clear();
+    postLines.stage(seq, keepMillis).writePostFromMsg(line, msgLine, from, length);
+    kept(seq, line, 0, line.writerIndex());
   }
 
   /** Message {@code seq} of the room, for the copy; after lost egress, says what went with it. */
@@ -158,6 +198,7 @@ final class EgressReader {
     long from = lastApplied + 1;
     lastApplied = next - 1;
     messagesMissed = true;
+    keepMillis = -1; // the time of what follows may have gone with it
     listener.missed(from, next - 1);
   }
 
@@ -180,11 +221,34 @@ final class EgressReader {
     }
   }
 
+  /** A new session: the copy of the history is filled from the room, a part at a time. */
+  void startFill() {
+    fillFrom = copy.startFill();
+    fillWanted = true;
+    fillSentNs = clock.nanoTime() - resyncRetryNs;
+  }
+
+  /** Asks for the part of the history wanted, again while no part answers it. */
+  void sendFill(Offer offer) {
+    long now = clock.nanoTime();
+    if (!fillWanted || now - fillSentNs < resyncRetryNs) {
+      return;
+    }
+    ControlFlyweights.HistoryFill.put(fill, fillFrom);
+    long before = fillSentNs;
+    fillSentNs = now; // before the offer: an answer may come back within it (tests)
+    if (!offer.offer(fill, 0, ControlFlyweights.HistoryFill.LENGTH)) {
+      fillSentNs = before;
+    }
+  }
+
   /** A new session: its egress is numbered from 1. */
   void restart() {
     lastApplied = 0;
     resyncWanted = false;
     messagesMissed = false;
+    keepMillis = -1;
+    fillWanted = false; // the next session fills afresh
   }
 
   /** The number of the last egress message applied (tests). */

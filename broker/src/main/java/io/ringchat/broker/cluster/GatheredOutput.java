@@ -34,6 +34,9 @@ final class GatheredOutput {
   /** In this batch's list of brokers with output. */
   boolean queued;
 
+  /** The time of the last {@link ClusterWire#KEEP_TIME} in this batch (-1: none yet). */
+  long keepMillis = -1;
+
   GatheredOutput(BrokerSession broker) {
     this.broker = broker;
   }
@@ -83,5 +86,6 @@ final class GatheredOutput {
     indexOf.clear();
     size = 0;
     queued = false;
+    keepMillis = -1;
   }
 }

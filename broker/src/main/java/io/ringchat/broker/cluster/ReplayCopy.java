@@ -15,45 +15,158 @@ import io.ringchat.protocol.ServerFrames;
  * lines themselves: a burst of history through the egress the room keeps for resends would push out
  * what other members of the broker still need.
  *
- * <p>The copy holds the newest messages it has seen in an unbroken run, within the broker's own
- * {@code --history} and {@code --history-bytes}. It starts with the first message after the
- * broker's session began, and starts afresh at any seq that does not follow the last (egress lost
- * for good): it never guesses, so what it does not hold of a {@code SINCE} replay is a {@code GAP}.
+ * <p>The copy holds an unbroken run of the newest messages, within the broker's own {@code
+ * --history} and {@code --history-bytes}. When the broker's session starts, the messages before it
+ * are asked of the room in parts ({@link ClusterWire#FILL}, one part at a time, each a bounded
+ * answer), while the live ones are held beside them; when the two meet, they are one run again. A
+ * seq that does not follow the last (egress lost for good) starts the run afresh. It never guesses:
+ * what it does not hold of a {@code SINCE} replay is a {@code GAP}.
  *
  * <p>The link's thread only.
  */
 final class ReplayCopy {
   private final ByteBufAllocator alloc;
-  private final KeptLines lines;
   private final Outbound out;
   private final BrokerCounters counters;
 
-  /** The seq of the newest line held; -1 before the first. */
-  private long newest = -1;
+  /** The copy: older lines as they are filled, then live ones once the fill is done. */
+  private final Run held;
+
+  /**
+   * While filling: the live lines since the session started, joined to {@link #held} at the end.
+   */
+  private final Run live;
+
+  private boolean filling;
+
+  /** Lines in the part being answered. */
+  private int partLines;
 
   ReplayCopy(
       ByteBufAllocator alloc, int maxLines, long maxBytes, Outbound out, BrokerCounters counters) {
     this.alloc = alloc;
-    this.lines = new KeptLines(alloc, maxLines, maxBytes);
     this.out = out;
     this.counters = counters;
+    this.held = new Run(new KeptLines(alloc, maxLines, maxBytes));
+    this.live = new Run(new KeptLines(alloc, maxLines, maxBytes));
+  }
+
+  /** An unbroken run of kept lines and the seq of its newest (-1: none). */
+  private static final class Run {
+    final KeptLines lines;
+    long newest = -1;
+
+    Run(KeptLines lines) {
+      this.lines = lines;
+    }
+
+    long first() {
+      return newest < 0 ? Long.MAX_VALUE : lines.firstSeq(newest);
+    }
+
+    boolean isEmpty() {
+      return newest < 0 || lines.lines() == 0;
+    }
+
+    /** Appends line {@code seq}, starting afresh if it does not follow; false if held already. */
+    boolean add(long seq, ByteBuf src, int offset, int length) {
+      if (seq <= newest) {
+        return false;
+      }
+      if (seq != newest + 1) {
+        lines.clear();
+      }
+      lines.keep(src, offset, length);
+      newest = seq;
+      return true;
+    }
+
+    void clear() {
+      lines.clear();
+      newest = -1;
+    }
   }
 
   /**
    * The room kept message {@code seq}, bytes {@code [offset, offset + length)} of {@code src}
-   * (copied). Returns the seq of the newest line held before it (-1: none).
+   * (copied). Returns the seq of the newest live line held before it (-1: none).
    */
   long keep(long seq, ByteBuf src, int offset, int length) {
-    long before = newest;
-    if (seq <= newest) {
-      return before; // held already
-    }
-    if (seq != newest + 1) {
-      lines.clear(); // not a continuation of what is held: start afresh from this one
-    }
-    lines.keep(src, offset, length);
-    newest = seq;
+    Run run = filling ? live : held;
+    long before = run.newest;
+    run.add(seq, src, offset, length);
     return before;
+  }
+
+  /**
+   * The broker's session started: the copy is filled from the room, from the message after the
+   * newest it holds. Returns the seq to ask for first ({@link ClusterWire#FILL}).
+   */
+  long startFill() {
+    filling = true;
+    partLines = 0;
+    live.clear();
+    return held.newest < 0 ? 1 : held.newest + 1;
+  }
+
+  /** Whether a fill is going on. */
+  boolean filling() {
+    return filling;
+  }
+
+  /** An older message, from a part of a fill ({@link ClusterWire#FILL_LINE}). */
+  void fillLine(long seq, ByteBuf src, int offset, int length) {
+    if (filling) {
+      partLines++;
+      held.add(seq, src, offset, length);
+    }
+  }
+
+  /**
+   * The end of a part, made where the room's newest seq was {@code roomNewest}. Returns the seq to
+   * ask for next, or -1 when the copy is whole again (or can get no further).
+   */
+  long fillEnd(long roomNewest) {
+    if (!filling) {
+      return -1;
+    }
+    int lines = partLines;
+    partLines = 0;
+    if (!live.isEmpty() && held.newest + 1 >= live.first()) {
+      join();
+      return -1;
+    }
+    if (live.isEmpty() && held.newest >= roomNewest) {
+      filling = false; // caught up with a room that said nothing since the session started
+      return -1;
+    }
+    if (lines == 0) {
+      // The room holds nothing more before the live lines: what lies between is gone.
+      if (!live.isEmpty()) {
+        held.clear();
+        join();
+      } else {
+        filling = false;
+      }
+      return -1;
+    }
+    return held.newest + 1; // (a part that brought nothing new answered a request sent twice)
+  }
+
+  /** The live lines join the held ones: those the fill did not already bring. */
+  private void join() {
+    long seq = live.first();
+    long after = held.newest;
+    long[] next = {seq};
+    live.lines.forEachLine(
+        (chunk, offset, length) -> {
+          long s = next[0]++;
+          if (s > after) {
+            held.add(s, chunk, offset, length);
+          }
+        });
+    live.clear();
+    filling = false;
   }
 
   /**
@@ -62,11 +175,13 @@ final class ReplayCopy {
    * not hold when the member asked {@code since}, then {@code REPLAYED n}.
    */
   void replay(long connection, long from, long to, boolean since) {
+    // While filling, the live lines may be the only ones at the room's newest.
+    Run run = filling && live.newest == to ? live : held;
     ByteBuf head = alloc.buffer(64);
-    long first = newest < 0 ? Long.MAX_VALUE : lines.firstSeq(newest);
-    if (newest != to) {
-      // The copy is not at the room's newest (it lost egress and has not caught up): it cannot
-      // tell which of these it holds, so none is replayed.
+    long first = run.first();
+    if (run.newest != to) {
+      // Not at the room's newest (egress lost and not yet caught up): it cannot tell which of
+      // these it holds, so none is replayed.
       first = to + 1;
     }
     if (from < first) {
@@ -84,7 +199,7 @@ final class ReplayCopy {
     }
     CompositeByteBuf replay = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
     replay.addComponent(true, head);
-    int n = lines.replay(from, newest, replay);
+    int n = run.lines.replay(from, run.newest, replay);
     ByteBuf tail = alloc.buffer(24);
     ServerFrames.writeReplayed(tail, n);
     replay.addComponent(true, tail);
@@ -94,17 +209,18 @@ final class ReplayCopy {
 
   /** The seq of the newest line held; -1 before the first. */
   long newest() {
-    return newest;
+    return filling && !live.isEmpty() ? live.newest : held.newest;
+  }
+
+  /** Lines held now (the copy's run, not counting live lines held beside it during a fill). */
+  int lines() {
+    return held.lines.lines();
   }
 
   /** Lets go of every line (the broker is stopping). */
   void close() {
-    lines.clear();
-    newest = -1;
-  }
-
-  /** Lines held now. */
-  int lines() {
-    return lines.lines();
+    held.clear();
+    live.clear();
+    filling = false;
   }
 }

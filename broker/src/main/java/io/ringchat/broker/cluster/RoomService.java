@@ -181,6 +181,11 @@ public final class RoomService implements ClusteredService {
         out.resend(broker, ControlFlyweights.Resync.last(buffer, offset));
         retryLater();
       }
+      case ClusterWire.FILL -> {
+        long from = ControlFlyweights.HistoryFill.from(buffer, offset);
+        out.fill(broker, room, from, ctx.historyFillPartBytes());
+        endBatch();
+      }
       case ClusterWire.SNAPSHOT_TAKEN -> {
         int member = ControlFlyweights.SnapshotTaken.member(buffer, offset);
         long position = ControlFlyweights.SnapshotTaken.position(buffer, offset);

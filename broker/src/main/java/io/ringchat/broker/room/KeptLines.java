@@ -147,6 +147,35 @@ public final class KeptLines {
     }
   }
 
+  /** What {@link #forEachFrom} hands each kept line to. */
+  @FunctionalInterface
+  public interface SeqLineVisitor {
+    /** Line {@code seq}: bytes {@code [offset, offset + length)} of {@code chunk}, borrowed. */
+    void visit(long seq, ByteBuf chunk, int offset, int length);
+  }
+
+  /**
+   * The kept lines from seq {@code from} on (from the oldest kept, if that is later), oldest first,
+   * while their bytes stay within {@code maxBytes} (at least one line); {@code newest} is the
+   * room's newest seq. Returns how many lines were visited.
+   */
+  public int forEachFrom(long from, long newest, long maxBytes, SeqLineVisitor visitor) {
+    long first = firstSeq(newest);
+    int i = (int) Math.max(0, from - first);
+    int visited = 0;
+    long bytes = 0;
+    for (; i < count; i++) {
+      int slot = slot(i);
+      bytes += lineLength[slot];
+      if (visited > 0 && bytes > maxBytes) {
+        break;
+      }
+      visitor.visit(first + i, lineChunk[slot], lineOffset[slot], lineLength[slot]);
+      visited++;
+    }
+    return visited;
+  }
+
   /** Lets go of everything (the room is stopping, or a copy of it starts afresh). */
   public void clear() {
     dropOldest(count);

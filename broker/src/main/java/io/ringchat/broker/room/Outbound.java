@@ -48,6 +48,13 @@ public interface Outbound {
   default void kept(long seq, ByteBuf shared, int offset, int length) {}
 
   /**
+   * As {@link #kept}, but given as the message's version 1 line ({@code MSG <name> <text>}, the one
+   * the room sends anyway when it has plain members) and the time it was ordered at: the copies
+   * make the {@code POST} line from it, so the room sends no second encoding of it to every writer.
+   */
+  default void keptMessage(long seq, long millis, ByteBuf shared, int offset, int length) {}
+
+  /**
    * {@code connection}'s replay, for writers that serve them ({@link #servesReplays}): messages
    * {@code from} to {@code to}, then {@code REPLAYED n}, after the WELCOME already written and
    * before anything written after this. {@code since}: the member asked with {@code SINCE}, so what

@@ -156,6 +156,15 @@ public final class Room {
     counters.history(kept.lines(), kept.bytes());
   }
 
+  /**
+   * The kept lines from seq {@code from} on, oldest first, within {@code maxBytes} (at least one),
+   * borrowed for the call (a part of the history for a broker's copy). Returns how many.
+   */
+  public int forEachKeptFrom(long from, long maxBytes, KeptLines.SeqLineVisitor visitor) {
+    assert thread.check();
+    return kept.forEachFrom(from, lastSeq, maxBytes, visitor);
+  }
+
   /** Each kept line, oldest first, borrowed for the call (for a snapshot). */
   public void forEachKept(KeptLines.LineVisitor visitor) {
     assert thread.check();
@@ -287,17 +296,28 @@ public final class Room {
       return;
     }
     long seq = ++lastSeq;
-    if (members.size() - positionedCount - (sender.positioned ? 0 : 1) > 0) {
+    boolean plainLine = members.size() - positionedCount - (sender.positioned ? 0 : 1) > 0;
+    if (plainLine) {
       broadcast.appendMessage(sender, text, members, out);
     }
-    if (positionedCount > 0 || (kept.keeps() && out.servesReplays())) {
-      // (with copies to feed, the line is needed after this call: the scratch line is not)
+    // Writers with copies of the history get the line they are sent anyway: the MSG line if there
+    // is one, else the POST line (a line the room encodes for nobody else if need be).
+    boolean copies = kept.keeps() && out.servesReplays();
+    if (positionedCount > 0 || (copies && !plainLine)) {
       posts.appendPost(sender, postLines.stage(seq, stamp()), text, members, out);
       keep(posts.segment(), posts.lastLineStart(), posts.lastLineEnd());
+      if (copies && !plainLine) {
+        int start = posts.lastLineStart();
+        out.kept(seq, posts.segment(), start, posts.lastLineEnd() - start);
+      }
     } else if (kept.keeps()) {
       ByteBuf line = scratch();
       postLines.stage(seq, stamp()).writePost(line, sender.nameBytes(), text);
       keep(line, 0, line.writerIndex());
+    }
+    if (copies && plainLine) {
+      int start = broadcast.lastLineStart();
+      out.keptMessage(seq, lastMillis, broadcast.segment(), start, broadcast.lastLineEnd() - start);
     }
     counters.delivered(members.size() - 1L);
   }
@@ -316,9 +336,6 @@ public final class Room {
     if (kept.keeps()) {
       kept.keep(line, from, to - from);
       counters.history(kept.lines(), kept.bytes());
-      if (out.servesReplays()) {
-        out.kept(lastSeq, line, from, to - from);
-      }
     }
   }
 

@@ -171,7 +171,10 @@ class RoomIngressTest {
   void shouldAnnounceAsAGapWhatTheBrokersCopyNoLongerHoldsAndGiveNoneForAnotherEpoch() {
     a.join(1, "ann");
     a.batch();
+    a.join(3, "carl"); // a plain member: the copies make POST lines from the MSG lines it is sent
+    a.batch();
     for (int i = 1; i <= 5; i++) {
+      millis += 7;
       a.send(1, "m" + i); // the copies keep 3
       a.batch();
     }
@@ -181,15 +184,92 @@ class RoomIngressTest {
     b.batch();
     assertThat(b.written.takeLines(1))
         .containsExactly(
-            "WELCOME bob 2 e1:5",
+            "WELCOME bob 3 e1:5",
             "GAP 1 2",
-            "POST 3 1764770000000 ann m3",
-            "POST 4 1764770000000 ann m4",
-            "POST 5 1764770000000 ann m5",
+            "POST 3 1764770000021 ann m3",
+            "POST 4 1764770000028 ann m4",
+            "POST 5 1764770000035 ann m5",
             "REPLAYED 3",
             "JOINED cat");
     assertThat(b.written.takeLines(2))
-        .containsExactly("WELCOME cat 3 e1:5", "GAP unknown", "REPLAYED 0");
+        .containsExactly("WELCOME cat 4 e1:5", "GAP unknown", "REPLAYED 0");
+  }
+
+  @Test
+  void shouldFillALateBrokersCopyFromTheRoomOnePartAtATime() {
+    a.join(1, "ann");
+    a.batch();
+    for (int i = 1; i <= 5; i++) {
+      millis++;
+      a.send(1, "m" + i);
+      a.batch();
+    }
+    Side late = new Side();
+    brokers.put(3, late.session);
+    late.reader.startFill();
+    int parts = 0;
+    for (int i = 0; i < 10; i++) {
+      late.reader.sendFill(
+          (buffer, offset, length) -> {
+            out.fill(late.session, room, ControlFlyweights.HistoryFill.from(buffer, offset), 40);
+            room.endBatch();
+            return true;
+          });
+      parts = late.copy.filling() ? i + 2 : parts;
+    }
+    assertThat(late.copy.filling()).isFalse();
+    assertThat(parts).as("a line a part (40 bytes), the room's three kept").isEqualTo(3);
+    late.join(1, "bob", JoinPosition.since("e1", 0));
+    late.batch();
+    assertThat(late.written.takeLines(1))
+        .containsExactly(
+            "WELCOME bob 2 e1:5",
+            "GAP 1 2",
+            "POST 3 1764770000003 ann m3",
+            "POST 4 1764770000004 ann m4",
+            "POST 5 1764770000005 ann m5",
+            "REPLAYED 3");
+    late.copy.close();
+  }
+
+  @Test
+  void shouldKeepEachOfABatchsMessagesInTheCopiesFromItsMsgLineOrItsPostLine() {
+    a.join(1, "ann");
+    a.join(2, "carl"); // plain: the copies get MSG lines, and make the POST lines
+    a.batch();
+    b.join(1, "bob", JoinPosition.history(0));
+    b.batch();
+    millis += 5;
+    for (int i = 1; i <= 3; i++) {
+      a.send(1, "x" + i); // one batch: three lines in one segment
+    }
+    a.batch();
+    b.join(2, "dan", JoinPosition.since("e1", 0));
+    b.batch();
+    assertThat(b.written.takeLines(2))
+        .containsExactly(
+            "WELCOME dan 4 e1:3",
+            "POST 1 1764770000005 ann x1",
+            "POST 2 1764770000005 ann x2",
+            "POST 3 1764770000005 ann x3",
+            "REPLAYED 3");
+
+    a.sequencer.add(ClusterWire.LEAVE, 2); // no plain member left: POST lines
+    a.batch();
+    millis += 5;
+    for (int i = 4; i <= 6; i++) {
+      a.send(1, "x" + i);
+    }
+    a.batch();
+    a.join(3, "eve", JoinPosition.since("e1", 3));
+    a.batch();
+    assertThat(a.written.takeLines(3))
+        .containsExactly(
+            "WELCOME eve 4 e1:6",
+            "POST 4 1764770000010 ann x4",
+            "POST 5 1764770000010 ann x5",
+            "POST 6 1764770000010 ann x6",
+            "REPLAYED 3");
   }
 
   @Test
