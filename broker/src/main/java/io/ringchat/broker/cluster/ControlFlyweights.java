@@ -11,20 +11,31 @@ import org.agrona.MutableDirectBuffer;
 final class ControlFlyweights {
   private ControlFlyweights() {}
 
+  // Resync, Skip and HistoryFill are their header and one long.
+  private static final int LONG_OFFSET = MessageHeader.LENGTH;
+  private static final int ONE_LONG_LENGTH = LONG_OFFSET + Long.BYTES;
+
+  private static void putOneLong(MutableDirectBuffer buffer, byte type, long value) {
+    MessageHeader.put(buffer, 0, type);
+    buffer.putLong(LONG_OFFSET, value, ORDER);
+  }
+
+  private static long oneLong(DirectBuffer buffer, int offset) {
+    return buffer.getLong(offset + LONG_OFFSET, ORDER);
+  }
+
   /** {@link ClusterWire#RESYNC}, broker to room: the last egress number the broker has. */
   static final class Resync {
     private Resync() {}
 
-    static final int LAST_OFFSET = MessageHeader.LENGTH;
-    static final int LENGTH = LAST_OFFSET + Long.BYTES;
+    static final int LENGTH = ONE_LONG_LENGTH;
 
     static void put(MutableDirectBuffer buffer, long last) {
-      MessageHeader.put(buffer, 0, ClusterWire.RESYNC);
-      buffer.putLong(LAST_OFFSET, last, ORDER);
+      putOneLong(buffer, ClusterWire.RESYNC, last);
     }
 
     static long last(DirectBuffer buffer, int offset) {
-      return buffer.getLong(offset + LAST_OFFSET, ORDER);
+      return oneLong(buffer, offset);
     }
   }
 
@@ -32,16 +43,14 @@ final class ControlFlyweights {
   static final class Skip {
     private Skip() {}
 
-    static final int NEXT_OFFSET = MessageHeader.LENGTH;
-    static final int LENGTH = NEXT_OFFSET + Long.BYTES;
+    static final int LENGTH = ONE_LONG_LENGTH;
 
     static void put(MutableDirectBuffer buffer, long next) {
-      MessageHeader.put(buffer, 0, ClusterWire.SKIP);
-      buffer.putLong(NEXT_OFFSET, next, ORDER);
+      putOneLong(buffer, ClusterWire.SKIP, next);
     }
 
     static long next(DirectBuffer buffer, int offset) {
-      return buffer.getLong(offset + NEXT_OFFSET, ORDER);
+      return oneLong(buffer, offset);
     }
   }
 
@@ -49,16 +58,14 @@ final class ControlFlyweights {
   static final class HistoryFill {
     private HistoryFill() {}
 
-    static final int FROM_OFFSET = MessageHeader.LENGTH;
-    static final int LENGTH = FROM_OFFSET + Long.BYTES;
+    static final int LENGTH = ONE_LONG_LENGTH;
 
     static void put(MutableDirectBuffer buffer, long from) {
-      MessageHeader.put(buffer, 0, ClusterWire.FILL);
-      buffer.putLong(FROM_OFFSET, from, ORDER);
+      putOneLong(buffer, ClusterWire.FILL, from);
     }
 
     static long from(DirectBuffer buffer, int offset) {
-      return buffer.getLong(offset + FROM_OFFSET, ORDER);
+      return oneLong(buffer, offset);
     }
   }
 

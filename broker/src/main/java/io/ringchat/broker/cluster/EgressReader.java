@@ -43,8 +43,6 @@ final class EgressReader {
 
   private final Outbound out;
   private final ByteBufAllocator alloc;
-  private final NanoClock clock;
-  private final long resyncRetryNs;
   private final Listener listener;
   private final ReplayCopy copy;
   private final OutputFlyweight output = new OutputFlyweight();
@@ -53,19 +51,16 @@ final class EgressReader {
   /** The number of the last egress message applied. */
   private long lastApplied;
 
-  /** A resync is wanted: sent at the next chance, and again while no new egress follows. */
-  private boolean resyncWanted;
-
-  private long resyncSentNs;
+  /** A resync: sent at the next chance, and again while no new egress follows. */
+  private final RetriedRequest resyncRequest;
 
   private final UnsafeBuffer fill =
       new UnsafeBuffer(new byte[ControlFlyweights.HistoryFill.LENGTH]);
 
-  /** A part of the history is wanted from this seq on: asked at the next chance, and again. */
-  private boolean fillWanted;
+  /** A part of the history from {@link #fillFrom} on: asked at the next chance, and again. */
+  private final RetriedRequest fillRequest;
 
   private long fillFrom;
-  private long fillSentNs;
 
   /** The time of the kept messages given as MSG lines ({@link ClusterWire#KEEP_TIME}). */
   private long keepMillis = -1;
@@ -86,8 +81,8 @@ final class EgressReader {
     this.out = out;
     this.copy = copy;
     this.alloc = alloc;
-    this.clock = clock;
-    this.resyncRetryNs = resyncRetryNs;
+    this.resyncRequest = new RetriedRequest(clock, resyncRetryNs);
+    this.fillRequest = new RetriedRequest(clock, resyncRetryNs);
     this.listener = listener;
   }
 
@@ -111,7 +106,7 @@ final class EgressReader {
       return;
     }
     lastApplied = number;
-    resyncWanted = false;
+    resyncRequest.done();
     listener.answered(message.ack());
     apply(message);
   }
@@ -145,10 +140,11 @@ final class EgressReader {
               copy.fillLine(connection, lines, message.from(at), message.length(at));
           case ClusterWire.FILL_END -> {
             long next = copy.fillEnd(connection);
-            fillWanted = next >= 0;
-            if (fillWanted) {
+            if (next >= 0) {
               fillFrom = next;
-              fillSentNs = clock.nanoTime() - resyncRetryNs; // ask at once
+              fillRequest.askNow();
+            } else {
+              fillRequest.done();
             }
           }
           case ClusterWire.REPLAY -> {
@@ -204,51 +200,48 @@ final class EgressReader {
 
   /** Asks for what came after {@link #lastApplied}, at the next {@link #sendResync}. */
   void requestResync() {
-    resyncWanted = true;
-    resyncSentNs = clock.nanoTime() - resyncRetryNs;
+    resyncRequest.askNow();
   }
 
   /** Sends the resync wanted, at most every so often while no egress answers it. */
   void sendResync(Offer offer) {
-    long now = clock.nanoTime();
-    if (!resyncWanted || now - resyncSentNs < resyncRetryNs) {
+    if (!resyncRequest.due()) {
       return;
     }
     ControlFlyweights.Resync.put(resync, lastApplied);
+    resyncRequest.sending();
     if (offer.offer(resync, 0, ControlFlyweights.Resync.LENGTH)) {
-      resyncSentNs = now;
       listener.resyncSent();
+    } else {
+      resyncRequest.askNow();
     }
   }
 
   /** A new session: the copy of the history is filled from the room, a part at a time. */
   void startFill() {
     fillFrom = copy.startFill();
-    fillWanted = true;
-    fillSentNs = clock.nanoTime() - resyncRetryNs;
+    fillRequest.askNow();
   }
 
   /** Asks for the part of the history wanted, again while no part answers it. */
   void sendFill(Offer offer) {
-    long now = clock.nanoTime();
-    if (!fillWanted || now - fillSentNs < resyncRetryNs) {
+    if (!fillRequest.due()) {
       return;
     }
     ControlFlyweights.HistoryFill.put(fill, fillFrom);
-    long before = fillSentNs;
-    fillSentNs = now; // before the offer: an answer may come back within it (tests)
+    fillRequest.sending();
     if (!offer.offer(fill, 0, ControlFlyweights.HistoryFill.LENGTH)) {
-      fillSentNs = before;
+      fillRequest.askNow();
     }
   }
 
   /** A new session: its egress is numbered from 1. */
   void restart() {
     lastApplied = 0;
-    resyncWanted = false;
+    resyncRequest.done();
     messagesMissed = false;
     keepMillis = -1;
-    fillWanted = false; // the next session fills afresh
+    fillRequest.done(); // the next session fills afresh
   }
 
   /** The number of the last egress message applied (tests). */

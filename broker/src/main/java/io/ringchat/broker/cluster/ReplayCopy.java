@@ -2,9 +2,9 @@ package io.ringchat.broker.cluster;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.ringchat.broker.room.KeptLines;
 import io.ringchat.broker.room.Outbound;
+import io.ringchat.broker.room.ReplayWriter;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ServerFrames;
 
@@ -28,6 +28,7 @@ final class ReplayCopy {
   private final ByteBufAllocator alloc;
   private final Outbound out;
   private final BrokerCounters counters;
+  private final ReplayWriter replays;
 
   /** The copy: older lines as they are filled, then live ones once the fill is done. */
   private final Run held;
@@ -47,6 +48,7 @@ final class ReplayCopy {
     this.alloc = alloc;
     this.out = out;
     this.counters = counters;
+    this.replays = new ReplayWriter(alloc, out, counters);
     this.held = new Run(new KeptLines(alloc, maxLines, maxBytes));
     this.live = new Run(new KeptLines(alloc, maxLines, maxBytes));
   }
@@ -178,33 +180,18 @@ final class ReplayCopy {
     // While filling, the live lines may be the only ones at the room's newest.
     Run run = filling && live.newest == to ? live : held;
     ByteBuf head = alloc.buffer(64);
-    long first = run.first();
     if (run.newest != to) {
       // Not at the room's newest (egress lost and not yet caught up): it cannot tell which of
       // these it holds, so none is replayed.
-      first = to + 1;
-    }
-    if (from < first) {
-      long missing = Math.min(first - 1, to);
-      if (since) {
-        ServerFrames.writeGap(head, from, missing);
+      if (since && from <= to) {
+        ServerFrames.writeGap(head, from, to);
         counters.gap();
       }
-      from = missing + 1;
-    }
-    if (from > to) {
       ServerFrames.writeReplayed(head, 0);
       out.write(connection, head);
       return;
     }
-    CompositeByteBuf replay = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
-    replay.addComponent(true, head);
-    int n = run.lines.replay(from, run.newest, replay);
-    ByteBuf tail = alloc.buffer(24);
-    ServerFrames.writeReplayed(tail, n);
-    replay.addComponent(true, tail);
-    counters.replayed(n);
-    out.writeReplay(connection, replay);
+    replays.write(connection, head, run.lines, from, to, since);
   }
 
   /** The seq of the newest line held; -1 before the first. */

@@ -2,7 +2,6 @@ package io.ringchat.broker.room;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
 import io.ringchat.protocol.JoinPosition;
@@ -49,6 +48,7 @@ public final class Room {
   private final Broadcast posts;
 
   private final KeptLines kept;
+  private final ReplayWriter replays;
 
   /** Encodes each numbered message's POST and SENT lines. */
   private final PostLines postLines = new PostLines();
@@ -113,6 +113,7 @@ public final class Room {
     this.broadcast = new Broadcast(alloc, maxSegmentBytes);
     this.posts = new Broadcast(alloc, maxSegmentBytes, true);
     this.kept = new KeptLines(alloc, history.messages(), history.bytes());
+    this.replays = new ReplayWriter(alloc, out, counters);
     this.epoch = history.epoch();
     this.epochBytes = epoch.getBytes(StandardCharsets.US_ASCII);
     this.clock = history.clock();
@@ -244,44 +245,23 @@ public final class Room {
    */
   private void replay(long connection, JoinPosition position) {
     ByteBuf head = alloc.buffer(64);
-    long oldestKept = kept.firstSeq(lastSeq);
     long from;
     if (!position.isSince()) {
       from = lastSeq - Math.min(position.history(), lastSeq) + 1;
-      if (!out.servesReplays()) {
-        from = Math.max(from, oldestKept);
-      }
     } else if (!position.epoch().equals(epoch)) {
       ServerFrames.writeGapUnknown(head);
       counters.gap();
       from = lastSeq + 1;
     } else {
       from = position.since() + 1;
-      if (from < oldestKept && !out.servesReplays()) {
-        ServerFrames.writeGap(head, from, oldestKept - 1);
-        counters.gap();
-        from = oldestKept;
-      }
     }
-    if (from > lastSeq) {
-      ServerFrames.writeReplayed(head, 0);
-      out.write(connection, head);
-      return;
-    }
-    if (out.servesReplays()) {
+    if (from <= lastSeq && out.servesReplays()) {
       // The writers serve the replay from their own copy: only its range goes to them.
       head.release();
       out.replayFromCopy(connection, from, lastSeq, position.isSince());
       return;
     }
-    CompositeByteBuf replay = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
-    replay.addComponent(true, head);
-    int lines = kept.replay(from, lastSeq, replay);
-    ByteBuf tail = alloc.buffer(24);
-    ServerFrames.writeReplayed(tail, lines);
-    replay.addComponent(true, tail);
-    counters.replayed(lines);
-    out.writeReplay(connection, replay);
+    replays.write(connection, head, kept, from, lastSeq, position.isSince());
   }
 
   /** {@code SEND text} from {@code connection}; the text is borrowed for the call. */
