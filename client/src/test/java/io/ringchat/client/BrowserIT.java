@@ -8,8 +8,10 @@ import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import io.ringchat.broker.Broker;
 import io.ringchat.broker.BrokerConfig;
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -363,17 +365,27 @@ class BrowserIT {
       message(alice, "before the drop");
 
       // Drop the page's WebSocket as a network would: catch it at its next send, then close it.
+      // The page's reconnect (its timer calls connect) is held until bob's lines are in the room:
+      // otherwise a slow test could send them after the page is back, and they would arrive live.
       ((JavascriptExecutor) alice)
           .executeScript(
               "const send = WebSocket.prototype.send;"
                   + " WebSocket.prototype.send = function (data) {"
-                  + " window.caught = this; return send.call(this, data); };");
+                  + " window.caught = this; return send.call(this, data); };"
+                  + " const later = window.setTimeout;"
+                  + " window.setTimeout = function (fn, ms, ...rest) {"
+                  + " if (fn.name === 'connect' && !window.heldConnect) {"
+                  + " window.heldConnect = fn; return 0; }"
+                  + " return later(fn, ms, ...rest); };");
       say(alice, "my last words");
       ((JavascriptExecutor) alice).executeScript("window.caught.close();");
       new WebDriverWait(alice, WAIT)
-          .until(ExpectedConditions.visibilityOfElementLocated(By.id("banner")));
-      sendRaw(bob, "SEND while you were away 1"); // the page waits about 1 s to reconnect
+          .until(d -> ((JavascriptExecutor) d).executeScript("return !!window.heldConnect;"));
+      sendRaw(bob, "SEND while you were away 1");
       sendRaw(bob, "SEND while you were away 2");
+      sendRaw(bob, "PING ordered");
+      awaitLine(bob, "PONG ordered"); // the room has taken both SENDs, in order before the PING
+      ((JavascriptExecutor) alice).executeScript("window.heldConnect();");
 
       message(alice, "(back: 2 messages while you were away)");
       String log = alice.findElement(By.id("messages")).getText();
@@ -392,6 +404,16 @@ class BrowserIT {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), chatPort);
     sendRaw(socket, "JOIN " + name);
     return socket;
+  }
+
+  /** Reads {@code socket}'s lines until {@code expected} (the test's timeout bounds it). */
+  private static void awaitLine(Socket socket, String expected) throws IOException {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    socket.setSoTimeout((int) WAIT.toMillis());
+    for (String line = in.readLine(); !expected.equals(line); line = in.readLine()) {
+      assertThat(line).as("bob's connection ended before " + expected).isNotNull();
+    }
   }
 
   private static void sendRaw(Socket socket, String line) throws IOException {
