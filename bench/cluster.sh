@@ -10,7 +10,8 @@
 #
 # Sections: idle failover handover throughput quiet retention footprint soak (default: all but the
 # soak; idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
-# any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load; quiet: 30 members, 3 sending
+# any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load, and the
+# round trip through the room hop by hop over each load's measured part (bench/round-trip.py); quiet: 30 members, 3 sending
 # 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20), and how late this
 # machine wakes a sleeping thread (bench/WakeLatency.java);
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
@@ -212,13 +213,27 @@ load() {
     python3 -c 'import json, sys; print(json.dumps({"error": (open(sys.argv[1]).readline().strip() or "no report")}))' "$work/load.err"
 }
 
+# scrape_hops WHEN: each member's /metrics into $work/hops-WHEN-I; hop_files lists them in pairs.
+hop_files=()
+scrape_hops() {
+  local i
+  for i in 0 1 2; do
+    curl -s "http://127.0.0.1:$(ready_field "$work/ready-$i.json" http_port)/metrics" >"$work/hops-$1-$i" || true
+  done
+  if [ "$1" = after ]; then
+    hop_files=()
+    for i in 0 1 2; do hop_files+=("$work/hops-before-$i" "$work/hops-after-$i"); done
+  fi
+}
+
 if [[ " $SECTIONS " == *" throughput "* ]]; then
+  hop_runs=(); hop_tables=()
   start_single
   spread=$(spread_hosts)
   echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
   echo
-  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | RSS after (MiB) | of which Aeron's terms |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | CPU per broker process (% of a core) | ordered messages per broker CPU-second | RSS after (MiB) | of which Aeron's terms |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |"
   for run in ${LOADS:-30:30:w16 300:10:w16 30:30:r50}; do
     IFS=: read -r clients senders mode <<<"$run"
     args=(--clients "$clients" --senders "$senders" --size 64)
@@ -226,31 +241,59 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
     for room in cluster single; do
       if [ "$room" = cluster ]; then host=$spread; else host=127.0.0.1:$single_port; fi
       d0=$(disk_bytes)
-      r=$(load --host "$host" "${args[@]}")
+      if [ "$room" = cluster ]; then procs="${pid[*]}"; else procs=$single_pid; fi
+      # Over the measured part of the load (from the warm-up's end): the brokers' CPU, and for the
+      # cluster its round trip hop by hop (each broker's ringchat_cluster_round_trip_seconds).
+      load --host "$host" "${args[@]}" >"$work/load.json" &
+      loader=$!
+      sleep $((WARMUP + 1))
+      c0=(); for p in $procs; do c0+=("$(cpu_ticks "$p")"); done
+      t0=$(date +%s%N)
+      [ "$room" = cluster ] && scrape_hops before
+      wait "$loader" || true
+      r=$(cat "$work/load.json")
+      secs=$(python3 -c "print(($(date +%s%N) - $t0) / 1e9)")
+      cpu=""; k=0
+      for p in $procs; do cpu="$cpu $(cpu_percent "$p" "${c0[$k]}" "$secs")"; k=$((k + 1)); done
+      if [ "$room" = cluster ]; then
+        scrape_hops after
+        hop_runs+=("$clients x $senders ${mode:0:1} ${mode:1}")
+        hop_tables+=("$(bench/round-trip.py "${hop_files[@]}")")
+      fi
       d1=$(disk_bytes)
       [ "$room" = cluster ] && echo "$d0 $d1 $(json_field "$r" sent)" >>"$work/disk"
-      if [ "$room" = cluster ]; then procs="${pid[*]}"; else procs=$single_pid; fi
       rss=""; terms=""
       for p in $procs; do
         rss="$rss $(($(rss_kib "$p") / 1024))"
         # Aeron's term buffers, each counted once per mapping as RSS counts them (rss-split.py).
         terms="$terms $(bench/rss-split.py "$p" | sed -n 's/.*aeron-terms \([0-9]*\).*/\1/p')"
       done
-      python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" "$rss" "$terms" <<'PY'
+      python3 - "$r" "$clients x $senders ${mode:0:1} ${mode:1}" "$room" "$rss" "$terms" "$cpu" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]) if sys.argv[1].strip() else {}
 if "error" in r:
     sys.exit(print(f"| {sys.argv[2]} | {sys.argv[3]} | the generator failed: {r['error']} |"))
 lat = r.get("latency_us", {})
 ms = lambda v: "-" if v is None else f"{v / 1000:.2f}"
+cpu = [float(c) for c in sys.argv[6].split()]
+per_cpu = r.get("sent_per_sec", 0) / (sum(cpu) / 100) if sum(cpu) else 0
 print(f"| {sys.argv[2].replace(' w ', ' window ').replace(' r ', ' msg/s ')} | {sys.argv[3]} | "
       f"{round(r.get('sent_per_sec', 0)):,} | {round(r.get('delivered_per_sec', 0)):,} | "
       f"{r.get('lost', '-')} | {r.get('out_of_order', '-')} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} | "
+      f"{', '.join(sys.argv[6].split())} | {round(per_cpu):,} | "
       f"{', '.join(sys.argv[4].split())} | {', '.join(sys.argv[5].split())} |")
 PY
     done
   done
   echo
+  for k in "${!hop_runs[@]}"; do
+    label=${hop_runs[$k]/ w / window }
+    echo "Round trip through the room, hop by hop, ${label/ r / msg\/s }"
+    echo "(bench/round-trip.py; the hops in docs/CLUSTER.md; one traced message in flight per broker, at most 100 a second):"
+    echo
+    echo "${hop_tables[$k]}"
+    echo
+  done
   stop_single
 fi
 

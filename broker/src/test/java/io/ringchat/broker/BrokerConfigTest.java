@@ -102,7 +102,7 @@ class BrokerConfigTest {
         "--cluster-idle-park=1s|--cluster-idle-park must be 1ms to 100ms, got 1000 ms",
         "--cluster-snapshot-bytes=10|--cluster-snapshot-bytes must be at least 1024, got 10",
         "--cluster-members=h:1 --max-line=100000|--max-line 100000 is longer than a clustered room"
-            + " can carry (at most 65445 bytes with its terms)",
+            + " can carry (at most 65437 bytes with its terms)",
         "--ready-file=/nonexistent/ready.json|--ready-file /nonexistent/ready.json: its directory does not exist",
         "--wait-strategy=spin|'spin' is not a wait strategy; use one of park, blocking, sleeping,"
             + " yielding, busy-spin",

@@ -10,8 +10,10 @@ import io.aeron.driver.ThreadingMode;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
@@ -28,6 +30,10 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 public final class ClusterContext {
   private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
+  // The clock of round-trip traces, the same as the consensus module's (its log's timestamps are
+  // epoch nanoseconds: NanosecondClusterClock), so that traced hops can be told apart.
+  private EpochNanoClock epochClock = new SystemEpochNanoClock();
+
   // The broker's link.
   private long holdNs = TimeUnit.SECONDS.toNanos(5);
   private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(60);
@@ -37,6 +43,10 @@ public final class ClusterContext {
   // A broker's copy of the history is filled from the room in parts of this size, one at a time,
   // so that filling it never floods the egress the room keeps for resends (8 MiB a broker).
   private int historyFillPartBytes = 64 * 1024;
+
+  // One ingress message in flight at a time is traced through the room, at most one this often:
+  // 100 a second at most, enough for a p99 of each hop over a few seconds of load, too few to cost.
+  private long traceIntervalNs = TimeUnit.MILLISECONDS.toNanos(10);
   private long ingressResendNs = TimeUnit.SECONDS.toNanos(1);
   private long unannouncedTermNs = TimeUnit.SECONDS.toNanos(2);
   private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(2);
@@ -444,6 +454,26 @@ public final class ClusterContext {
   /** Egress kept per broker for resends; a broker further behind gets a SKIP. */
   long keptEgressBytes() {
     return keptEgressBytes;
+  }
+
+  /** The least time between two traced round trips ({@link RoundTripTracer}; 0: none). */
+  long traceIntervalNs() {
+    return traceIntervalNs;
+  }
+
+  public ClusterContext traceIntervalNs(long ns) {
+    this.traceIntervalNs = ns;
+    return this;
+  }
+
+  /** The clock of round-trip traces: epoch nanoseconds, as the log's timestamps. */
+  EpochNanoClock epochClock() {
+    return epochClock;
+  }
+
+  public ClusterContext epochClock(EpochNanoClock clock) {
+    this.epochClock = clock;
+    return this;
   }
 
   /** The bytes of kept lines in one part of a broker's history fill ({@link ClusterWire#FILL}). */

@@ -41,9 +41,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ClusterDirectory implements AutoCloseable {
   /**
    * Version 2: snapshots begin with their format. Version 3: every log message states its layout.
-   * Version 4: the room's history (positioned joins in the log, kept lines in snapshots).
+   * Version 4: the room's history (positioned joins in the log, kept lines in snapshots). Version
+   * 5: the log's timestamps are epoch nanoseconds, and ingress messages may be traced.
    */
-  static final int FORMAT_VERSION = 4;
+  static final int FORMAT_VERSION = 5;
 
   static final String FORMAT_FILE = "ringchat-format";
   static final String LOCK_FILE = "ringchat.lock";

@@ -39,6 +39,7 @@ public final class ClusterLink
   private final BrokerCounters counters;
   private final ClusterStatus status;
   private final LinkSession session;
+  private final RoundTripTracer tracer;
   private final IngressSequencer ingress;
   private final EgressReader egress;
   private final SnapshotReporter snapshots;
@@ -82,13 +83,15 @@ public final class ClusterLink
     this.status = status;
     this.session = session;
     this.resendMs = ctx.ingressResendNs() / 1_000_000;
+    this.tracer = new RoundTripTracer(ctx.epochClock(), ctx.traceIntervalNs(), status.roundTrips());
     this.ingress =
         new IngressSequencer(
             ctx.nanoClock(),
             ctx.holdNs(),
             ctx.ingressResendNs(),
             this::refuse,
-            ctx.maxIngressMessageBytes());
+            ctx.maxIngressMessageBytes(),
+            tracer);
     this.copy = new ReplayCopy(alloc, history.messages(), history.bytes(), out, counters);
     this.egress = new EgressReader(out, alloc, ctx.nanoClock(), ctx.resyncRetryNs(), this, copy);
     this.snapshots = new SnapshotReporter(retention);
@@ -258,6 +261,11 @@ public final class ClusterLink
           out.write(connection, gap);
         });
     counters.gap();
+  }
+
+  @Override
+  public void traced(long offeredAt, long appendedAt, long appliedAt, long doneAt) {
+    tracer.answered(offeredAt, appendedAt, appliedAt, doneAt);
   }
 
   @Override

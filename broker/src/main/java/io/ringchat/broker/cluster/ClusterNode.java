@@ -5,6 +5,7 @@ import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.NanosecondClusterClock;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
@@ -109,6 +110,9 @@ public final class ClusterNode implements AutoCloseable {
             .aeronDirectoryName(aeronDir);
     ConsensusModule.Context consensus =
         new ConsensusModule.Context()
+            // Epoch nanoseconds in the log (not Aeron's default ms): a traced message's hop to the
+            // leader and its commit are told apart by its log timestamp (RoundTripTracer).
+            .clusterClock(new NanosecondClusterClock())
             .clusterMemberId(id)
             .clusterMembers(members.aeronMembers())
             .clusterDir(base.resolve("cluster").toFile())

@@ -161,6 +161,20 @@ final class ClusterOutbound implements Outbound {
     add(connection, range, 0, ReplayRange.LENGTH, ClusterWire.REPLAY, true);
   }
 
+  /**
+   * The room's answer to {@code broker}'s traced ingress message: the times of its round trip so
+   * far ({@link RoundTripTrace}), in the broker's output of this batch.
+   */
+  void trace(BrokerSession broker, long offeredAt, long appendedAt, long appliedAt, long doneAt) {
+    if (muted) {
+      return;
+    }
+    GatheredOutput output = gathered(broker);
+    ByteBuf trace =
+        RoundTripTrace.encode(ByteBufAllocator.DEFAULT, offeredAt, appendedAt, appliedAt, doneAt);
+    output.add(0, ClusterWire.TRACE, output.buffer(trace, true), 0, RoundTripTrace.LENGTH);
+  }
+
   @Override
   public boolean allBusy() {
     return false; // the room's batch is one ingress message: hand over at its end

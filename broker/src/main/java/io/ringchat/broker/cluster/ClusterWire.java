@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
  * EVENTS, broker to room: one message per ring batch of the broker
  *   long  seq          1, 2, 3... per broker session: the room applies each once
  *   int   count
+ *   long  tracedAt     0, or when the broker offered it (epoch ns): the room answers with a TRACE
  *   count x { byte kind, long connection, int length (-1: none), length bytes }
  *
  * RESYNC, broker to room, after a leader change or a gap: send again what I may have missed
@@ -38,7 +39,8 @@ import java.nio.ByteOrder;
  *   int   count
  *   count x { long connection, byte op, int offset, int length }
  *   (ops KEEP, KEEP_MSG, FILL_LINE: connection is the kept message's seq; KEEP_TIME, FILL_END:
- *   connection is a time or the room's newest seq, no bytes; REPLAY: the bytes are a ReplayRange)
+ *   connection is a time or the room's newest seq, no bytes; REPLAY: the bytes are a ReplayRange;
+ *   TRACE: the bytes are a RoundTripTrace)
  * </pre>
  *
  * Little-endian throughout (Agrona's buffers). Connection ids in both directions are the broker's
@@ -51,7 +53,7 @@ final class ClusterWire {
   private ClusterWire() {}
 
   /** The layout version every message carries; a change of any layout changes it. */
-  static final byte VERSION = 3;
+  static final byte VERSION = 4;
 
   static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -115,4 +117,10 @@ final class ClusterWire {
 
   /** The time (ms, in the connection field) of the {@link #KEEP_MSG} entries that follow. */
   static final byte KEEP_TIME = 8;
+
+  /**
+   * The times of a traced {@link #EVENTS} message's round trip so far, for the broker that sent it:
+   * the entry's bytes are a {@link RoundTripTrace}.
+   */
+  static final byte TRACE = 9;
 }

@@ -39,6 +39,9 @@ final class EgressReader {
      * of its messages went with it: {@code from} to {@code to}.
      */
     default void missedMessages(long from, long to) {}
+
+    /** The room's times for a traced ingress message ({@link RoundTripTrace}). */
+    default void traced(long offeredAt, long appendedAt, long appliedAt, long doneAt) {}
   }
 
   private final Outbound out;
@@ -154,6 +157,14 @@ final class EgressReader {
                 ReplayRange.from(lines, range),
                 ReplayRange.to(lines, range),
                 ReplayRange.since(lines, range));
+          }
+          case ClusterWire.TRACE -> {
+            int trace = message.from(at);
+            listener.traced(
+                RoundTripTrace.offeredAt(lines, trace),
+                RoundTripTrace.appendedAt(lines, trace),
+                RoundTripTrace.appliedAt(lines, trace),
+                RoundTripTrace.doneAt(lines, trace));
           }
           default -> {
             // a newer room's operation

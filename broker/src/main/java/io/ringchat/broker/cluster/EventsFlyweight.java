@@ -6,14 +6,21 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * An {@link ClusterWire#EVENTS} message, broker to room: a header (seq, count), then each event
- * (kind, connection, detail length, detail). Written by {@link IngressSequencer}, read by {@link
- * RoomIngress}; walk the events with {@link #firstEvent} and {@link #nextEvent}.
+ * An {@link ClusterWire#EVENTS} message, broker to room: a header (seq, count, traced at), then
+ * each event (kind, connection, detail length, detail). Written by {@link IngressSequencer}, read
+ * by {@link RoomIngress}; walk the events with {@link #firstEvent} and {@link #nextEvent}.
  */
 final class EventsFlyweight {
   static final int SEQ_OFFSET = MessageHeader.LENGTH;
   static final int COUNT_OFFSET = SEQ_OFFSET + Long.BYTES;
-  static final int HEADER_LENGTH = COUNT_OFFSET + Integer.BYTES;
+
+  /**
+   * When the broker first offered the message (epoch ns), if it traces its round trip ({@link
+   * RoundTripTracer}); 0 if not.
+   */
+  static final int TRACED_AT_OFFSET = COUNT_OFFSET + Integer.BYTES;
+
+  static final int HEADER_LENGTH = TRACED_AT_OFFSET + Long.BYTES;
 
   /** Offsets within one event, from its start. */
   static final int KIND_OFFSET = 0;
@@ -30,11 +37,17 @@ final class EventsFlyweight {
 
   // Writing.
 
-  /** Writes the header at 0 of {@code buffer}: the message begins there. */
+  /** Writes the header at 0 of {@code buffer}, not traced: the message begins there. */
   static void putHeader(MutableDirectBuffer buffer, long seq, int count) {
     MessageHeader.put(buffer, 0, ClusterWire.EVENTS);
     buffer.putLong(SEQ_OFFSET, seq, ORDER);
     buffer.putInt(COUNT_OFFSET, count, ORDER);
+    buffer.putLong(TRACED_AT_OFFSET, 0, ORDER);
+  }
+
+  /** Marks the message that begins at 0 of {@code buffer} as traced, offered at {@code epochNs}. */
+  static void putTracedAt(MutableDirectBuffer buffer, long epochNs) {
+    buffer.putLong(TRACED_AT_OFFSET, epochNs, ORDER);
   }
 
   /** Writes an event's header at {@code at}; returns where its detail goes. */
@@ -65,6 +78,11 @@ final class EventsFlyweight {
 
   int count() {
     return buffer.getInt(offset + COUNT_OFFSET, ORDER);
+  }
+
+  /** When the broker offered it (epoch ns) if traced, else 0. */
+  long tracedAt() {
+    return buffer.getLong(offset + TRACED_AT_OFFSET, ORDER);
   }
 
   /** Where the first event starts (an absolute offset in the buffer). */

@@ -31,6 +31,7 @@ final class IngressSequencer {
   private final long resendNs;
   private final LongConsumer refuse;
   private final int maxMessageBytes;
+  private final RoundTripTracer tracer;
   private final ArrayDeque<SentIngress> unacked = new ArrayDeque<>();
   private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
   private int batchLength = EventsFlyweight.HEADER_LENGTH;
@@ -54,10 +55,17 @@ final class IngressSequencer {
    * @param refuse answers one SEND with {@code ERR unavailable}
    * @param maxMessageBytes the largest message to offer (Aeron refuses one over an eighth of the
    *     term); one event must fit ({@link ClusterContext#conclude()} checks the longest line does)
+   * @param tracer which messages to trace through the room, stamped when first offered
    */
   IngressSequencer(
-      NanoClock clock, long holdNs, long resendNs, LongConsumer refuse, int maxMessageBytes) {
+      NanoClock clock,
+      long holdNs,
+      long resendNs,
+      LongConsumer refuse,
+      int maxMessageBytes,
+      RoundTripTracer tracer) {
     this.clock = clock;
+    this.tracer = tracer;
     this.holdNs = holdNs;
     this.resendNs = resendNs;
     this.refuse = refuse;
@@ -116,14 +124,16 @@ final class IngressSequencer {
     EventsFlyweight.putHeader(batch, seq, batchCount);
     byte[] bytes = new byte[batchLength];
     batch.getBytes(0, bytes);
-    unacked.add(
+    SentIngress sent =
         new SentIngress(
             seq,
             clock.nanoTime(),
             new UnsafeBuffer(bytes),
             Arrays.copyOf(kinds, batchCount),
             Arrays.copyOf(connections, batchCount),
-            Arrays.copyOf(starts, batchCount)));
+            Arrays.copyOf(starts, batchCount));
+    sent.traced = tracer.due();
+    unacked.add(sent);
     batchLength = EventsFlyweight.HEADER_LENGTH;
     batchCount = 0;
   }
@@ -144,6 +154,10 @@ final class IngressSequencer {
     long now = clock.nanoTime();
     while (it.hasNext()) {
       SentIngress sent = it.next();
+      if (sent.traced && sent.tracedAt == 0) {
+        sent.tracedAt = tracer.offered(now - sent.madeNs);
+        EventsFlyweight.putTracedAt(sent.bytes, sent.tracedAt);
+      }
       if (!offer.offer(sent.bytes, 0, sent.bytes.capacity())) {
         break;
       }
@@ -238,6 +252,7 @@ final class IngressSequencer {
       count++;
     }
     EventsFlyweight.putHeader(kept, sent.seq, count);
+    EventsFlyweight.putTracedAt(kept, sent.tracedAt); // 0 if not traced, or not offered yet
     byte[] bytes = new byte[length];
     kept.getBytes(0, bytes);
     sent.bytes = new UnsafeBuffer(bytes);
@@ -270,6 +285,7 @@ final class IngressSequencer {
    * session numbers from 1 again. What the ring brings meanwhile waits for that session.
    */
   void restart() {
+    tracer.restart();
     unacked.clear();
     unsent = 0;
     seq = 0;

@@ -8,6 +8,7 @@ import io.ringchat.protocol.JoinPosition;
 import io.ringchat.protocol.Names;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
 
 /**
  * Applies a broker's {@link ClusterWire#EVENTS} to the room, each message exactly once and in the
@@ -24,13 +25,19 @@ final class RoomIngress {
   private final Room room;
   private final ClusterOutbound out;
   private final ConnectionIds ids;
+  private final EpochNanoClock clock;
   private final EventsFlyweight events = new EventsFlyweight();
 
   /** The text of the event being applied, copied out of the log: one buffer, reused. */
   private final ByteBuf detail = Unpooled.buffer(256);
 
-  RoomIngress(Room room, ClusterOutbound out, ConnectionIds ids) {
+  /**
+   * @param clock the room's times for a traced message's answer ({@link RoundTripTrace}): output
+   *     only, never state
+   */
+  RoomIngress(Room room, ClusterOutbound out, ConnectionIds ids, EpochNanoClock clock) {
     this.room = room;
+    this.clock = clock;
     this.out = out;
     this.ids = ids;
   }
@@ -38,14 +45,17 @@ final class RoomIngress {
   /**
    * Applies the message at {@code offset} from {@code broker} if it is the next in the broker's
    * order; either way the broker gets an acknowledgement (of the last applied) at the end of the
-   * batch. The caller ends the batch.
+   * batch. A traced message applied is answered with its times ({@link ClusterOutbound#trace}), the
+   * log's {@code appendedAt} (epoch ns) among them. The caller ends the batch.
    */
-  void onEvents(BrokerSession broker, DirectBuffer buffer, int offset) {
+  void onEvents(BrokerSession broker, DirectBuffer buffer, int offset, long appendedAt) {
     events.wrap(buffer, offset);
     out.ack(broker);
     if (!broker.next(events.seq())) {
       return; // applied already, or one before it is missing: acknowledge what was applied only
     }
+    long tracedAt = events.tracedAt();
+    long appliedAt = tracedAt == 0 ? 0 : clock.nanoTime();
     int count = events.count();
     int at = events.firstEvent();
     for (int i = 0; i < count; i++, at = events.nextEvent(at)) {
@@ -61,6 +71,9 @@ final class RoomIngress {
         text.writerIndex(bytes);
       }
       apply(broker, events.kind(at), events.connection(at), text);
+    }
+    if (tracedAt != 0) {
+      out.trace(broker, tracedAt, appendedAt, appliedAt, clock.nanoTime());
     }
   }
 

@@ -101,7 +101,7 @@ public final class RoomService implements ClusteredService {
             maxLineBytes,
             Room.MAX_SEGMENT_BYTES,
             new HistoryOptions(UNNAMED_EPOCH, historyMessages, historyBytes, () -> logMillis));
-    this.ingress = new RoomIngress(room, out, ids);
+    this.ingress = new RoomIngress(room, out, ids, ctx.epochClock());
     if (snapshotImage != null) {
       new RoomSnapshot(this).load(snapshotImage);
     }
@@ -174,7 +174,7 @@ public final class RoomService implements ClusteredService {
     out.pump(); // whatever a broker could not take before goes first, in order
     switch (MessageHeader.type(buffer, offset)) {
       case ClusterWire.EVENTS -> {
-        ingress.onEvents(broker, buffer, offset);
+        ingress.onEvents(broker, buffer, offset, cluster.timeUnit().toNanos(timestamp));
         endBatch();
       }
       case ClusterWire.RESYNC -> {

@@ -16,6 +16,12 @@ final class SentIngress {
   /** When it was last offered to a leader. */
   long offeredNs;
 
+  /** Its round trip is traced ({@link RoundTripTracer}). */
+  boolean traced;
+
+  /** The trace's stamp, once first offered (epoch ns); 0 before. */
+  long tracedAt;
+
   UnsafeBuffer bytes;
   byte[] kinds;
   long[] connections;

@@ -220,6 +220,7 @@ public final class BrokerMetrics {
         .help("The log position below which every member can do without the log (-1: none yet).")
         .callback(cb -> cb.call((double) cluster.purgeBelow()))
         .register(registry);
+    registry.register(cluster.roundTrips().histogram());
   }
 
   private void counter(String name, String help, LongSupplier value) {

@@ -70,6 +70,9 @@ public final class ClusterStatus {
 
   private final Map<Long, Egress> egress = new ConcurrentHashMap<>();
 
+  // The link's thread: its traced round trips, hop by hop.
+  private final RoundTripHops roundTrips = new RoundTripHops();
+
   // The clustered service's thread: the log's retention, as this member's room agreed it.
   private final Map<Integer, Long> snapshotReported = new ConcurrentHashMap<>();
   private final AtomicLong purgeBelow = new AtomicLong(-1);
@@ -186,6 +189,11 @@ public final class ClusterStatus {
 
   public long sessionsLost() {
     return sessionsLost.get();
+  }
+
+  /** The link's traced round trips through the room, hop by hop. */
+  public RoundTripHops roundTrips() {
+    return roundTrips;
   }
 
   /** The clustered service's thread: a broker's session opened; returns its gauges. */

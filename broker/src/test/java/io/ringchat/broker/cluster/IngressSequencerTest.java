@@ -3,6 +3,7 @@ package io.ringchat.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.ringchat.broker.stats.RoundTripHops;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,14 @@ class IngressSequencerTest {
   private static final long HOLD_NS = 5_000_000_000L;
   private static final long RESEND_NS = 1_000_000_000L;
   private static final int MAX_MESSAGE_BYTES = 4096;
+  private static final RoundTripTracer NOT_TRACED =
+      new RoundTripTracer(() -> 1, 0, new RoundTripHops());
 
   private long now = 1_000;
   private final List<Long> refused = new ArrayList<>();
   private final IngressSequencer ingress =
-      new IngressSequencer(() -> now, HOLD_NS, RESEND_NS, refused::add, MAX_MESSAGE_BYTES);
+      new IngressSequencer(
+          () -> now, HOLD_NS, RESEND_NS, refused::add, MAX_MESSAGE_BYTES, NOT_TRACED);
   private final RecordedOffers leader = new RecordedOffers();
   private final List<byte[]> offered = leader.taken;
 

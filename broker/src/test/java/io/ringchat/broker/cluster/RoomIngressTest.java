@@ -1,6 +1,7 @@
 package io.ringchat.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -8,6 +9,8 @@ import io.ringchat.broker.room.HistoryOptions;
 import io.ringchat.broker.room.RecordingOutbound;
 import io.ringchat.broker.room.Room;
 import io.ringchat.broker.stats.BrokerCounters;
+import io.ringchat.broker.stats.RoundTripHops;
+import io.ringchat.broker.stats.RoundTripHops.Hop;
 import io.ringchat.protocol.JoinPosition;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,8 +36,8 @@ class RoomIngressTest {
     final RecordingOutbound written = new RecordingOutbound();
     final ReplayCopy copy =
         new ReplayCopy(ByteBufAllocator.DEFAULT, 3, 1 << 20, written, new BrokerCounters());
-    final IngressSequencer sequencer =
-        new IngressSequencer(() -> 0, 1_000, 500, c -> {}, 64 * 1024);
+    final RoundTripHops hops = new RoundTripHops();
+    final IngressSequencer sequencer;
     final BrokerSession session = new BrokerSession(null, this::egress, CONTEXT.keptEgressBytes());
     final EgressReader reader =
         new EgressReader(
@@ -54,8 +57,27 @@ class RoomIngressTest {
 
               @Override
               public void resyncSent() {}
+
+              @Override
+              public void traced(long offeredAt, long appendedAt, long appliedAt, long doneAt) {
+                tracer.answered(offeredAt, appendedAt, appliedAt, doneAt);
+              }
             },
             copy);
+    final RoundTripTracer tracer;
+
+    /** A broker that traces no round trip. */
+    Side() {
+      this(0);
+    }
+
+    /**
+     * A broker that traces a round trip at most every {@code traceIntervalNs} of {@link #epoch}.
+     */
+    Side(long traceIntervalNs) {
+      tracer = new RoundTripTracer(() -> epoch, traceIntervalNs, hops);
+      sequencer = new IngressSequencer(() -> epoch, 1_000, 500, c -> {}, 64 * 1024, tracer);
+    }
 
     /** The bytes of the egress this broker got, all messages together. */
     long egressBytes;
@@ -76,7 +98,7 @@ class RoomIngressTest {
     }
 
     void apply(byte[] message) {
-      roomIngress.onEvents(session, new UnsafeBuffer(message), 0);
+      roomIngress.onEvents(session, new UnsafeBuffer(message), 0, appendedAt);
       room.endBatch();
     }
 
@@ -108,7 +130,24 @@ class RoomIngressTest {
           4096,
           Room.MAX_SEGMENT_BYTES,
           new HistoryOptions("e1", 3, 1 << 20, () -> millis));
-  private final RoomIngress roomIngress = new RoomIngress(room, out, ids);
+
+  /** The test's epoch clock (ns), for round-trip traces; the log's timestamp of each message. */
+  private long epoch = 1_000_000;
+
+  private long appendedAt;
+
+  /** How far the room's reads of the clock move it (its work takes time). */
+  private long roomTicks;
+
+  private final RoomIngress roomIngress =
+      new RoomIngress(
+          room,
+          out,
+          ids,
+          () -> {
+            epoch += roomTicks;
+            return epoch - roomTicks;
+          });
   private final Side a = new Side();
   private final Side b = new Side();
 
@@ -367,5 +406,42 @@ class RoomIngressTest {
     assertThat(b.written.takeLines(1)).containsExactly("MSG ann lost", "MSG ann after");
     assertThat(a.acks).endsWith(3L);
     assertThat(a.sequencer.waiting()).isZero();
+  }
+
+  @Test
+  void shouldTraceAMessageHopByHopFromTheTimesTheRoomAnswersWithAndAtMostOnePerInterval() {
+    Side t = new Side(10_000);
+    brokers.put(3, t.session);
+    try {
+      t.join(1, "tia");
+      t.sequencer.seal(); // marked to be traced
+      epoch += 200;
+      t.sequencer.sendUnsent(t.ingress); // stamped as offered: 1,000,200
+      appendedAt = epoch + 300; // the leader's log took it
+      epoch += 700; // replicated and committed: the room reads it
+      roomTicks = 50; // applied (50 ns), then the answer is read 50 ns after the room was done
+      t.apply(t.ingress.last());
+
+      assertThat(t.written.takeLines(1)).containsExactly("WELCOME tia 1");
+      assertThat(t.hops.count(Hop.ROUND_TRIP)).isEqualTo(1);
+      assertThat(t.hops.sum(Hop.OFFER)).isCloseTo(200e-9, within(1e-12));
+      assertThat(t.hops.sum(Hop.TO_LEADER)).isCloseTo(300e-9, within(1e-12));
+      assertThat(t.hops.sum(Hop.COMMIT)).isCloseTo(400e-9, within(1e-12));
+      assertThat(t.hops.sum(Hop.ROOM)).isCloseTo(50e-9, within(1e-12));
+      assertThat(t.hops.sum(Hop.EGRESS)).isCloseTo(50e-9, within(1e-12));
+      assertThat(t.hops.sum(Hop.ROUND_TRIP)).as("the hops add up").isCloseTo(800e-9, within(1e-12));
+
+      roomTicks = 0;
+      t.send(1, "within the interval");
+      t.batch();
+      assertThat(t.hops.count(Hop.ROUND_TRIP)).as("not traced").isEqualTo(1);
+      epoch += 10_000;
+      t.send(1, "after it");
+      t.batch();
+      assertThat(t.hops.count(Hop.ROUND_TRIP)).isEqualTo(2);
+      assertThat(a.hops.count(Hop.ROUND_TRIP)).as("a broker that does not trace").isZero();
+    } finally {
+      t.copy.close();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.ringchat.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -13,7 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +111,7 @@ class ClusterIT {
       assertThat(alice.readLine()).isEqualTo("LEFT carol");
 
       int leader = cluster.awaitLeader(Duration.ofSeconds(5));
+      long roundTrips = 0;
       for (int i = 0; i < 3; i++) {
         assertThat(get(cluster.httpAddress(i), "/healthz").body()).isEqualTo("ok\n");
         String metrics = get(cluster.httpAddress(i), "/metrics").body();
@@ -118,6 +124,7 @@ class ClusterIT {
         // shared cluster is one too), on every member alike.
         assertThat(metrics.lines().filter(l -> l.startsWith("ringchat_cluster_egress_kept_bytes{")))
             .hasSize(3 + (cluster.hasFrontEnd() ? 1 : 0));
+        roundTrips += assertHopsAddUp(metrics, i);
         if (HttpEndpointsIT.onPath("promtool")) { // .ci/run installs it; elsewhere this part skips
           HttpEndpointsIT.assertPromtoolAccepts(metrics);
         }
@@ -128,7 +135,36 @@ class ClusterIT {
               .contains("consensus-modul");
         }
       }
+      assertThat(roundTrips).as("round trips traced, all brokers").isPositive();
     }
+  }
+
+  /**
+   * A broker's traced round trips: each hop took no negative time (the log's timestamps and the
+   * brokers' clocks are one clock on one host, in nanoseconds), and the hops after the offer add up
+   * to the round trip. Returns how many round trips the broker traced.
+   */
+  private static long assertHopsAddUp(String metrics, int member) {
+    Map<String, Double> sums = new HashMap<>();
+    Map<String, Double> counts = new HashMap<>();
+    Matcher m =
+        Pattern.compile(
+                "^ringchat_cluster_round_trip_seconds_(sum|count)\\{hop=\"([a-z_]+)\"\\} (\\S+)$",
+                Pattern.MULTILINE)
+            .matcher(metrics);
+    while (m.find()) {
+      (m.group(1).equals("sum") ? sums : counts).put(m.group(2), Double.parseDouble(m.group(3)));
+    }
+    assertThat(sums.keySet())
+        .as("member %d's hops", member)
+        .containsExactlyInAnyOrder("offer", "to_leader", "commit", "room", "egress", "round_trip");
+    assertThat(sums.values())
+        .as("member %d: no hop took negative time", member)
+        .allMatch(v -> v >= 0);
+    double hops =
+        sums.get("to_leader") + sums.get("commit") + sums.get("room") + sums.get("egress");
+    assertThat(hops).isCloseTo(sums.get("round_trip"), within(1e-9));
+    return counts.get("round_trip").longValue();
   }
 
   /** A process's thread names as Linux keeps them (their first 15 characters). */
