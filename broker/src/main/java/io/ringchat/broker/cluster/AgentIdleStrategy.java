@@ -35,7 +35,7 @@ final class AgentIdleStrategy extends SleepingIdleStrategy {
 
   @Override
   void didWork() {
-    group.workDone(this);
+    group.workDone(this, WakeGroup.AFTER_AGENT_WORK);
   }
 
   @Override

@@ -195,7 +195,7 @@ public final class ClusterLink
     if (shutDown) {
       return; // the broker is stopping: its session is closed on purpose
     }
-    wait.polling();
+    wait.polling(ingress.waiting() > 0);
     if (session.ready()) {
       session.checkTerm();
       ingress.checkHold();

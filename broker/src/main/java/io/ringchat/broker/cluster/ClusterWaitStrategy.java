@@ -29,12 +29,17 @@ public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
     this.sleeper = new Sleeper(ctx.wakes());
   }
 
-  /** The link is about to poll egress: it will have seen every work done in the group so far. */
-  void polling() {
+  /**
+   * The link is about to poll egress: it will have seen every work done in the group so far. While
+   * {@code awaitingEgress} (its ingress waits for an answer) any agent's work wakes it too ({@link
+   * WakeGroup#AGENT_WORK}), else only egress that arrived.
+   */
+  void polling(boolean awaitingEgress) {
     if (thread == null) {
       thread = Thread.currentThread();
       sleeper.group.register(sleeper);
     }
+    sleeper.alsoWakenBy(awaitingEgress ? WakeGroup.AGENT_WORK : 0);
     sleeper.looking();
   }
 

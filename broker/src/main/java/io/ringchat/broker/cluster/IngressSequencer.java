@@ -297,7 +297,7 @@ final class IngressSequencer {
     unavailable = false;
   }
 
-  /** How many messages wait for an acknowledgement (tests). */
+  /** How many messages wait for an acknowledgement (while any do, the link expects egress). */
   int waiting() {
     return unacked.size();
   }

@@ -2,7 +2,7 @@ package io.ringchat.broker.cluster;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The threads of one process's part of the cluster (the media driver, the archive, the consensus
@@ -17,9 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * at once, and the driver wakes when a packet arrives ({@link DriverIdleStrategy}), so each can
  * sleep long when nothing happens and a message still goes through without waiting out a sleep.
  *
- * <p>No wake-up is lost: a {@link Sleeper} marks itself asleep, fences, and sleeps only if the
- * group's work count has not moved since it last looked for work; a thread that did work counts it,
- * fences, and wakes every sleeper marked asleep. Whichever comes second sees the other.
+ * <p>No wake-up is lost: a {@link Sleeper} marks itself asleep, fences, and sleeps only if the work
+ * count of its role has not moved since it last looked for work; a thread that did work counts it
+ * for each role it may concern, fences, and wakes every sleeper of those roles marked asleep.
+ * Whichever comes second sees the other. The counts are per role so that work for others does not
+ * keep a sleeper awake: with one count for all, a room busy with 1,500 messages a second kept every
+ * thread of a member looking again and again (docs/BENCHMARKS.md).
  *
  * <p>Thread-safe; a sleeper registers itself from its own thread.
  */
@@ -30,9 +33,29 @@ public final class WakeGroup {
   static final int ARCHIVE = 4;
   static final int ROOM = 8;
   static final int LINK = 16;
-  static final int ALL = DRIVER | CONSENSUS | ARCHIVE | ROOM | LINK;
 
-  private final AtomicLong work = new AtomicLong();
+  /**
+   * Not a thread: what a link that waits for egress also sleeps on. While its ingress waits for an
+   * answer, the link is woken by every agent's work, as every thread was before the counts were per
+   * role: under load the answer is close behind, and a link that slept until the driver woke it for
+   * the egress itself read it 1 to 2 ms later on average at max rate, and the cluster's max rate
+   * fell by a fifth (docs/BENCHMARKS.md).
+   */
+  static final int AGENT_WORK = 32;
+
+  static final int ALL = DRIVER | CONSENSUS | ARCHIVE | ROOM | LINK | AGENT_WORK;
+
+  /**
+   * What an agent's work (the consensus module's, the archive's, the room's) may give the others to
+   * act on: not the link's, which reads only egress, and egress reaches it only through the driver
+   * (UDP, even from this process's own room), which wakes it when it arrives; unless the link waits
+   * for an answer ({@link #AGENT_WORK}).
+   */
+  static final int AFTER_AGENT_WORK = DRIVER | CONSENSUS | ARCHIVE | ROOM | AGENT_WORK;
+
+  /** Work done for each role, by role bit: a sleeper compares only its own before it sleeps. */
+  private final AtomicLongArray work = new AtomicLongArray(Integer.SIZE);
+
   private volatile Sleeper[] sleepers = new Sleeper[0];
 
   /** Until when (System.nanoTime) the group's threads that run timers sleep briefly. */
@@ -52,9 +75,13 @@ public final class WakeGroup {
     return System.nanoTime() - urgentUntilNs < 0;
   }
 
-  /** How often work was done in the group: a sleeper compares it before it sleeps. */
-  long work() {
-    return work.get();
+  /** How often work was done in the group for {@code roles}: a sleeper compares it to sleep. */
+  long work(int roles) {
+    long sum = 0;
+    for (int left = roles; left != 0; left &= left - 1) {
+      sum += work.get(Integer.numberOfTrailingZeros(left));
+    }
+    return sum;
   }
 
   synchronized void register(Sleeper sleeper) {
@@ -76,9 +103,12 @@ public final class WakeGroup {
 
   /** {@code source} did work that only the sleepers of the {@code roles} may have to act on. */
   void workDone(Sleeper source, int roles) {
-    work.incrementAndGet(); // a full fence: counted before "asleep?" is read
+    for (int left = roles; left != 0; left &= left - 1) {
+      // Each a full fence: counted before "asleep?" is read.
+      work.incrementAndGet(Integer.numberOfTrailingZeros(left));
+    }
     for (Sleeper sleeper : sleepers) {
-      if (sleeper != source && (sleeper.role & roles) != 0 && sleeper.asleep()) {
+      if (sleeper != source && (sleeper.roles & roles) != 0 && sleeper.asleep()) {
         sleeper.wake();
       }
     }
@@ -92,34 +122,46 @@ public final class WakeGroup {
     /** What it is: one of {@link #DRIVER}, {@link #CONSENSUS}, ... */
     private final int role;
 
+    /** What wakes it: its role, and for a link that waits for egress {@link #AGENT_WORK} too. */
+    private volatile int roles;
+
     private volatile boolean asleep;
 
-    /** The group's work count when it last looked for work; its own thread only. */
+    /** The group's work count for its role when it last looked for work; its own thread only. */
     private long seen;
 
     Sleeper(WakeGroup group, int role) {
       this.group = group;
       this.role = role;
+      this.roles = role;
     }
 
     final boolean asleep() {
       return asleep;
     }
 
+    /**
+     * From its next look on, it is woken by the work for its role and {@code also} ({@link
+     * #AGENT_WORK} or 0); its own thread, before it looks.
+     */
+    final void alsoWakenBy(int also) {
+      roles = role | also;
+    }
+
     /** It is about to look for work: it will have seen every work done in the group so far. */
     final void looking() {
-      seen = group.work();
+      seen = group.work(roles);
     }
 
     /**
-     * Marks this sleeper asleep and says whether it may sleep: only if no work was done in the
-     * group since it last looked ({@link #looking}). The caller sleeps if so, then calls {@link
-     * #awake}.
+     * Marks this sleeper asleep and says whether it may sleep: only if no work for its role was
+     * done in the group since it last looked ({@link #looking}). The caller sleeps if so, then
+     * calls {@link #awake}.
      */
     final boolean fallAsleep() {
       asleep = true;
       VarHandle.fullFence(); // marked before the work count is read
-      return group.work() == seen;
+      return group.work(roles) == seen;
     }
 
     final void awake() {

@@ -58,6 +58,72 @@ class WakeGroupTest {
   }
 
   @Test
+  void shouldLetASleeperSleepWhenOnlyWorkForOthersWasDoneSinceItLastLooked() throws Exception {
+    AgentIdleStrategy sleeper = new AgentIdleStrategy(group, WakeGroup.ROOM, 0, 0, HOUR_NS);
+    CountDownLatch looked = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    Thread thread =
+        new Thread(
+            () -> {
+              sleeper.idle(1); // registered, and looked for work
+              looked.countDown();
+              try {
+                go.await();
+              } catch (InterruptedException e) {
+                return;
+              }
+              sleeper.idle(0); // sleeps, or, if it may not, returns at once (no spins, no yields)
+            },
+            "sleeper");
+    thread.setDaemon(true);
+    thread.start();
+    looked.await();
+    group.toDriver(); // work for the driver alone, after the sleeper looked
+    go.countDown();
+
+    thread.join(500);
+    assertThat(thread.isAlive()).as("asleep: work for others does not keep it awake").isTrue();
+    group.workDone(null, WakeGroup.ROOM);
+    assertTimeoutPreemptively(WOKEN_WITHIN, () -> thread.join());
+  }
+
+  @Test
+  void shouldNotWakeTheLinkForAnAgentsWorkOnlyForTheDriversData() throws Exception {
+    AgentIdleStrategy consensus = new AgentIdleStrategy(group, WakeGroup.CONSENSUS, 0, 0, HOUR_NS);
+    DriverIdleStrategy member =
+        new DriverIdleStrategy(
+            group, 0, 0, HOUR_NS, () -> false, HOUR_NS, ClusterContext::readersOf);
+    try {
+      AgentIdleStrategy link = new AgentIdleStrategy(group, WakeGroup.LINK, 0, 0, HOUR_NS);
+      consensus.idle(1);
+      member.idle(1); // both registered, on this thread
+      Sleeping linkSleeping = Sleeping.start(() -> link.idle(0), link);
+
+      consensus.idle(1); // the consensus module appended to the log: nothing for the link
+      assertThat(link.asleep()).as("not woken by an agent's work").isTrue();
+
+      member.dataArrived(AeronCluster.Configuration.egressStreamId());
+      member.idle(1);
+      assertTimeoutPreemptively(WOKEN_WITHIN, linkSleeping::join);
+    } finally {
+      member.close();
+    }
+  }
+
+  @Test
+  void shouldWakeALinkThatAwaitsEgressForAnAgentsWork() throws Exception {
+    AgentIdleStrategy consensus = new AgentIdleStrategy(group, WakeGroup.CONSENSUS, 0, 0, HOUR_NS);
+    consensus.idle(1); // registered, on this thread
+    AgentIdleStrategy link = new AgentIdleStrategy(group, WakeGroup.LINK, 0, 0, HOUR_NS);
+    link.alsoWakenBy(WakeGroup.AGENT_WORK); // its ingress waits for an answer
+    Sleeping linkSleeping = Sleeping.start(() -> link.idle(0), link);
+
+    consensus.idle(1); // the answer is on its way
+
+    assertTimeoutPreemptively(WOKEN_WITHIN, linkSleeping::join);
+  }
+
+  @Test
   void shouldWakeTheDriverWhenAPacketArrivesOnASocketItWatches() throws Exception {
     try (DatagramChannel socket = DatagramChannel.open();
         DatagramChannel sender = DatagramChannel.open()) {
