@@ -20,9 +20,15 @@ import java.util.EnumMap;
 public final class RoundTripHops {
   /** The hops of one round trip, in order; their means add up to {@link #ROUND_TRIP}'s. */
   public enum Hop {
-    /** The ring batch sealed into an ingress message until the leader's ingress took it. */
+    /**
+     * The ring batch sealed into an ingress message until it was first offered (messages ahead of
+     * it offered first).
+     */
     OFFER("offer"),
-    /** Offered until the leader's consensus module appended it to the log (its timestamp). */
+    /**
+     * First offered until the leader's consensus module appended it to the log (its timestamp):
+     * back pressure on the ingress included.
+     */
     TO_LEADER("to_leader"),
     /**
      * Appended until the leader's room reads it: the followers receive and acknowledge it, the
@@ -61,7 +67,7 @@ public final class RoundTripHops {
             .name("ringchat_cluster_round_trip_seconds")
             .help(
                 "Traced ingress messages' round trips through the room, by hop: offer (sealed"
-                    + " until the leader took it), to_leader (until its log had it), commit (until"
+                    + " until first offered), to_leader (until its log had it), commit (until"
                     + " the leader's room read it: replication and commit), room (applied),"
                     + " egress (until this broker read the answer), round_trip (all but offer).")
             .unit(Unit.SECONDS)
