@@ -124,15 +124,16 @@ final class IngressSequencer {
     EventsFlyweight.putHeader(batch, seq, batchCount);
     byte[] bytes = new byte[batchLength];
     batch.getBytes(0, bytes);
+    long now = clock.nanoTime();
     SentIngress sent =
         new SentIngress(
             seq,
-            clock.nanoTime(),
+            now,
             new UnsafeBuffer(bytes),
             Arrays.copyOf(kinds, batchCount),
             Arrays.copyOf(connections, batchCount),
             Arrays.copyOf(starts, batchCount));
-    sent.traced = tracer.due();
+    sent.traced = tracer.due(now);
     unacked.add(sent);
     batchLength = EventsFlyweight.HEADER_LENGTH;
     batchCount = 0;
@@ -155,7 +156,7 @@ final class IngressSequencer {
     while (it.hasNext()) {
       SentIngress sent = it.next();
       if (sent.traced && sent.tracedAt == 0) {
-        sent.tracedAt = tracer.offered(now - sent.madeNs);
+        sent.tracedAt = tracer.offered(now, now - sent.madeNs);
         EventsFlyweight.putTracedAt(sent.bytes, sent.tracedAt);
       }
       if (!offer.offer(sent.bytes, 0, sent.bytes.capacity())) {

@@ -22,16 +22,21 @@ final class RoundTripTracer {
   private final long intervalNs;
   private final RoundTripHops hops;
 
-  /** When the last trace was stamped (epoch ns), or {@link Long#MIN_VALUE}: none yet. */
-  private long lastAt = Long.MIN_VALUE;
+  /**
+   * When the last trace was stamped, on the sequencer's monotonic clock (the interval and the
+   * give-up are durations: only the stamp and the answer read the epoch clock), or {@link
+   * Long#MIN_VALUE}: none yet.
+   */
+  private long lastNs = Long.MIN_VALUE;
 
-  /** The stamp of the trace in flight, or 0: none. */
+  /** The stamp of the trace in flight (epoch ns), or 0: none. */
   private long inFlight;
 
   /** A message was marked to be traced and is not offered yet: no other is marked meanwhile. */
   private boolean marked;
 
   /**
+   * @param clock the stamps' and answers' clock: epoch nanoseconds, as the log's timestamps
    * @param intervalNs the least time between two traces (0: none at all)
    */
   RoundTripTracer(EpochNanoClock clock, long intervalNs, RoundTripHops hops) {
@@ -40,30 +45,29 @@ final class RoundTripTracer {
     this.hops = hops;
   }
 
-  /** Whether the message being sealed now should be traced. */
-  boolean due() {
+  /** Whether the message being sealed now ({@code nowNs}, monotonic) should be traced. */
+  boolean due(long nowNs) {
     if (intervalNs <= 0 || marked) {
       return false;
     }
-    long now = clock.nanoTime();
-    if (inFlight != 0 && now - inFlight < GIVE_UP_NS) {
+    if (inFlight != 0 && nowNs - lastNs < GIVE_UP_NS) {
       return false;
     }
-    marked = lastAt == Long.MIN_VALUE || now - lastAt >= intervalNs;
+    marked = lastNs == Long.MIN_VALUE || nowNs - lastNs >= intervalNs;
     return marked;
   }
 
   /**
-   * A traced message is offered for the first time, {@code waitedNs} after it was sealed: returns
-   * its stamp (never 0), now in flight.
+   * A traced message is offered for the first time at {@code nowNs} (monotonic), {@code waitedNs}
+   * after it was sealed: returns its stamp (epoch ns, never 0), now in flight.
    */
-  long offered(long waitedNs) {
-    long now = Math.max(1, clock.nanoTime());
+  long offered(long nowNs, long waitedNs) {
+    long stamp = Math.max(1, clock.nanoTime());
     marked = false;
-    lastAt = now;
-    inFlight = now;
+    lastNs = nowNs;
+    inFlight = stamp;
     hops.observe(Hop.OFFER, waitedNs);
-    return now;
+    return stamp;
   }
 
   /** The room's answer to a traced message: its hops, if it answers the one in flight. */

@@ -96,11 +96,6 @@ public final class WakeGroup {
     workDone(null, DRIVER);
   }
 
-  /** {@code source} did work the others may have to act on: the sleeping ones wake. */
-  void workDone(Sleeper source) {
-    workDone(source, ALL);
-  }
-
   /** {@code source} did work that only the sleepers of the {@code roles} may have to act on. */
   void workDone(Sleeper source, int roles) {
     for (int left = roles; left != 0; left &= left - 1) {

@@ -15,20 +15,20 @@ class RoundTripTracerTest {
 
   @Test
   void shouldMarkOneMessageUntilItIsOfferedAndTraceAgainOnlyAfterTheInterval() {
-    assertThat(tracer.due()).isTrue();
-    assertThat(tracer.due()).as("one marked, not offered yet").isFalse();
-    long stamp = tracer.offered(1_000);
+    assertThat(tracer.due(now)).isTrue();
+    assertThat(tracer.due(now)).as("one marked, not offered yet").isFalse();
+    long stamp = tracer.offered(now, 1_000);
     assertThat(stamp).isEqualTo(now);
     tracer.answered(stamp, now + 1, now + 2, now + 3);
-    assertThat(tracer.due()).as("within the interval").isFalse();
+    assertThat(tracer.due(now)).as("within the interval").isFalse();
     now += INTERVAL_NS;
-    assertThat(tracer.due()).isTrue();
+    assertThat(tracer.due(now)).isTrue();
   }
 
   @Test
   void shouldCountOnlyTheAnswerToTheTraceInFlightOnce() {
-    tracer.due();
-    long first = tracer.offered(0);
+    tracer.due(now);
+    long first = tracer.offered(now, 0);
     now += 1_000;
     tracer.answered(first - 1, first, first, first); // another stamp: a follower's kept answer
     assertThat(hops.count(Hop.ROUND_TRIP)).isZero();
@@ -41,13 +41,13 @@ class RoundTripTracerTest {
 
   @Test
   void shouldGiveUpOnATraceWhoseAnswerNeverCameAfterASecond() {
-    tracer.due();
-    long lost = tracer.offered(0); // its leader died with it
+    tracer.due(now);
+    long lost = tracer.offered(now, 0); // its leader died with it
     now += INTERVAL_NS;
-    assertThat(tracer.due()).as("still in flight").isFalse();
+    assertThat(tracer.due(now)).as("still in flight").isFalse();
     now += 1_000_000_000L;
-    assertThat(tracer.due()).isTrue();
-    long next = tracer.offered(0);
+    assertThat(tracer.due(now)).isTrue();
+    long next = tracer.offered(now, 0);
     tracer.answered(lost, lost, lost, lost);
     assertThat(hops.count(Hop.ROUND_TRIP)).as("the lost one's late answer").isZero();
     tracer.answered(next, next, next, next);
@@ -57,13 +57,13 @@ class RoundTripTracerTest {
   @Test
   void shouldTraceNothingWithAnIntervalOfZero() {
     RoundTripTracer off = new RoundTripTracer(() -> now, 0, hops);
-    assertThat(off.due()).isFalse();
+    assertThat(off.due(now)).isFalse();
   }
 
   @Test
   void shouldForgetTheMarkedMessageWhenTheSessionIsLost() {
-    tracer.due();
+    tracer.due(now);
     tracer.restart();
-    assertThat(tracer.due()).isTrue();
+    assertThat(tracer.due(now)).isTrue();
   }
 }

@@ -148,7 +148,7 @@ class WakeGroupTest {
 
     assertTimeoutPreemptively(WOKEN_WITHIN, driverSleeping::join);
     assertThat(agent.asleep()).as("the agent was not woken").isTrue();
-    group.workDone(null); // let it go
+    group.workDone(null, WakeGroup.ALL); // let it go
     assertTimeoutPreemptively(WOKEN_WITHIN, agentSleeping::join);
   }
 
