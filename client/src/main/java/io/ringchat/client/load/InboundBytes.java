@@ -63,6 +63,32 @@ final class InboundBytes {
     return -1;
   }
 
+  /**
+   * The index of the first {@code b} or {@code c} in {@code a[from, to)}, or -1: eight bytes at a
+   * step. Each byte's own search flags its first match exactly (a false flag only ever follows a
+   * true one), so the lowest flag of the two is the first of either.
+   */
+  static int indexOfEither(byte[] a, int from, int to, byte b, byte c) {
+    long patternB = ONES * (b & 0xff);
+    long patternC = ONES * (c & 0xff);
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long word = (long) LONGS.get(a, i);
+      long x = word ^ patternB;
+      long y = word ^ patternC;
+      long found = (((x - ONES) & ~x) | ((y - ONES) & ~y)) & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (a[i] == b || a[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Whether {@code a[from, to)} starts with {@code prefix}. */
   static boolean startsWith(byte[] a, int from, int to, byte[] prefix) {
     if (to - from < prefix.length) {

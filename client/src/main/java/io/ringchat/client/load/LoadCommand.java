@@ -115,8 +115,9 @@ public final class LoadCommand implements Callable<Integer> {
       paramLabel = "W",
       defaultValue = "64",
       description =
-          "At rate 0, messages per sender in flight: sent but not yet received by the sender's"
-              + " observer (the next member). Default: ${DEFAULT-VALUE}")
+          "At rate 0, messages per sender in flight: sent but not yet received by all the"
+              + " sender's observers (the next member on each --threads thread). Default:"
+              + " ${DEFAULT-VALUE}")
   void window(int value) {
     require(value >= 1, "--window must be at least 1");
     options.window = value;

@@ -55,6 +55,7 @@ final class LoadConnection {
   private final CountDownLatch joined;
   private final int[] nextSeqFrom;
   private final byte[] text;
+  private final LineEnds lineEnds = new LineEnds();
 
   private Channel channel;
 
@@ -277,7 +278,7 @@ final class LoadConnection {
   private int decodeLines(byte[] a, int end) {
     int start = 0;
     while (start < end) {
-      int lf = InboundBytes.indexOf(a, start, end, (byte) '\n');
+      int lf = lineEnds.find(a, start, end, run.size);
       if (lf < 0) {
         break;
       }
@@ -301,7 +302,7 @@ final class LoadConnection {
         // Only the room seq is read (to check the order); the time and the name are skipped.
         if (InboundBytes.startsWith(a, start, lf, POST)
             && textFollows(a, start + POST.length, lf)
-            && nextInRoom(number(a, start + POST.length, lf))) {
+            && nextInRoom(roomSeq(a, start + POST.length, lf))) {
           onMessage(a, lf - run.size);
         }
       }
@@ -532,8 +533,9 @@ final class LoadConnection {
       // seq > expected: a gap; it shows up as lost in the totals.
     }
     nextSeqFrom[sender] = Math.max(expected, seq + 1);
-    if (run.observerOf(sender) == index) {
-      run.observed.lazySet(sender, seq + 1);
+    int rank = run.observerRank(sender, index);
+    if (rank > 0) {
+      run.observe(sender, rank, seq + 1);
       LoadConnection senderConnection = run.senderConnections[sender];
       if (senderConnection.channel.eventLoop() == channel.eventLoop()) {
         senderConnection.pumpWindow(); // same thread: no need to wait for the next tick
@@ -545,6 +547,12 @@ final class LoadConnection {
       latency = stats.latencyMicros;
     }
     LoopStats.record(latency, receivedNanos - sentNanos);
+  }
+
+  /** The room seq of the POST line {@code a[from, lf)}: read while finding its end, as a rule. */
+  private long roomSeq(byte[] a, int from, int lf) {
+    long seq = lineEnds.seq();
+    return seq >= 0 ? seq : number(a, from, lf);
   }
 
   /** When the bytes being decoded were read. */
@@ -583,12 +591,12 @@ final class LoadConnection {
     return value;
   }
 
-  /** Window mode: send until {@code window} messages are beyond what the observer received. */
+  /** Window mode: send until {@code window} messages are beyond what all observers received. */
   void pumpWindow() {
     if (senderIndex < 0 || stopped || !run.windowed() || !canSend()) {
       return;
     }
-    int room = run.window - (nextSeq - run.observed.get(senderIndex));
+    int room = run.window - (nextSeq - run.observedByAll(senderIndex));
     if (room <= 0) {
       return;
     }

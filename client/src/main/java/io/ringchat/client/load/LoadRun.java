@@ -82,7 +82,8 @@ final class LoadRun {
             options.rate,
             options.window,
             options.target,
-            options.resume);
+            options.resume,
+            options.threads);
     IdentityHashMap<EventExecutor, LoopStats> statsByLoop = new IdentityHashMap<>();
     for (EventExecutor loop : group) {
       statsByLoop.put(loop, new LoopStats());

@@ -28,9 +28,20 @@ final class RunControl {
   final AtomicIntegerArray firstMeasured;
 
   /**
-   * Per sender: how many of its messages its observer (the next member after it) has received. The
-   * sender's window counts from here, so the window bounds messages in flight to members, not
-   * merely into the broker.
+   * How many members observe each sender: the next {@link #observers} members after it, one on each
+   * of the generator's threads (members are dealt to the threads in turn), or every other member if
+   * there are fewer.
+   */
+  final int observers;
+
+  /**
+   * Per sender and observer ({@code sender * observers + k - 1} for its k-th observer): how many of
+   * the sender's messages that observer has received. The sender's window counts from the least of
+   * them, so the window bounds messages in flight to members, not merely into the broker, and to
+   * the members of every generator thread: with one observer, the senders it watched from a faster
+   * thread sent more than a slower thread's members could read, their backlog in the broker grew
+   * until the broker removed them as slow consumers, and a max-rate run measured the generator's
+   * imbalance instead of the broker.
    */
   final AtomicIntegerArray observed;
 
@@ -63,8 +74,10 @@ final class RunControl {
       double ratePerSender,
       int window,
       Target target,
-      boolean resume) {
+      boolean resume,
+      int threads) {
     this.resume = resume;
+    this.observers = Math.max(1, Math.min(threads, clients - 1));
     this.clients = clients;
     this.senders = senders;
     this.size = size;
@@ -72,16 +85,40 @@ final class RunControl {
     this.window = window;
     this.target = target;
     this.firstMeasured = new AtomicIntegerArray(Math.max(1, senders));
-    this.observed = new AtomicIntegerArray(Math.max(1, senders));
+    this.observed = new AtomicIntegerArray(Math.max(1, senders) * observers);
     this.senderConnections = new LoadConnection[Math.max(1, senders)];
     for (int i = 0; i < senders; i++) {
       firstMeasured.set(i, Integer.MAX_VALUE);
     }
   }
 
-  /** The member whose receipts acknowledge {@code sender}'s messages. */
-  int observerOf(int sender) {
-    return (sender + 1) % clients;
+  /**
+   * Which of {@code sender}'s observers {@code member} is: 1 for the member after it, up to {@link
+   * #observers}; 0 if it is none.
+   */
+  int observerRank(int sender, int member) {
+    int k = member - sender;
+    if (k <= 0) {
+      k += clients;
+    }
+    return k <= observers ? k : 0;
+  }
+
+  /**
+   * Records that {@code sender}'s observer of rank {@code k} has received {@code count} messages.
+   */
+  void observe(int sender, int k, int count) {
+    observed.lazySet(sender * observers + k - 1, count);
+  }
+
+  /** How many of {@code sender}'s messages every one of its observers has received. */
+  int observedByAll(int sender) {
+    int base = sender * observers;
+    int least = observed.get(base);
+    for (int k = 1; k < observers; k++) {
+      least = Math.min(least, observed.get(base + k));
+    }
+    return least;
   }
 
   boolean fixedRate() {

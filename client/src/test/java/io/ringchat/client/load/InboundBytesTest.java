@@ -25,6 +25,25 @@ class InboundBytesTest {
   }
 
   @Test
+  void shouldFindTheFirstOfTwoBytesAsALoopWould() {
+    for (int round = 0; round < 20_000; round++) {
+      byte[] a = new byte[1 + random.nextInt(40)];
+      for (int i = 0; i < a.length; i++) {
+        int kind = random.nextInt(8);
+        a[i] = (byte) (kind == 0 ? '\n' : kind == 1 ? ' ' : random.nextInt(256)); // 0xa0 too
+      }
+      int from = random.nextInt(a.length);
+      int to = from + random.nextInt(a.length - from + 1);
+      int expected = -1;
+      for (int i = from; i < to && expected < 0; i++) {
+        expected = a[i] == '\n' || a[i] == ' ' ? i : -1;
+      }
+      assertThat(InboundBytes.indexOfEither(a, from, to, (byte) ' ', (byte) '\n'))
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
   void shouldCountLeadingDigitsOfAnyWord() {
     for (int round = 0; round < 20_000; round++) {
       byte[] a = new byte[8];
