@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # History and resume (protocol 1.1) on one broker, each figure beside its twin without history in
-# the same run: ROUNDS interleaved rounds, one Markdown table per section.
+# the same run: ROUNDS interleaved rounds, one Markdown table per section (the resume and
+# positioned sections end with the two runs' medians, their ratio and the spread of single rounds').
 #
 #   ./mvnw -B package -DskipTests && bench/history.sh                  # every section (~9 min)
 #   ROUNDS=1 DURATION=5 bench/history.sh replay                        # one section, shorter
@@ -94,16 +95,32 @@ header() {
 twins() {
   local a=$1 b=$2 b_args=$3 round label
   shift 3
+  rm -f "$work/twin-a" "$work/twin-b"
   for round in $(seq 1 "$ROUNDS"); do
     for label in "$a" "$b"; do
       start_broker
-      local extra=()
+      local extra=() json
       # shellcheck disable=SC2206
       [ "$label" = "$b" ] && extra=($b_args)
-      row "$label" "$round" "$(load "$@" "${extra[@]}")"
+      json=$(load "$@" "${extra[@]}")
+      row "$label" "$round" "$json"
+      json_field "$json" delivered_per_sec >>"$work/twin-$([ "$label" = "$a" ] && echo a || echo b)"
       stop_broker
     done
   done
+  # The figure the rounds are for: the medians' ratio, and how far single rounds' ratios spread.
+  echo
+  python3 - "$a" "$b" "$work/twin-a" "$work/twin-b" <<'PY'
+import statistics, sys
+rounds = [(float(x), float(y)) for x, y in zip(*(open(f).read().split() for f in sys.argv[3:5]))
+          if "-" not in (x, y) and float(x) > 0]  # a failed run ("-") leaves its round out
+if rounds:
+    a, b = zip(*rounds)
+    ma, mb = statistics.median(a), statistics.median(b)
+    pairs = sorted(y / x for x, y in rounds)
+    print(f"Medians of {len(a)} rounds: {sys.argv[1]} {ma:,.0f}, {sys.argv[2]} {mb:,.0f} deliveries/s,"
+          f" {100 * mb / ma:.1f}%; single rounds {100 * pairs[0]:.0f}% to {100 * pairs[-1]:.0f}%.")
+PY
 }
 
 if [[ " $SECTIONS " == *" footprint "* ]]; then
