@@ -2,6 +2,7 @@ package io.ringchat.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.ringchat.protocol.testing.property.Gen;
 import io.ringchat.protocol.testing.property.PropertyCheck;
@@ -9,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -83,6 +86,38 @@ class TextTest {
               assertThat(Text.isValid(Unpooled.wrappedBuffer(bytes))).isEqualTo(oracle(bytes));
               assertThat(Text.isValid(text)).isEqualTo(expected);
             });
+  }
+
+  @Test
+  void agreesWithStrictDecoderOnMostlyPrintableRunsAtAnyOffset() {
+    // Runs of printable ASCII long enough for the eight-byte path, broken by a tab, a control,
+    // DEL, a multi-byte character or a stray byte, read from any offset of a larger buffer.
+    Random random = new Random(20261206);
+    byte[] odd = {'\t', 0x00, 0x1F, 0x7F, (byte) 0x80, (byte) 0xC2, (byte) 0xFF};
+    for (int round = 0; round < 20_000; round++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] =
+            random.nextInt(12) == 0
+                ? odd[random.nextInt(odd.length)]
+                : (byte) (0x20 + random.nextInt(0x5F));
+      }
+      if (bytes.length >= 2 && random.nextInt(4) == 0) {
+        int at = random.nextInt(bytes.length - 1); // é, well-formed, in the middle of a run
+        bytes[at] = (byte) 0xC3;
+        bytes[at + 1] = (byte) 0xA9;
+      }
+      int before = random.nextInt(9);
+      ByteBuf buf =
+          Unpooled.buffer().writeZero(before).writeBytes(bytes).writeZero(random.nextInt(9));
+      try {
+        assertThat(Text.isValid(buf, before, before + bytes.length))
+            .as("%s", HexFormat.of().formatHex(bytes))
+            .isEqualTo(oracle(bytes));
+      } finally {
+        buf.release();
+      }
+    }
   }
 
   /** The rule restated with the JDK's strict UTF-8 decoder. */
