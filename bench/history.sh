@@ -3,7 +3,7 @@
 # the same run: ROUNDS interleaved rounds, one Markdown table per section (the resume and
 # positioned sections end with the two runs' medians, their ratio and the spread of single rounds').
 #
-#   ./mvnw -B package -DskipTests && bench/history.sh                  # every section (~9 min)
+#   ./mvnw -B package -DskipTests && bench/history.sh                  # every section (~11 min)
 #   ROUNDS=1 DURATION=5 bench/history.sh replay                        # one section, shorter
 #
 # Sections:
@@ -14,6 +14,8 @@
 #               (--drop-every 2), beside the same room without drops
 #   positioned  100 members all sending at max rate (window 64, 2 generator threads):
 #               positioned (--resume) beside version 1
+#   positioned-cpu  the same members at a fixed 800 msg/s each (7.9M deliveries/s): what each room
+#               costs the broker (and the generator) at the same deliveries/s
 # Environment: ROUNDS (3), DURATION (measured s, 10), WARMUP (s, 10), BROKER_OPTS (extra options),
 # SIZE (positioned: message text bytes, 64).
 set -euo pipefail
@@ -28,7 +30,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-10}
 SIZE=${SIZE:-64}
-SECTIONS=${*:-footprint replay resume positioned}
+SECTIONS=${*:-footprint replay resume positioned positioned-cpu}
 
 work=$(mktemp -d)
 broker_pid=""
@@ -95,7 +97,7 @@ header() {
 twins() {
   local a=$1 b=$2 b_args=$3 round label
   shift 3
-  rm -f "$work/twin-a" "$work/twin-b"
+  rm -f "$work"/twin-*
   for round in $(seq 1 "$ROUNDS"); do
     for label in "$a" "$b"; do
       start_broker
@@ -104,22 +106,28 @@ twins() {
       [ "$label" = "$b" ] && extra=($b_args)
       json=$(load "$@" "${extra[@]}")
       row "$label" "$round" "$json"
-      json_field "$json" delivered_per_sec >>"$work/twin-$([ "$label" = "$a" ] && echo a || echo b)"
+      local side
+      side=$([ "$label" = "$a" ] && echo a || echo b)
+      json_field "$json" delivered_per_sec >>"$work/twin-$side"
+      cat "$work/cpu" >>"$work/twin-cpu-$side"
       stop_broker
     done
   done
   # The figure the rounds are for: the medians' ratio, and how far single rounds' ratios spread.
   echo
-  python3 - "$a" "$b" "$work/twin-a" "$work/twin-b" <<'PY'
+  python3 - "$a" "$b" "$work"/twin-{a,b,cpu-a,cpu-b} <<'PY'
 import statistics, sys
-rounds = [(float(x), float(y)) for x, y in zip(*(open(f).read().split() for f in sys.argv[3:5]))
+a_name, b_name = sys.argv[1:3]
+runs = [open(f).read().split() for f in sys.argv[3:7]]
+rounds = [(float(x), float(y), float(cx), float(cy)) for x, y, cx, cy in zip(*runs)
           if "-" not in (x, y) and float(x) > 0]  # a failed run ("-") leaves its round out
 if rounds:
-    a, b = zip(*rounds)
+    a, b, ca, cb = zip(*rounds)
     ma, mb = statistics.median(a), statistics.median(b)
-    pairs = sorted(y / x for x, y in rounds)
-    print(f"Medians of {len(a)} rounds: {sys.argv[1]} {ma:,.0f}, {sys.argv[2]} {mb:,.0f} deliveries/s,"
-          f" {100 * mb / ma:.1f}%; single rounds {100 * pairs[0]:.0f}% to {100 * pairs[-1]:.0f}%.")
+    pairs = sorted(y / x for x, y, _, _ in rounds)
+    print(f"Medians of {len(a)} rounds: {a_name} {ma:,.0f}, {b_name} {mb:,.0f} deliveries/s,"
+          f" {100 * mb / ma:.1f}%; single rounds {100 * pairs[0]:.0f}% to {100 * pairs[-1]:.0f}%;"
+          f" broker CPU {statistics.median(ca):.1f}% and {statistics.median(cb):.1f}% of a core.")
 PY
 }
 
@@ -171,5 +179,15 @@ if [[ " $SECTIONS " == *" positioned "* ]]; then
   header
   # Two generator threads: with one, the generator is the limit (100% of its core).
   twins version-1 positioned --resume --clients 100 --senders 100 --threads 2 --size "$SIZE"
+  echo
+fi
+
+if [[ " $SECTIONS " == *" positioned-cpu "* ]]; then
+  echo "## 100 members x 800 msg/s: version 1 and positioned at the same deliveries/s"
+  echo
+  header
+  # At max rate the figure is whichever process runs out of the 2 cores first, and it swings by
+  # 10 points between runs; at a fixed rate each room's cost is the broker's CPU column.
+  twins version-1 positioned --resume --clients 100 --senders 100 --threads 2 --size "$SIZE" --rate 800
   echo
 fi
