@@ -15,7 +15,7 @@
 #   positioned  100 members all sending at max rate (window 64, 2 generator threads):
 #               positioned (--resume) beside version 1
 #   positioned-cpu  the same members at a fixed 800 msg/s each (7.9M deliveries/s): what each room
-#               costs the broker (and the generator) at the same deliveries/s
+#               costs the broker at the same deliveries/s
 # Environment: ROUNDS (3), DURATION (measured s, 10), WARMUP (s, 10), BROKER_OPTS (extra options),
 # SIZE (positioned: message text bytes, 64).
 set -euo pipefail

@@ -140,7 +140,10 @@ public final class WakeGroup {
      * #AGENT_WORK} or 0); its own thread, before it looks.
      */
     final void alsoWakenBy(int also) {
-      roles = role | also;
+      int wanted = role | also;
+      if (roles != wanted) {
+        roles = wanted; // a volatile write only when it changes: the link calls this every look
+      }
     }
 
     /** It is about to look for work: it will have seen every work done in the group so far. */

@@ -115,6 +115,18 @@ final class InboundBytes {
     return Long.numberOfTrailingZeros(nonDigits) >>> 3;
   }
 
+  private static final long[] POWERS_OF_TEN = {
+    1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L
+  };
+
+  /**
+   * {@code value} followed by the word's first {@code count} bytes (1 to 8), all ASCII digits: a
+   * number read a word at a time, its digits so far then these.
+   */
+  static long appendDigits(long value, long word, int count) {
+    return value * POWERS_OF_TEN[count] + digitsValue(word, count);
+  }
+
   /**
    * The value of the word's first {@code count} bytes (1 to 8), all ASCII digits: the digits are
    * moved to the top of the word behind leading zeros, then paired, paired again and once more,

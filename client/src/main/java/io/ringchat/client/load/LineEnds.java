@@ -25,10 +25,6 @@ final class LineEnds {
   /** The digits of a positioned line's time (epoch milliseconds). */
   private static final int TIME_DIGITS = 13;
 
-  private static final long[] POWERS_OF_TEN = {
-    1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L
-  };
-
   /** The room seq of the line {@link #find} last ended, if a {@code POST} line's; -1 if not. */
   private long seq = -1;
 
@@ -75,11 +71,11 @@ final class LineEnds {
   }
 
   /**
-   * Where the name of a {@code POST} line starts, its room seq read into {@link #seq}, its room seq
-   * (up to 16 digits) and time (13 digits, epoch milliseconds until the year 2286) starting at
-   * {@code a[p]}; or -1 if the bytes there are not that (or not all there), for the caller to scan
-   * them. A word's digits are counted at once, so the two numbers take three word operations
-   * instead of a search each for the space after it.
+   * Where the name of a {@code POST} line starts, after its room seq (up to 16 digits, read into
+   * {@link #seq}) and its time (13 digits, epoch milliseconds until the year 2286) from {@code
+   * a[p]}; or -1 if the bytes there are not that (or not all there), for the caller to scan them. A
+   * word's digits are counted at once, so the two numbers take three word operations instead of a
+   * search each for the space after it.
    */
   private int afterNumbers(byte[] a, int p, int end) {
     if (p + 2 * Long.BYTES + TIME_DIGITS + 2 > end) {
@@ -87,18 +83,20 @@ final class LineEnds {
     }
     long high = InboundBytes.word(a, p);
     int seqDigits = InboundBytes.leadingDigits(high);
-    long value = seqDigits == 0 ? 0 : InboundBytes.digitsValue(high, seqDigits);
+    if (seqDigits == 0) {
+      return -1;
+    }
+    long value = InboundBytes.digitsValue(high, seqDigits);
     if (seqDigits == Long.BYTES) {
       long low = InboundBytes.word(a, p + Long.BYTES);
       int lowDigits = InboundBytes.leadingDigits(low);
       if (lowDigits > 0) {
-        value = value * POWERS_OF_TEN[lowDigits] + InboundBytes.digitsValue(low, lowDigits);
+        value = InboundBytes.appendDigits(value, low, lowDigits);
       }
       seqDigits += lowDigits;
     }
     int time = p + seqDigits + 1;
-    if (seqDigits == 0
-        || a[time - 1] != ' '
+    if (a[time - 1] != ' '
         || time + TIME_DIGITS + 1 > end
         || a[time + TIME_DIGITS] != ' '
         || InboundBytes.leadingDigits(InboundBytes.word(a, time)) != Long.BYTES

@@ -558,10 +558,6 @@ final class LoadConnection {
   /** When the bytes being decoded were read. */
   private long receivedNanos;
 
-  private static final long[] POWERS_OF_TEN = {
-    1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L
-  };
-
   /**
    * The decimal number at the start of {@code a[from, to)} (0 if none): a positioned line's room
    * seq, read eight digits at a step (at millions of lines a second, a digit at a time was a large
@@ -574,7 +570,7 @@ final class LoadConnection {
       long word = InboundBytes.word(a, i);
       int digits = InboundBytes.leadingDigits(word);
       if (digits > 0) {
-        value = value * POWERS_OF_TEN[digits] + InboundBytes.digitsValue(word, digits);
+        value = InboundBytes.appendDigits(value, word, digits);
         i += digits;
       }
       if (digits < Long.BYTES) {
