@@ -113,6 +113,13 @@ leader() {
   done
   return 0
 }
+# healthy I: whether member I's broker says 200 on /healthz: it has a leader, and its member is
+# not electing (an election that closes only once the member has caught up with the leader's log).
+healthy() {
+  local http
+  http=$(ready_field "$work/ready-$1.json" http_port)
+  [ -n "$http" ] && curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$http/healthz"
+}
 # disk_bytes: what the members keep on disk (archive: the log and snapshots; cluster: its
 # metadata), not the media driver's buffers, which live in the same directory here.
 member_disk() { du -s --block-size=1 "$work/node-$1/archive" "$work/node-$1/cluster" | awk '{s += $1} END {printf "%d\n", s}'; }
@@ -170,6 +177,9 @@ failover() {
     while kill -0 "${pid[$l]}" 2>/dev/null; do sleep 0.05; done # gone (SIGTERM: once stopped)
     start_member "$l" # back with its directory, to catch up before the next round
     until [ -n "$(leader)" ]; do sleep 0.1; done
+    # Its election closes once it has caught up: only then is the cluster whole again (a leader
+    # stopped while a member still catches up is replaced only after the heartbeat timeout).
+    until healthy "$l"; do sleep 0.05; done
   done
   python3 - "${times[@]}" <<'PY'
 import statistics, sys

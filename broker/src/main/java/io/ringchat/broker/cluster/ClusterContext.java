@@ -94,9 +94,9 @@ public final class ClusterContext {
   private final ElectionWatch election = new ElectionWatch();
   // After work, before sleeping, an agent spins and yields a little (Aeron's back-off spins 10
   // times and yields 20); the driver does not: each of its looks reads every socket it has, and a
-  // packet or a client wakes it at once. Without the yields a busy room's agents switched half as
-  // often for the same CPU, but 2 to 4 of 6 SIGTERM handovers waited out the heartbeat timeout
-  // (1.2 to 1.6 s; docs/BENCHMARKS.md).
+  // packet or a client wakes it at once. Without the yields the cluster's max rate fell by a third,
+  // though a busy room's p99 halved (docs/BENCHMARKS.md, "Handovers on a whole cluster": the
+  // handovers they were once kept for did not need them).
   private int idleSpins = 10;
   private int idleYields = 5;
   private final WakeGroup wakes = new WakeGroup();
