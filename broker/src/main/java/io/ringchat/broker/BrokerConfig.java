@@ -483,6 +483,7 @@ public final class BrokerConfig {
         .ingressResendNs(Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, holdNs / 2)))
         .snapshotIntervalBytes(clusterSnapshotBytes)
         .maxLineBytes(maxLineBytes)
+        .maxPendingBytes(maxPendingBytes)
         .conclude();
   }
 

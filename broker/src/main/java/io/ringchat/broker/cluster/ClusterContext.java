@@ -74,6 +74,9 @@ public final class ClusterContext {
   private int logTermLength = 1024 * 1024;
   // What a SEND may carry (--max-line): one event of it must fit one ingress message.
   private int maxLineBytes = 4096;
+  // Unsent bytes a member may have (--max-pending): what its broker holds for it behind a replay
+  // that waits for the broker's copy of the history to fill, at most (ReplayCopy).
+  private int maxPendingBytes = 4 * 1024 * 1024;
   // The members' consensus channel (votes, append and commit positions: messages of tens of bytes)
   // takes Aeron's network term default, 16 MiB, three terms mapped per publication and per image,
   // which a long-lived room's stream of positions goes through in time: up to 192 MiB of a member's
@@ -136,6 +139,7 @@ public final class ClusterContext {
             + (maxIngressMessageBytes() - INGRESS_EVENT_OVERHEAD)
             + " bytes with its terms)");
     positive("kept egress bytes", keptEgressBytes);
+    positive("max pending bytes", maxPendingBytes);
     positive("egress retry", egressRetryFirstMs);
     check(egressRetryMaxMs >= egressRetryFirstMs, "egress retry max is below its first wait");
     // Aeron's largest message is an eighth of a term: one egress message must fit the egress term.
@@ -530,6 +534,16 @@ public final class ClusterContext {
   public ClusterContext maxLineBytes(int bytes) {
     this.maxLineBytes = bytes;
     return this;
+  }
+
+  /** Unsent bytes a member may have (--max-pending). */
+  public ClusterContext maxPendingBytes(int bytes) {
+    this.maxPendingBytes = bytes;
+    return this;
+  }
+
+  int maxPendingBytes() {
+    return maxPendingBytes;
   }
 
   /** While a member leads, a snapshot each time the log grew by this (--cluster-snapshot-bytes). */

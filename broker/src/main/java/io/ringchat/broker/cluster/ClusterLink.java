@@ -92,7 +92,14 @@ public final class ClusterLink
             this::refuse,
             ctx.maxIngressMessageBytes(),
             tracer);
-    this.copy = new ReplayCopy(alloc, history.messages(), history.bytes(), out, counters);
+    this.copy =
+        new ReplayCopy(
+            alloc,
+            history.messages(),
+            history.bytes(),
+            Math.min(history.bytes(), ctx.maxPendingBytes()),
+            out,
+            counters);
     this.egress = new EgressReader(out, alloc, ctx.nanoClock(), ctx.resyncRetryNs(), this, copy);
     this.snapshots = new SnapshotReporter(retention);
     this.health = new LinkHealth(status);
@@ -258,7 +265,12 @@ public final class ClusterLink
         connection -> {
           ByteBuf gap = alloc.buffer(48);
           ServerFrames.writeGap(gap, from, to);
-          out.write(connection, gap);
+          if (copy.waits(connection)) { // behind its replay, which waits for the copy's fill
+            copy.hold(connection, gap, 0, gap.readableBytes(), false);
+            gap.release();
+          } else {
+            out.write(connection, gap);
+          }
         });
     counters.gap();
   }

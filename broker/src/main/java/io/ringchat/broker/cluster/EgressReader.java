@@ -126,11 +126,21 @@ final class EgressReader {
       for (int i = 0; i < count; i++, at = OutputFlyweight.nextEntry(at)) {
         long connection = message.connection(at);
         switch (message.op(at)) {
-          case ClusterWire.WRITE ->
+          case ClusterWire.WRITE -> {
+            if (copy.waits(connection)) { // its replay waits for the copy's fill: behind it
+              copy.hold(connection, lines, message.from(at), message.length(at), false);
+            } else {
               out.write(connection, lines, message.from(at), message.length(at));
-          case ClusterWire.WRITE_AND_CLOSE ->
+            }
+          }
+          case ClusterWire.WRITE_AND_CLOSE -> {
+            if (copy.waits(connection)) {
+              copy.hold(connection, lines, message.from(at), message.length(at), true);
+            } else {
               out.writeAndClose(
                   connection, lines.retainedSlice(message.from(at), message.length(at)));
+            }
+          }
           case ClusterWire.JOINED -> {
             out.joined(connection);
             listener.joined(connection);
@@ -207,6 +217,11 @@ final class EgressReader {
     messagesMissed = true;
     keepMillis = -1; // the time of what follows may have gone with it
     listener.missed(from, next - 1);
+    if (!copy.filling()) {
+      // The copy's run breaks here, but the room may still keep what went with the egress: fill
+      // the copy again from the room, so that a later SINCE is replayed what the room keeps.
+      startFill();
+    }
   }
 
   /** Asks for what came after {@link #lastApplied}, at the next {@link #sendResync}. */

@@ -2,11 +2,12 @@ package io.ringchat.broker.cluster;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.ringchat.broker.room.KeptLines;
 import io.ringchat.broker.room.Outbound;
 import io.ringchat.broker.room.ReplayWriter;
 import io.ringchat.broker.stats.BrokerCounters;
-import io.ringchat.protocol.ServerFrames;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * A broker's copy of the room's history, kept from its egress ({@link ClusterWire#KEEP}: every
@@ -22,12 +23,19 @@ import io.ringchat.protocol.ServerFrames;
  * seq that does not follow the last (egress lost for good) starts the run afresh. It never guesses:
  * what it does not hold of a {@code SINCE} replay is a {@code GAP}.
  *
+ * <p>A replay asked for while the copy fills waits for the fill ({@link #waits}): served at once it
+ * would have to call a {@code GAP} what the fill is about to bring, though the room keeps it (the
+ * members of a broker whose session was new reconnect then, all at once). What the room writes to
+ * that member meanwhile is held behind its replay ({@link #hold}), up to the smaller of {@code
+ * --history-bytes} (the most a replay itself can be) and {@code --max-pending} (the unsent bytes a
+ * member may have: once written, what was held counts toward it); past that, or if the member is
+ * closed, its replay is served from what the copy holds then, as it would have been at once.
+ *
  * <p>The link's thread only.
  */
 final class ReplayCopy {
   private final ByteBufAllocator alloc;
   private final Outbound out;
-  private final BrokerCounters counters;
   private final ReplayWriter replays;
 
   /** The copy: older lines as they are filled, then live ones once the fill is done. */
@@ -43,14 +51,56 @@ final class ReplayCopy {
   /** Lines in the part being answered. */
   private int partLines;
 
+  /** The replays asked for during the fill, by connection, with what followed each. */
+  private final Long2ObjectHashMap<WaitingReplay> waiting = new Long2ObjectHashMap<>();
+
+  /** The most a waiting replay's member may be written meanwhile. */
+  private final long maxHeldBytes;
+
+  /**
+   * A copy of at most {@code maxLines} lines of {@code maxBytes} ({@code --history}, {@code
+   * --history-bytes}) that holds at most {@code maxHeldBytes} for a member whose replay waits for a
+   * fill (the smaller of {@code --history-bytes} and {@code --max-pending}).
+   */
   ReplayCopy(
-      ByteBufAllocator alloc, int maxLines, long maxBytes, Outbound out, BrokerCounters counters) {
+      ByteBufAllocator alloc,
+      int maxLines,
+      long maxBytes,
+      long maxHeldBytes,
+      Outbound out,
+      BrokerCounters counters) {
     this.alloc = alloc;
     this.out = out;
-    this.counters = counters;
     this.replays = new ReplayWriter(alloc, out, counters);
     this.held = new Run(new KeptLines(alloc, maxLines, maxBytes));
     this.live = new Run(new KeptLines(alloc, maxLines, maxBytes));
+    this.maxHeldBytes = maxHeldBytes;
+  }
+
+  /** A replay asked for during the fill, and what the member was written after it meanwhile. */
+  private static final class WaitingReplay {
+    final long from;
+    final long to;
+    final boolean since;
+    CompositeByteBuf after;
+    boolean close;
+
+    WaitingReplay(long from, long to, boolean since) {
+      this.from = from;
+      this.to = to;
+      this.since = since;
+    }
+
+    long heldBytes() {
+      return after == null ? 0 : after.readableBytes();
+    }
+
+    void release() {
+      if (after != null) {
+        after.release();
+        after = null;
+      }
+    }
   }
 
   /** An unbroken run of kept lines and the seq of its newest (-1: none). */
@@ -95,7 +145,8 @@ final class ReplayCopy {
    */
   long keep(long seq, ByteBuf src, int offset, int length) {
     Run run = filling ? live : held;
-    long before = run.newest;
+    // The first live line of a fill follows what the copy held (a fill after lost egress).
+    long before = filling && live.isEmpty() ? held.newest : run.newest;
     run.add(seq, src, offset, length);
     return before;
   }
@@ -139,7 +190,7 @@ final class ReplayCopy {
       return -1;
     }
     if (live.isEmpty() && held.newest >= roomNewest) {
-      filling = false; // caught up with a room that said nothing since the session started
+      filled(); // caught up with a room that said nothing since the session started
       return -1;
     }
     if (lines == 0) {
@@ -148,7 +199,7 @@ final class ReplayCopy {
         held.clear();
         join();
       } else {
-        filling = false;
+        filled();
       }
       return -1;
     }
@@ -168,7 +219,54 @@ final class ReplayCopy {
           }
         });
     live.clear();
+    filled();
+  }
+
+  /** The fill is over: the replays that waited for it are served, each before what followed it. */
+  private void filled() {
     filling = false;
+    if (!waiting.isEmpty()) {
+      waiting.forEach(this::serve);
+      waiting.clear();
+    }
+  }
+
+  /** Serves {@code connection}'s replay from what the copy holds now, then what followed it. */
+  private void serve(long connection, WaitingReplay replay) {
+    serveNow(connection, replay.from, replay.to, replay.since);
+    CompositeByteBuf after = replay.after;
+    replay.after = null;
+    if (after != null && replay.close) {
+      out.writeAndClose(connection, after);
+    } else if (after != null) {
+      out.write(connection, after);
+    }
+  }
+
+  /**
+   * Whether {@code connection}'s replay waits for the fill: what it is written goes to {@link
+   * #hold}.
+   */
+  boolean waits(long connection) {
+    return !waiting.isEmpty() && waiting.containsKey(connection);
+  }
+
+  /**
+   * Holds bytes {@code [offset, offset + length)} of {@code shared} (retained) for {@code
+   * connection}, whose replay {@link #waits}, behind the replay; then, if {@code close}, closes the
+   * connection after it. Past what it may hold, or with {@code close}, its replay is served now.
+   */
+  void hold(long connection, ByteBuf shared, int offset, int length, boolean close) {
+    WaitingReplay replay = waiting.get(connection);
+    if (replay.after == null) {
+      replay.after = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
+    }
+    replay.after.addComponent(true, shared.retainedSlice(offset, length));
+    replay.close = close;
+    if (close || replay.heldBytes() > maxHeldBytes) {
+      waiting.remove(connection);
+      serve(connection, replay);
+    }
   }
 
   /**
@@ -177,21 +275,25 @@ final class ReplayCopy {
    * not hold when the member asked {@code since}, then {@code REPLAYED n}.
    */
   void replay(long connection, long from, long to, boolean since) {
-    // While filling, the live lines may be the only ones at the room's newest.
-    Run run = filling && live.newest == to ? live : held;
-    ByteBuf head = alloc.buffer(64);
-    if (run.newest != to) {
-      // Not at the room's newest (egress lost and not yet caught up): it cannot tell which of
-      // these it holds, so none is replayed.
-      if (since && from <= to) {
-        ServerFrames.writeGap(head, from, to);
-        counters.gap();
-      }
-      ServerFrames.writeReplayed(head, 0);
-      out.write(connection, head);
+    if (filling) {
+      waiting.put(connection, new WaitingReplay(from, to, since));
       return;
     }
-    replays.write(connection, head, run.lines, from, to, since);
+    serveNow(connection, from, to, since);
+  }
+
+  private void serveNow(long connection, long from, long to, boolean since) {
+    // Served during a fill (its member held too much meanwhile), the live lines may be the only
+    // ones at or after the room's newest at the join.
+    Run run = filling && live.newest >= to ? live : held;
+    ByteBuf head = alloc.buffer(64);
+    if (run.newest < to) {
+      // Not at the room's newest (egress lost and not yet caught up): it cannot tell which of
+      // these it holds, so none is replayed.
+      replays.writeNone(connection, head, from, to, since);
+      return;
+    }
+    replays.write(connection, head, run.lines, from, to, run.newest, since);
   }
 
   /** The seq of the newest line held; -1 before the first. */
@@ -206,6 +308,8 @@ final class ReplayCopy {
 
   /** Lets go of every line (the broker is stopping). */
   void close() {
+    waiting.forEach((connection, replay) -> replay.release());
+    waiting.clear();
     held.clear();
     live.clear();
     filling = false;

@@ -108,26 +108,36 @@ public final class KeptLines {
    * Appends retained slices of kept lines {@code from..newest} to {@code into}, a line run per
    * chunk, and returns how many lines; {@code from} must not be older than {@link #firstSeq(long)}.
    */
-  @SuppressWarnings("ReferenceEquality") // the same chunk object
   public int replay(long from, long newest, CompositeByteBuf into) {
+    return replay(from, newest, newest, into);
+  }
+
+  /**
+   * Appends retained slices of kept lines {@code from..to} to {@code into}, where {@code newest} is
+   * the seq of the newest kept line ({@code to} at most), and returns how many lines; {@code from}
+   * must not be older than {@link #firstSeq(long)}.
+   */
+  @SuppressWarnings("ReferenceEquality") // the same chunk object
+  public int replay(long from, long to, long newest, CompositeByteBuf into) {
     int first = (int) (from - firstSeq(newest));
-    assert first >= 0 && first <= count;
+    int end = count - (int) (newest - to);
+    assert first >= 0 && first <= end && end <= count;
     int i = first;
-    while (i < count) {
+    while (i < end) {
       int slot = slot(i);
       ByteBuf chunk = lineChunk[slot];
       int start = lineOffset[slot];
-      int end = start + lineLength[slot];
+      int stop = start + lineLength[slot];
       i++;
       // Lines of one chunk are back to back: one slice for the run.
-      while (i < count && lineChunk[slot(i)] == chunk) {
+      while (i < end && lineChunk[slot(i)] == chunk) {
         int next = slot(i);
-        end = lineOffset[next] + lineLength[next];
+        stop = lineOffset[next] + lineLength[next];
         i++;
       }
-      into.addComponent(true, chunk.retainedSlice(start, end - start));
+      into.addComponent(true, chunk.retainedSlice(start, stop - start));
     }
-    return count - first;
+    return end - first;
   }
 
   /** What {@link #forEachLine} hands each kept line to. */

@@ -31,7 +31,27 @@ public final class ReplayWriter {
    */
   public void write(
       long connection, ByteBuf head, KeptLines lines, long from, long newest, boolean since) {
+    write(connection, head, lines, from, newest, newest, since);
+  }
+
+  /**
+   * As {@link #write(long, ByteBuf, KeptLines, long, long, boolean)}, of {@code from} to {@code to}
+   * where {@code newest} (at least {@code to}) is the seq of the newest of {@code lines}: a replay
+   * written after newer lines were kept, which the connection gets after it.
+   */
+  public void write(
+      long connection,
+      ByteBuf head,
+      KeptLines lines,
+      long from,
+      long to,
+      long newest,
+      boolean since) {
     long first = lines.firstSeq(newest);
+    if (to < first) { // none of from..to is kept any more
+      writeNone(connection, head, from, to, since);
+      return;
+    }
     if (from < first) {
       if (since) {
         ServerFrames.writeGap(head, from, first - 1);
@@ -39,18 +59,30 @@ public final class ReplayWriter {
       }
       from = first;
     }
-    if (from > newest) {
-      ServerFrames.writeReplayed(head, 0);
-      out.write(connection, head);
+    if (from > to) {
+      writeNone(connection, head, from, to, since);
       return;
     }
     CompositeByteBuf replay = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
     replay.addComponent(true, head);
-    int n = lines.replay(from, newest, replay);
+    int n = lines.replay(from, to, newest, replay);
     ByteBuf tail = alloc.buffer(24);
     ServerFrames.writeReplayed(tail, n);
     replay.addComponent(true, tail);
     counters.replayed(n);
     out.writeReplay(connection, replay);
+  }
+
+  /**
+   * Writes a replay of none of {@code from..to} after {@code head} (owned): a {@code GAP} for the
+   * range, if it is one and was asked with {@code SINCE}, then {@code REPLAYED 0}.
+   */
+  public void writeNone(long connection, ByteBuf head, long from, long to, boolean since) {
+    if (since && from <= to) {
+      ServerFrames.writeGap(head, from, to);
+      counters.gap();
+    }
+    ServerFrames.writeReplayed(head, 0);
+    out.write(connection, head);
   }
 }

@@ -29,7 +29,8 @@ class EgressReaderTest {
   private final List<String> missed = new ArrayList<>();
   private final RecordingOutbound written = new RecordingOutbound();
   private final ReplayCopy copy =
-      new ReplayCopy(ByteBufAllocator.DEFAULT, 1000, 1 << 20, written, new BrokerCounters());
+      new ReplayCopy(
+          ByteBufAllocator.DEFAULT, 1000, 1 << 20, 1 << 20, written, new BrokerCounters());
   private final EgressReader reader =
       new EgressReader(
           written,
@@ -105,9 +106,14 @@ class EgressReaderTest {
         .as("egress numbers are not the room's seqs: the next kept message says which went")
         .containsExactly("2.." + (first - 1));
     assertThat(copy.newest()).isEqualTo(8);
-    assertThat(copy.lines())
-        .as("the copy starts afresh where its run broke")
-        .isEqualTo(8 - first + 1);
+    assertThat(copy.filling())
+        .as("the copy's run broke: it is filled again from the room, which may keep the rest")
+        .isTrue();
+    reader.sendFill(toRoom);
+    assertThat(ControlFlyweights.HistoryFill.from(new UnsafeBuffer(toRoom.last()), 0))
+        .as("from the message after the newest it held before the loss")
+        .isEqualTo(2);
+    assertThat(copy.lines()).as("held: 1; the live lines beside it until they meet").isEqualTo(1);
   }
 
   private byte[] line(String text, long ack) {

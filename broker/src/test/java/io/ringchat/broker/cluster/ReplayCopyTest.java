@@ -19,7 +19,7 @@ class ReplayCopyTest {
   private final RecordingOutbound written = new RecordingOutbound();
   private final BrokerCounters counters = new BrokerCounters();
   private final ReplayCopy copy =
-      new ReplayCopy(ByteBufAllocator.DEFAULT, 3, 1 << 20, written, counters);
+      new ReplayCopy(ByteBufAllocator.DEFAULT, 3, 1 << 20, 1 << 20, written, counters);
 
   @AfterEach
   void letGo() {
@@ -82,9 +82,7 @@ class ReplayCopyTest {
     keep(5); // live lines, while the fill goes on
     keep(6);
     copy.replay(1, 1, 6, true);
-    assertThat(written.takeLines(1))
-        .as("while filling, the live lines serve a replay at the room's newest")
-        .containsExactly("GAP 1 4", "POST 5 0 ann m5", "POST 6 0 ann m6", "REPLAYED 2");
+    assertThat(written.takeLines(1)).as("a replay asked during the fill waits for it").isEmpty();
 
     fillLine(3); // the part: 3 is the room's oldest kept, the part stops at 3 (its size)
     assertThat(copy.fillEnd(6)).as("the next part").isEqualTo(4);
@@ -93,6 +91,10 @@ class ReplayCopyTest {
     fillLine(6);
     assertThat(copy.fillEnd(6)).as("met the live lines: whole again").isEqualTo(-1);
     assertThat(copy.filling()).isFalse();
+    assertThat(written.takeLines(1))
+        .as("served once the fill is over, from the newest 3 the copy keeps")
+        .containsExactly(
+            "GAP 1 3", "POST 4 0 ann m4", "POST 5 0 ann m5", "POST 6 0 ann m6", "REPLAYED 3");
     keep(7);
     copy.replay(2, 1, 7, true);
     assertThat(written.takeLines(2))
@@ -119,6 +121,119 @@ class ReplayCopyTest {
     assertThat(copy.fillEnd(9)).as("nothing between what it held and the live lines").isEqualTo(-1);
     assertThat(copy.newest()).isEqualTo(9);
     assertThat(copy.lines()).as("the run broke: the live lines alone").isEqualTo(1);
+  }
+
+  private static ByteBuf line(long seq) {
+    return Unpooled.copiedBuffer("POST " + seq + " 0 ann m" + seq + "\n", StandardCharsets.UTF_8);
+  }
+
+  private static void keep(ReplayCopy into, long seq) {
+    ByteBuf bytes = line(seq);
+    into.keep(seq, bytes, 0, bytes.readableBytes());
+    bytes.release();
+  }
+
+  private static void fillLine(ReplayCopy into, long seq) {
+    ByteBuf bytes = line(seq);
+    into.fillLine(seq, bytes, 0, bytes.readableBytes());
+    bytes.release();
+  }
+
+  /** The room writes line {@code seq} to {@code connection}, whose replay waits. */
+  private static void hold(ReplayCopy into, long connection, long seq, boolean close) {
+    assertThat(into.waits(connection)).isTrue();
+    ByteBuf bytes = line(seq);
+    into.hold(connection, bytes, 0, bytes.readableBytes(), close);
+    bytes.release();
+  }
+
+  @Test
+  void shouldServeTheReplaysAskedDuringAFillWhenItEndsEachBeforeWhatFollowedIt() {
+    ReplayCopy big =
+        new ReplayCopy(ByteBufAllocator.DEFAULT, 100, 1 << 20, 1 << 20, written, counters);
+    try {
+      big.startFill(); // a new session: what the room said before it comes in parts
+      keep(big, 5);
+      keep(big, 6);
+      big.replay(1, 2, 6, true); // SINCE 1 at a room whose newest is 6
+      hold(big, 1, 7, false); // the room's next line to it...
+      keep(big, 7); // ...and to the copy
+      big.replay(2, 7, 7, true); // SINCE 6 at 7
+      assertThat(written.takeLines(1)).isEmpty();
+      assertThat(written.takeLines(2)).isEmpty();
+      assertThat(big.waits(3)).isFalse();
+
+      for (long seq = 1; seq <= 4; seq++) {
+        fillLine(big, seq);
+      }
+      assertThat(big.fillEnd(7)).isEqualTo(-1);
+
+      assertThat(written.takeLines(1))
+          .as("nothing twice, nothing skipped, and no GAP for what the fill brought")
+          .containsExactly(
+              "POST 2 0 ann m2",
+              "POST 3 0 ann m3",
+              "POST 4 0 ann m4",
+              "POST 5 0 ann m5",
+              "POST 6 0 ann m6",
+              "REPLAYED 5",
+              "POST 7 0 ann m7");
+      assertThat(written.takeLines(2)).containsExactly("POST 7 0 ann m7", "REPLAYED 1");
+      assertThat(big.waits(1)).isFalse();
+      assertThat(counters.gaps()).isZero();
+    } finally {
+      big.close();
+    }
+  }
+
+  @Test
+  void shouldServeAWaitingReplayAtOnceWhenItsMemberIsClosedOrWasWrittenMoreThanItMayHold() {
+    // 40 bytes held at most (the smaller of --history-bytes and --max-pending): two 16-byte lines
+    ReplayCopy small =
+        new ReplayCopy(ByteBufAllocator.DEFAULT, 100, 1 << 20, 40, written, counters);
+    try {
+      small.startFill();
+      keep(small, 5);
+      small.replay(1, 2, 5, true);
+      small.replay(2, 2, 5, true);
+      hold(small, 1, 6, false);
+      hold(small, 1, 7, false);
+      assertThat(written.takeLines(1)).as("32 bytes held").isEmpty();
+      hold(small, 1, 8, false);
+      assertThat(written.takeLines(1))
+          .as("48 held: served now, from what the copy holds")
+          .containsExactly(
+              "GAP 2 4",
+              "POST 5 0 ann m5",
+              "REPLAYED 1",
+              "POST 6 0 ann m6",
+              "POST 7 0 ann m7",
+              "POST 8 0 ann m8");
+      assertThat(small.waits(1)).isFalse();
+
+      hold(small, 2, 6, true); // its last line, then closed
+      assertThat(written.takeLines(2))
+          .containsExactly("GAP 2 4", "POST 5 0 ann m5", "REPLAYED 1", "POST 6 0 ann m6");
+      assertThat(written.closed).contains(2L);
+      assertThat(small.waits(2)).isFalse();
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
+  void shouldLetGoOfWhatWaitingReplaysHeldWhenClosed() {
+    ReplayCopy copy2 =
+        new ReplayCopy(ByteBufAllocator.DEFAULT, 100, 1 << 20, 1 << 20, written, counters);
+    copy2.startFill();
+    copy2.replay(1, 1, 4, true);
+    ByteBuf bytes = line(5);
+    copy2.hold(1, bytes, 0, bytes.readableBytes(), false);
+    assertThat(bytes.refCnt()).as("a retained slice is held").isEqualTo(2);
+    copy2.close();
+    assertThat(bytes.refCnt()).as("released with the copy").isEqualTo(1);
+    bytes.release();
+    assertThat(written.takeLines(1)).isEmpty();
   }
 
   @Test

@@ -35,7 +35,8 @@ class RoomIngressTest {
     final List<Long> acks = new ArrayList<>();
     final RecordingOutbound written = new RecordingOutbound();
     final ReplayCopy copy =
-        new ReplayCopy(ByteBufAllocator.DEFAULT, 3, 1 << 20, written, new BrokerCounters());
+        new ReplayCopy(
+            ByteBufAllocator.DEFAULT, 3, 1 << 20, 1 << 20, written, new BrokerCounters());
     final RoundTripHops hops = new RoundTripHops();
     final IngressSequencer sequencer;
     final BrokerSession session = new BrokerSession(null, this::egress, CONTEXT.keptEgressBytes());
@@ -234,8 +235,18 @@ class RoomIngressTest {
         .containsExactly("WELCOME cat 4 e1:5", "GAP unknown", "REPLAYED 0");
   }
 
-  @Test
-  void shouldFillALateBrokersCopyFromTheRoomOnePartAtATime() {
+  /** {@code late}'s copy asks for a part of the history, and the room answers (40 bytes). */
+  private void fillPart(Side late) {
+    late.reader.sendFill(
+        (buffer, offset, length) -> {
+          out.fill(late.session, room, ControlFlyweights.HistoryFill.from(buffer, offset), 40);
+          room.endBatch();
+          return true;
+        });
+  }
+
+  /** ann sends m1 to m5 (the room keeps 3), then a third broker's session starts. */
+  private Side lateBrokerAfterFiveMessages() {
     a.join(1, "ann");
     a.batch();
     for (int i = 1; i <= 5; i++) {
@@ -245,15 +256,16 @@ class RoomIngressTest {
     }
     Side late = new Side();
     brokers.put(3, late.session);
+    return late;
+  }
+
+  @Test
+  void shouldFillALateBrokersCopyFromTheRoomOnePartAtATime() {
+    Side late = lateBrokerAfterFiveMessages();
     late.reader.startFill();
     int parts = 0;
     for (int i = 0; i < 10; i++) {
-      late.reader.sendFill(
-          (buffer, offset, length) -> {
-            out.fill(late.session, room, ControlFlyweights.HistoryFill.from(buffer, offset), 40);
-            room.endBatch();
-            return true;
-          });
+      fillPart(late);
       parts = late.copy.filling() ? i + 2 : parts;
     }
     assertThat(late.copy.filling()).isFalse();
@@ -268,6 +280,35 @@ class RoomIngressTest {
             "POST 4 1764770000004 ann m4",
             "POST 5 1764770000005 ann m5",
             "REPLAYED 3");
+    late.copy.close();
+  }
+
+  @Test
+  void shouldHoldAPositionedJoinDuringTheFillAndReplayWhatTheRoomKeepsBeforeTheLiveLines() {
+    Side late = lateBrokerAfterFiveMessages();
+    late.reader.startFill(); // a new session: its copy holds nothing yet
+    late.join(1, "bob", JoinPosition.since("e1", 0));
+    late.batch();
+    assertThat(late.written.takeLines(1))
+        .as("the replay waits for the fill")
+        .containsExactly("WELCOME bob 2 e1:5");
+    millis++;
+    a.send(1, "m6"); // live, to bob too: behind his replay
+    a.batch();
+    assertThat(late.written.takeLines(1)).isEmpty();
+
+    for (int i = 0; i < 10 && late.copy.filling(); i++) {
+      fillPart(late);
+    }
+    assertThat(late.copy.filling()).isFalse();
+    assertThat(late.written.takeLines(1))
+        .as("what the room keeps (3) up to his join, then the live line: nothing twice")
+        .containsExactly(
+            "GAP 1 3",
+            "POST 4 1764770000004 ann m4",
+            "POST 5 1764770000005 ann m5",
+            "REPLAYED 2",
+            "POST 6 1764770000006 ann m6");
     late.copy.close();
   }
 

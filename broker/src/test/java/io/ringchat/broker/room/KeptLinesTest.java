@@ -31,6 +31,19 @@ class KeptLinesTest {
     assertThat(lines[10]).startsWith("L2000 ");
     assertThat(replay.numComponents()).as("one slice per chunk run").isLessThanOrEqualTo(2);
     replay.release();
+
+    // A range that ends before the newest, across a chunk's end: exactly from..to.
+    CompositeByteBuf range = ALLOC.compositeDirectBuffer(Integer.MAX_VALUE);
+    assertThat(kept.replay(1_501, 1_900, 2_000, range)).isEqualTo(400);
+    String[] ranged = range.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(ranged).hasSize(400);
+    assertThat(ranged[0]).startsWith("L1501 ");
+    assertThat(ranged[399]).startsWith("L1900 ");
+    range.release();
+    CompositeByteBuf none = ALLOC.compositeDirectBuffer(Integer.MAX_VALUE);
+    assertThat(kept.replay(1_700, 1_699, 2_000, none)).isZero();
+    assertThat(none.readableBytes()).isZero();
+    none.release();
     kept.clear();
   }
 
