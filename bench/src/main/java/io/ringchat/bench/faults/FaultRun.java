@@ -1,5 +1,6 @@
 package io.ringchat.bench.faults;
 
+import io.ringchat.broker.BrokerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -183,6 +184,7 @@ final class FaultRun {
         slots.add(new ClientSlot(name('r', i, k), i, false, members, names, this::recorded));
       }
     }
+    long history = historyKept(settings.brokerFlags());
     for (int i = 0; i < MEMBERS; i++) {
       for (int k = 0; k < settings.resumersPerBroker(); k++) {
         resumers.add(
@@ -194,7 +196,8 @@ final class FaultRun {
                 names,
                 settings.seed() * 31 + resumers.size(),
                 RESUMER_MIN_DROP_MILLIS,
-                RESUMER_MAX_DROP_MILLIS));
+                RESUMER_MAX_DROP_MILLIS,
+                history));
       }
     }
     for (Runnable client : slots) {
@@ -409,6 +412,16 @@ final class FaultRun {
         r.skipped,
         r.duplicated,
         r.disagreements);
+    out.printf(
+        Locale.ROOT,
+        "  GAPs in replays of what the room no longer kept: %,d; of what it kept (a broker's copy"
+            + " could not vouch): %,d; live (egress a broker lost for good): %,d%n",
+        r.replayGapsNotKept,
+        r.replayGapsKept,
+        r.liveGaps);
+    for (String example : r.keptGaps) {
+      out.println("  positioned: " + example);
+    }
     for (String example : r.examples) {
       out.println("  positioned: " + example);
     }
@@ -424,5 +437,25 @@ final class FaultRun {
     }
     out.println("result: " + (report.violated() ? "VIOLATIONS" : "ok"));
     out.flush();
+  }
+
+  /**
+   * The messages the brokers' rooms keep: {@code --history} among the broker flags, or its default.
+   */
+  static long historyKept(List<String> brokerFlags) {
+    for (int i = 0; i < brokerFlags.size(); i++) {
+      String flag = brokerFlags.get(i);
+      try {
+        if (flag.startsWith("--history=")) {
+          return Long.parseLong(flag.substring("--history=".length()));
+        }
+        if (flag.equals("--history") && i + 1 < brokerFlags.size()) {
+          return Long.parseLong(brokerFlags.get(i + 1));
+        }
+      } catch (NumberFormatException e) {
+        break; // the brokers refuse it themselves, in one line
+      }
+    }
+    return BrokerConfig.parse().historyMessages();
   }
 }

@@ -24,6 +24,10 @@ final class ResumeChecker {
     long skipped;
     long duplicated;
     long disagreements;
+    long replayGapsNotKept;
+    long replayGapsKept;
+    long liveGaps;
+    final List<String> keptGaps = new ArrayList<>();
     final List<String> examples = new ArrayList<>();
 
     boolean ok() {
@@ -44,6 +48,14 @@ final class ResumeChecker {
     for (ResumeRecord r : records) {
       v.members++;
       v.resumes += r.resumes();
+      v.replayGapsNotKept += r.replayGapsNotKept();
+      v.replayGapsKept += r.replayGapsKept();
+      v.liveGaps += r.liveGaps();
+      for (String gap : r.keptGaps()) {
+        if (v.keptGaps.size() < EXAMPLES) {
+          v.keptGaps.add(r.name + ": " + gap);
+        }
+      }
       for (String anomaly : r.anomalies()) {
         v.example(r.name + ": " + anomaly);
       }

@@ -28,6 +28,14 @@ final class ResumeRecord {
   private int joins;
   private final List<String> anomalies = new ArrayList<>();
 
+  // The GAPs by where they came: in a replay, of seqs older than the newest --history the room
+  // keeps (the room no longer has them), or newer (a broker's copy that could not vouch for them);
+  // or live (egress its broker lost for good).
+  private int replayGapsNotKept;
+  private int replayGapsKept;
+  private int liveGaps;
+  private final List<String> keptGaps = new ArrayList<>();
+
   ResumeRecord(String name) {
     this.name = name;
   }
@@ -55,6 +63,56 @@ final class ResumeRecord {
     seq.addLong(from);
     toOrNumber.addLong(to);
     sender.addInt(-1);
+  }
+
+  /**
+   * A GAP {@code from..to} in a replay that began after the room's seq {@code welcomed} (its
+   * WELCOME's position), where the room keeps its newest {@code history} messages: whether the room
+   * still kept some of the range says whether the room or the broker's copy did not have them.
+   */
+  synchronized void replayGap(long from, long to, long welcomed, long history, int broker) {
+    gap(from, to);
+    if (to <= welcomed - history) {
+      replayGapsNotKept++;
+    } else {
+      replayGapsKept++;
+      if (keptGaps.size() < 5) {
+        keptGaps.add(
+            "GAP "
+                + from
+                + " "
+                + to
+                + " in a replay on broker "
+                + broker
+                + " joined at "
+                + welcomed
+                + " (the room keeps "
+                + history
+                + ")");
+      }
+    }
+  }
+
+  /** A GAP {@code from..to} after the replay: egress its broker lost for good. */
+  synchronized void liveGap(long from, long to) {
+    gap(from, to);
+    liveGaps++;
+  }
+
+  synchronized int replayGapsNotKept() {
+    return replayGapsNotKept;
+  }
+
+  synchronized int replayGapsKept() {
+    return replayGapsKept;
+  }
+
+  synchronized int liveGaps() {
+    return liveGaps;
+  }
+
+  synchronized List<String> keptGaps() {
+    return List.copyOf(keptGaps);
   }
 
   synchronized void anomaly(String what) {

@@ -31,11 +31,18 @@ final class ResumingMember implements Runnable {
   private final Random random;
   private final long minDropMillis;
   private final long maxDropMillis;
+  private final long history;
   final ResumeRecord record;
 
   private int broker;
   private String epoch;
   private long last = -1;
+
+  /** Its connection's WELCOME position, and whether its replay is still coming (to REPLAYED). */
+  private long welcomed;
+
+  private boolean replaying;
+
   private volatile boolean running = true;
   private volatile boolean joined;
   private volatile Socket socket;
@@ -43,6 +50,8 @@ final class ResumingMember implements Runnable {
   /**
    * @param home the broker it first joins on
    * @param minDropMillis it drops its own connection after a time drawn between these two
+   * @param history the messages the room keeps (the brokers' {@code --history}): a replay's GAP of
+   *     older ones is the room's, of newer ones the broker copy's
    */
   ResumingMember(
       String name,
@@ -52,8 +61,10 @@ final class ResumingMember implements Runnable {
       Names names,
       long seed,
       long minDropMillis,
-      long maxDropMillis) {
+      long maxDropMillis,
+      long history) {
     this.record = new ResumeRecord(name);
+    this.history = history;
     this.broker = home;
     this.brokers = brokers;
     this.members = members;
@@ -144,6 +155,8 @@ final class ResumingMember implements Runnable {
       epoch = welcomeEpoch;
     }
     record.joined(resuming);
+    welcomed = welcomeLast;
+    replaying = true; // a SINCE or HISTORY join: REPLAYED ends its replay
     joined = true;
   }
 
@@ -165,7 +178,11 @@ final class ResumingMember implements Runnable {
       String[] f = line.split(" ", 3); // GAP <from> <to>
       try {
         long to = Long.parseLong(f[2]);
-        record.gap(Long.parseLong(f[1]), to);
+        if (replaying) {
+          record.replayGap(Long.parseLong(f[1]), to, welcomed, history, broker);
+        } else {
+          record.liveGap(Long.parseLong(f[1]), to);
+        }
         last = Math.max(last, to);
       } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
         record.anomaly("unexpected line: " + line);
@@ -177,6 +194,9 @@ final class ResumingMember implements Runnable {
     } else if (line.startsWith("ERR ")) {
       record.anomaly(line);
       return false;
+    }
+    if (line.startsWith("REPLAYED ")) {
+      replaying = false;
     }
     return true; // JOINED, LEFT, REPLAYED
   }

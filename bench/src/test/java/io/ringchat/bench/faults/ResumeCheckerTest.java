@@ -41,6 +41,31 @@ class ResumeCheckerTest {
   }
 
   @Test
+  void shouldTellAReplaysGapOfWhatTheRoomNoLongerKeptFromOneOfWhatItKeptAndFromALiveGap() {
+    ResumeRecord ann = member("ann", 0);
+    posts(ann, 1);
+    ann.joined(true);
+    ann.replayGap(2, 1_000, 2_000, 1_000, 0); // the room keeps 1,001..2,000: the room's gap
+    posts(ann, 1_001);
+    ann.joined(true);
+    ann.replayGap(1_002, 2_100, 2_500, 1_000, 1); // 1,501..2,100 were kept: the copy's gap
+    posts(ann, 2_101);
+    ann.liveGap(2_102, 2_110);
+    posts(ann, 2_111);
+
+    ResumeChecker.Verdict v = new ResumeChecker().check(List.of(ann));
+
+    assertThat(v.ok()).as(v.examples.toString()).isTrue();
+    assertThat(v.gapsReported).isEqualTo(3);
+    assertThat(v.replayGapsNotKept).isEqualTo(1);
+    assertThat(v.replayGapsKept).isEqualTo(1);
+    assertThat(v.liveGaps).isEqualTo(1);
+    assertThat(v.keptGaps)
+        .containsExactly(
+            "ann: GAP 1002 2100 in a replay on broker 1 joined at 2500 (the room keeps 1000)");
+  }
+
+  @Test
   void shouldNameASeqSkippedWithoutAGapOneReadTwiceAndAnotherMessageUnderASeq() {
     ResumeRecord skipper = member("skipper", 0);
     posts(skipper, 1, 2, 4); // 3 neither read nor named
