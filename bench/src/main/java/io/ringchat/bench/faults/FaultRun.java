@@ -443,19 +443,10 @@ final class FaultRun {
    * The messages the brokers' rooms keep: {@code --history} among the broker flags, or its default.
    */
   static long historyKept(List<String> brokerFlags) {
-    for (int i = 0; i < brokerFlags.size(); i++) {
-      String flag = brokerFlags.get(i);
-      try {
-        if (flag.startsWith("--history=")) {
-          return Long.parseLong(flag.substring("--history=".length()));
-        }
-        if (flag.equals("--history") && i + 1 < brokerFlags.size()) {
-          return Long.parseLong(brokerFlags.get(i + 1));
-        }
-      } catch (NumberFormatException e) {
-        break; // the brokers refuse it themselves, in one line
-      }
+    try {
+      return BrokerConfig.parse(brokerFlags.toArray(String[]::new)).historyMessages();
+    } catch (IllegalArgumentException e) {
+      return BrokerConfig.parse().historyMessages(); // the brokers refuse them themselves
     }
-    return BrokerConfig.parse().historyMessages();
   }
 }

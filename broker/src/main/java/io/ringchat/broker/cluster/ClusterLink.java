@@ -265,12 +265,8 @@ public final class ClusterLink
         connection -> {
           ByteBuf gap = alloc.buffer(48);
           ServerFrames.writeGap(gap, from, to);
-          if (copy.waits(connection)) { // behind its replay, which waits for the copy's fill
-            copy.hold(connection, gap, 0, gap.readableBytes(), false);
-            gap.release();
-          } else {
-            out.write(connection, gap);
-          }
+          copy.write(connection, gap, 0, gap.readableBytes(), false); // behind a waiting replay
+          gap.release();
         });
     counters.gap();
   }

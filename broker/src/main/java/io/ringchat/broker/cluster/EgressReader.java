@@ -126,21 +126,11 @@ final class EgressReader {
       for (int i = 0; i < count; i++, at = OutputFlyweight.nextEntry(at)) {
         long connection = message.connection(at);
         switch (message.op(at)) {
-          case ClusterWire.WRITE -> {
-            if (copy.waits(connection)) { // its replay waits for the copy's fill: behind it
-              copy.hold(connection, lines, message.from(at), message.length(at), false);
-            } else {
-              out.write(connection, lines, message.from(at), message.length(at));
-            }
-          }
-          case ClusterWire.WRITE_AND_CLOSE -> {
-            if (copy.waits(connection)) {
-              copy.hold(connection, lines, message.from(at), message.length(at), true);
-            } else {
-              out.writeAndClose(
-                  connection, lines.retainedSlice(message.from(at), message.length(at)));
-            }
-          }
+          // Through the copy: a member whose replay waits for its fill gets them behind it.
+          case ClusterWire.WRITE ->
+              copy.write(connection, lines, message.from(at), message.length(at), false);
+          case ClusterWire.WRITE_AND_CLOSE ->
+              copy.write(connection, lines, message.from(at), message.length(at), true);
           case ClusterWire.JOINED -> {
             out.joined(connection);
             listener.joined(connection);

@@ -244,6 +244,21 @@ final class ReplayCopy {
   }
 
   /**
+   * Writes bytes {@code [offset, offset + length)} of {@code shared} (the caller keeps its
+   * reference) to {@code connection}, then closes it if {@code close}: behind its replay if that
+   * waits for the fill ({@link #hold}), else at once.
+   */
+  void write(long connection, ByteBuf shared, int offset, int length, boolean close) {
+    if (waits(connection)) {
+      hold(connection, shared, offset, length, close);
+    } else if (close) {
+      out.writeAndClose(connection, shared.retainedSlice(offset, length));
+    } else {
+      out.write(connection, shared, offset, length);
+    }
+  }
+
+  /**
    * Whether {@code connection}'s replay waits for the fill: what it is written goes to {@link
    * #hold}.
    */
