@@ -129,8 +129,14 @@ disk_bytes() {
 
 echo "# ringchat cluster, $(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1)"
 echo
-for i in 0 1 2; do start_member "$i" & done
-wait
+starting=()
+for i in 0 1 2; do start_member "$i" & starting+=($!); done
+for p in "${starting[@]}"; do
+  wait "$p" && continue
+  for i in 0 1 2; do pid[$i]=$(ready_field "$work/ready-$i.json" pid); done # for the cleanup
+  echo "cluster: a member did not start (its output is above)" >&2
+  exit 1
+done
 for i in 0 1 2; do # started in subshells: their ready files say what they are
   port[$i]=$(ready_field "$work/ready-$i.json" chat_port)
   pid[$i]=$(ready_field "$work/ready-$i.json" pid)

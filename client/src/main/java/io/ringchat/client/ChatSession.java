@@ -58,6 +58,9 @@ final class ChatSession implements ChatConnection.Listener {
   /** The join was {@code SINCE} (a return after a lost connection): say what was missed. */
   private volatile boolean resuming;
 
+  /** The room's epoch the {@code SINCE} join named (null for any other join). */
+  private volatile String sinceEpoch;
+
   private boolean epochUnknown; // event loop only
   private final ZoneId zone;
 
@@ -122,6 +125,10 @@ final class ChatSession implements ChatConnection.Listener {
     CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
     joinReply = reply;
     resuming = position != null && position.isSince();
+    sinceEpoch = resuming ? position.epoch() : null;
+    if (resuming) {
+      lastSeq = position.since(); // what this connection has read of the room so far
+    }
     connection.send(Command.JOIN, position == null ? name : name + " " + position);
     CompletableFuture<Object> either = CompletableFuture.anyOf(reply, lost);
     Object answer = either.get(REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -237,8 +244,14 @@ final class ChatSession implements ChatConnection.Listener {
         && !pendingJoin.isDone()
         && (frame.type() == ServerFrame.Type.WELCOME || frame.type() == ServerFrame.Type.ERR)) {
       if (frame.epoch() != null) {
+        // The position to go on from is the last line this connection read: after a SINCE in the
+        // room's epoch that is still the SINCE until the replay brings its lines, so a connection
+        // lost before them asks for them again. A first join, or a new epoch (GAP unknown
+        // follows), goes on from the WELCOME's.
+        if (!frame.epoch().equals(sinceEpoch)) {
+          lastSeq = frame.seq();
+        }
         epoch = frame.epoch();
-        lastSeq = frame.seq();
         replaying = true;
       }
       pendingJoin.complete(frame);

@@ -399,6 +399,64 @@ class BrowserIT {
     }
   }
 
+  @Test
+  void shouldAskAgainForAReplayThatALostConnectionCutShort() throws Exception {
+    try (Socket bob = tcpMember("bob")) {
+      WebDriver alice = browserJoinedAs("alice");
+      new WebDriverWait(alice, WAIT).until(d -> members(d).contains("bob"));
+      sendRaw(bob, "SEND before the drop");
+      message(alice, "before the drop");
+
+      // As above: the page's socket caught and closed, its reconnect held while bob speaks. Then
+      // the next connection is lost between its WELCOME and the replay (the page is handed the
+      // WELCOME line alone and the socket closes, as when a cluster's broker loses its session
+      // while its copy of the history fills). The page must come back SINCE where it had got to,
+      // not the WELCOME's newest, or bob's two lines are lost without a word.
+      ((JavascriptExecutor) alice)
+          .executeScript(
+              "const send = WebSocket.prototype.send;"
+                  + " WebSocket.prototype.send = function (data) {"
+                  + " window.caught = this; return send.call(this, data); };"
+                  + " const later = window.setTimeout;"
+                  + " window.setTimeout = function (fn, ms, ...rest) {"
+                  + " if (fn.name === 'connect' && !window.heldConnect) {"
+                  + " window.heldConnect = fn; return 0; }"
+                  + " return later(fn, ms, ...rest); };"
+                  + " const onmessage = Object.getOwnPropertyDescriptor("
+                  + "WebSocket.prototype, 'onmessage');"
+                  + " Object.defineProperty(WebSocket.prototype, 'onmessage', {"
+                  + " configurable: true, get() { return onmessage.get.call(this); },"
+                  + " set(fn) { const ws = this; onmessage.set.call(this, function (event) {"
+                  + " const data = String(event.data);"
+                  + " if (window.cutAfterWelcome && data.startsWith('WELCOME ')) {"
+                  + " window.cutAfterWelcome = false; window.cut = true;"
+                  + " fn.call(ws, { data: data.slice(0, data.indexOf('\\n') + 1) || data });"
+                  + " ws.close(); return; }"
+                  + " fn.call(ws, event); }); } });");
+      say(alice, "my last words");
+      ((JavascriptExecutor) alice).executeScript("window.caught.close();");
+      new WebDriverWait(alice, WAIT)
+          .until(d -> ((JavascriptExecutor) d).executeScript("return !!window.heldConnect;"));
+      sendRaw(bob, "SEND while you were away 1");
+      sendRaw(bob, "SEND while you were away 2");
+      sendRaw(bob, "PING ordered");
+      awaitLine(bob, "PONG ordered");
+      ((JavascriptExecutor) alice)
+          .executeScript("window.cutAfterWelcome = true; window.heldConnect();");
+
+      message(alice, "(back: 2 messages while you were away)");
+      assertThat(((JavascriptExecutor) alice).executeScript("return window.cut === true;"))
+          .as("a connection was cut after its WELCOME")
+          .isEqualTo(true);
+      String log = alice.findElement(By.id("messages")).getText();
+      assertThat(log.indexOf("while you were away 1"))
+          .isPositive()
+          .isLessThan(log.indexOf("while you were away 2"));
+      assertThat(log.split("before the drop", -1)).as("nothing twice").hasSize(2);
+      assertThat(log.split("while you were away 2", -1)).hasSize(2);
+    }
+  }
+
   /** A member on the chat port that sends raw protocol lines, as any program may. */
   private Socket tcpMember(String name) throws IOException {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), chatPort);

@@ -13,9 +13,12 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jline.terminal.Size;
@@ -321,6 +324,83 @@ class InteractiveChatIT {
       }
       assertThat(heard.get(10, TimeUnit.SECONDS)).startsWith("JOIN alice HISTORY 20", "JOIN alice");
     }
+  }
+
+  @Test
+  void shouldAskAgainForAReplayThatALostConnectionCutShort() throws Exception {
+    // A scripted broker of protocol 1.1 whose second connection is lost between its WELCOME and
+    // the replay (a cluster's broker that lost its session while its copy of the history filled).
+    // The client must come back SINCE where it had got to, not the WELCOME's newest: else messages
+    // 41 to 50 are lost without a word.
+    try (ServerSocket scripted = new ServerSocket(0, 3, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<List<String>> joins =
+          CompletableFuture.supplyAsync(
+              () -> {
+                List<String> asked = new ArrayList<>();
+                try {
+                  asked.add(answerJoinAndDrop(scripted, "WELCOME alice 1 e1:40\nREPLAYED 0\n"));
+                  asked.add(answerJoinAndDrop(scripted, "WELCOME alice 1 e1:50\n"));
+                  try (Socket s = scripted.accept()) {
+                    BufferedReader in = reader(s);
+                    asked.add(in.readLine());
+                    StringBuilder replay = new StringBuilder("WELCOME alice 1 e1:50\n");
+                    for (int seq = 41; seq <= 50; seq++) {
+                      replay.append("POST ").append(seq).append(" 1764770001203 ann m");
+                      replay.append(seq).append('\n');
+                    }
+                    write(s, replay.append("REPLAYED 10\n").toString());
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                      if (line.equals("WHO")) {
+                        write(s, "MEMBER ann\nMEMBER alice\nMEMBERS 2\n");
+                      } else if (line.equals("LEAVE")) {
+                        write(s, "BYE\n");
+                      }
+                    }
+                  }
+                } catch (IOException e) {
+                  // the client closed
+                }
+                return asked;
+              });
+      try (InteractiveChat chat = new InteractiveChat(terminal())) {
+        CompletableFuture<Integer> exit = chatIn(chat, scripted.getLocalPort());
+
+        awaitScreen("(back: 10 messages while you were away)");
+        assertThat(shown()).contains("ann: m41", "ann: m50");
+        awaitScreen("members (2): ");
+        type("leave\r");
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+      }
+      assertThat(joins.get(10, TimeUnit.SECONDS))
+          .containsExactly(
+              "JOIN alice HISTORY 20", "JOIN alice SINCE e1:40", "JOIN alice SINCE e1:40");
+    }
+  }
+
+  /**
+   * Accepts a connection on {@code server}, reads its JOIN, answers {@code answer}, then ends it as
+   * a lost connection would (its side closed; the client's read to the end). Returns the JOIN.
+   */
+  private static String answerJoinAndDrop(ServerSocket server, String answer) throws IOException {
+    try (Socket s = server.accept()) {
+      BufferedReader in = reader(s);
+      String join = in.readLine();
+      write(s, answer);
+      s.shutdownOutput();
+      while (in.readLine() != null) {
+        // until the client closes its end
+      }
+      return join;
+    }
+  }
+
+  private static BufferedReader reader(Socket s) throws IOException {
+    return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  private static void write(Socket s, String lines) throws IOException {
+    s.getOutputStream().write(lines.getBytes(StandardCharsets.UTF_8));
+    s.getOutputStream().flush();
   }
 
   /** Runs {@code chat} as alice against the broker on {@code port}, reconnecting. */

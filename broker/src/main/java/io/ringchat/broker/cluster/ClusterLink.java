@@ -186,6 +186,7 @@ public final class ClusterLink
     joining.remove(connection);
     positionedJoining.remove(connection);
     positioned.remove(connection);
+    copy.forget(connection);
   }
 
   private static byte[] utf8(String s) {
@@ -313,6 +314,8 @@ public final class ClusterLink
     closing.forEach(
         connection -> {
           counters.error(ErrorCode.UNAVAILABLE);
+          // Its replay, if it waits for the fill, is not served: the member asks again elsewhere.
+          copy.forget(connection);
           out.writeAndClose(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE, why));
         });
     joining.retainAll(kept);
@@ -328,7 +331,9 @@ public final class ClusterLink
   private void refuse(long connection) {
     counters.error(ErrorCode.UNAVAILABLE);
     status.refused();
-    out.write(connection, ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE));
+    ByteBuf err = ServerFrames.encodeErr(alloc, ErrorCode.UNAVAILABLE);
+    copy.write(connection, err, 0, err.readableBytes(), false); // behind a waiting replay
+    err.release();
   }
 
   private void shutdown() {

@@ -28,8 +28,9 @@ import org.agrona.collections.Long2ObjectHashMap;
  * members of a broker whose session was new reconnect then, all at once). What the room writes to
  * that member meanwhile is held behind its replay ({@link #hold}), up to the smaller of {@code
  * --history-bytes} (the most a replay itself can be) and {@code --max-pending} (the unsent bytes a
- * member may have: once written, what was held counts toward it); past that, or if the member is
- * closed, its replay is served from what the copy holds then, as it would have been at once.
+ * member may have: once written, what was held counts toward it); past that, or if the room closes
+ * the member, its replay is served from what the copy holds then, as it would have been at once. A
+ * member that disconnects, or that its broker closes, is {@link #forget forgotten}.
  *
  * <p>The link's thread only.
  */
@@ -281,6 +282,20 @@ final class ReplayCopy {
     if (close || replay.heldBytes() > maxHeldBytes) {
       waiting.remove(connection);
       serve(connection, replay);
+    }
+  }
+
+  /**
+   * {@code connection} is gone, or its broker closes it: its waiting replay and what was held
+   * behind it are dropped, not served. A member that comes back asks again from the last line it
+   * read; served now, the replay would call a {@code GAP} what the fill was about to bring.
+   */
+  void forget(long connection) {
+    if (!waiting.isEmpty()) {
+      WaitingReplay replay = waiting.remove(connection);
+      if (replay != null) {
+        replay.release();
+      }
     }
   }
 

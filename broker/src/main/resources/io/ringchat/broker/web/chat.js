@@ -239,8 +239,12 @@
         positionedJoin = false;
         if (parts.length > 2) {
           const colon = parts[2].indexOf(":");
-          epoch = parts[2].slice(0, colon);
-          lastSeq = Number(parts[2].slice(colon + 1));
+          const welcomeEpoch = parts[2].slice(0, colon);
+          // Go on from the last line this connection read: after a SINCE in the room's epoch that
+          // is the SINCE until the replay brings its lines (a connection lost before them asks
+          // again); after a first join, or in a new epoch (GAP unknown follows), the WELCOME's.
+          if (!(resuming && welcomeEpoch === epoch)) lastSeq = Number(parts[2].slice(colon + 1));
+          epoch = welcomeEpoch;
           replaying = true;
         } else if (plainJoin) {
           plainJoin = false;

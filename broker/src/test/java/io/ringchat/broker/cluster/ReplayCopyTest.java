@@ -222,6 +222,37 @@ class ReplayCopyTest {
   }
 
   @Test
+  void shouldDropAWaitingReplayAndWhatItHeldWhenItsMemberIsForgotten() {
+    ReplayCopy big =
+        new ReplayCopy(ByteBufAllocator.DEFAULT, 100, 1 << 20, 1 << 20, written, counters);
+    try {
+      big.startFill();
+      keep(big, 5);
+      big.replay(1, 2, 5, true);
+      ByteBuf bytes = line(6);
+      big.write(1, bytes, 0, bytes.readableBytes(), false); // held behind the replay
+      assertThat(bytes.refCnt()).isEqualTo(2);
+
+      big.forget(1); // disconnected, or closed by its broker (ERR unavailable)
+      assertThat(bytes.refCnt()).as("what it held is let go").isEqualTo(1);
+      bytes.release();
+      assertThat(big.waits(1)).isFalse();
+      big.forget(2); // a member with no replay waiting: nothing to do
+
+      for (long seq = 1; seq <= 4; seq++) {
+        fillLine(big, seq);
+      }
+      assertThat(big.fillEnd(5)).isEqualTo(-1);
+      assertThat(written.takeLines(1))
+          .as("not served: it would have been written to a member that asks again elsewhere")
+          .isEmpty();
+      assertThat(counters.gaps()).isZero();
+    } finally {
+      big.close();
+    }
+  }
+
+  @Test
   void shouldLetGoOfWhatWaitingReplaysHeldWhenClosed() {
     ReplayCopy copy2 =
         new ReplayCopy(ByteBufAllocator.DEFAULT, 100, 1 << 20, 1 << 20, written, counters);
