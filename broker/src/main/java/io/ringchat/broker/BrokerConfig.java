@@ -308,7 +308,7 @@ public final class BrokerConfig {
   @Option(
       names = "--cluster-idle-park",
       paramLabel = "DURATION",
-      defaultValue = "50ms",
+      defaultValue = "100ms",
       converter = DurationConverter.class,
       description =
           "The longest an idle thread of the cluster (Aeron's agents, the link) sleeps when nothing"

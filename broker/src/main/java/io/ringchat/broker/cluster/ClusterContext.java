@@ -88,11 +88,14 @@ public final class ClusterContext {
   private long handoverMs = 200;
   // How long every idle thread of the member sleeps when nothing wakes it (--cluster-idle-park):
   // the longest a timer of Aeron's (heartbeats, timeouts) or a socket the driver does not watch
-  // waits. Work wakes the threads that act on it at once ({@link WakeGroup}).
-  private long idleSleepNs = TimeUnit.MILLISECONDS.toNanos(50);
-  // The driver's and the consensus module's in an election ({@link ElectionWatch}) or just after
-  // a stream ended: an election's steps wait on timers, and with every thread sleeping up to 50 ms
-  // a SIGTERM handover took 350 ms at the median against 247 to 272 at 1 ms (docs/BENCHMARKS.md).
+  // waits. Work wakes the threads that act on it at once ({@link WakeGroup}). 100 ms, the most the
+  // option allows (the members' 200-ms heartbeats then still come well within their 1-s timeout):
+  // an idle member 1.6% of a core at the median 25 s after start against 2.1% at 50 ms, a quiet
+  // room's p99 and the failovers the same (docs/BENCHMARKS.md, "A longer idle park").
+  private long idleSleepNs = TimeUnit.MILLISECONDS.toNanos(100);
+  // Every thread's of the member in an election ({@link ElectionWatch}) or just after a stream
+  // ended: an election's steps wait on timers, and with every thread sleeping up to 50 ms a SIGTERM
+  // handover took 350 ms at the median against 247 to 272 at 1 ms (docs/BENCHMARKS.md).
   private long electionSleepNs = TimeUnit.MILLISECONDS.toNanos(1);
   private final ElectionWatch election = new ElectionWatch();
   // After work, before sleeping, an agent spins and yields a little (Aeron's back-off spins 10
@@ -293,27 +296,20 @@ public final class ClusterContext {
   }
 
   /**
-   * The idle strategy of the member's archive ({@link WakeGroup#ARCHIVE}) or room ({@link
-   * WakeGroup#ROOM}): a few spins and yields after work, then a sleep that the {@link WakeGroup}
-   * ends when another thread did work, or what it reads arrived.
+   * The idle strategy of the member's archive ({@link WakeGroup#ARCHIVE}), room ({@link
+   * WakeGroup#ROOM}) or consensus module ({@link WakeGroup#CONSENSUS}): a few spins and yields
+   * after work, then a sleep that the {@link WakeGroup} ends when another thread did work, or what
+   * it reads arrived, and that is short while {@link #urgent}: an election's steps wait on the
+   * archive (the new term's recording) and the room (its answer to the new log) as well as on the
+   * consensus module's timers. With the archive and the room asleep up to 100 ms through an
+   * election, a SIGTERM handover's p50 was 298 to 322 ms against 228 and 248 (docs/BENCHMARKS.md).
    */
   IdleStrategy agentIdleStrategy(int role) {
-    return new AgentIdleStrategy(wakes, role, idleSpins, idleYields, idleSleepNs);
-  }
-
-  /** The consensus module's idle strategy: as the other agents', with a short sleep when urgent. */
-  IdleStrategy consensusIdleStrategy() {
     return new AgentIdleStrategy(
-        wakes,
-        WakeGroup.CONSENSUS,
-        idleSpins,
-        idleYields,
-        idleSleepNs,
-        this::urgent,
-        urgentSleepNs());
+        wakes, role, idleSpins, idleYields, idleSleepNs, this::urgent, urgentSleepNs());
   }
 
-  /** How long the driver and the consensus module sleep while {@link #urgent}: never longer. */
+  /** How long the member's threads sleep while {@link #urgent}: never longer. */
   private long urgentSleepNs() {
     return Math.min(idleSleepNs, electionSleepNs);
   }
@@ -344,7 +340,7 @@ public final class ClusterContext {
 
   /**
    * Whether the member's timers matter now: it is electing, or a stream ended a moment ago ({@link
-   * WakeGroup#urgentFor}). The driver and the consensus module then sleep briefly.
+   * WakeGroup#urgentFor}). The member's threads then sleep briefly.
    */
   private boolean urgent() {
     return election.getAsBoolean() || wakes.urgent();

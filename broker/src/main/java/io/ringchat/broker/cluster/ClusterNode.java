@@ -123,7 +123,7 @@ public final class ClusterNode implements AutoCloseable {
             .logChannel("aeron:udp?term-length=" + ctx.logTermLength())
             .consensusChannel("aeron:udp?term-length=" + ctx.consensusTermLength())
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .idleStrategySupplier(ctx::consensusIdleStrategy)
+            .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.CONSENSUS))
             .sessionTimeoutNs(ctx.sessionTimeoutNs())
             .leaderHeartbeatTimeoutNs(ctx.leaderHeartbeatTimeoutNs())
             .leaderHeartbeatIntervalNs(ctx.leaderHeartbeatIntervalNs())

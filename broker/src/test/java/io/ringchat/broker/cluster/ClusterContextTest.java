@@ -2,8 +2,12 @@ package io.ringchat.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.aeron.driver.MediaDriver;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
 
 /** The cluster's context: its defaults pass, a value out of range is refused in one line. */
@@ -38,6 +42,25 @@ class ClusterContextTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
             "--max-line " + (longest + 64) + " is longer than a clustered room");
+  }
+
+  @Test
+  void shouldHaveEveryAgentSleepBrieflyJustAfterAStreamEnded() {
+    // Idle sleeps of an hour: each agent below gets through its spins, yields and sleeps only
+    // because, a stream having just ended (an election follows), it sleeps 1 ms at a time.
+    ClusterContext ctx = new ClusterContext().idleParkNs(TimeUnit.HOURS.toNanos(1)).conclude();
+    ctx.wakes().urgentFor(TimeUnit.MINUTES.toNanos(1));
+    for (int role : new int[] {WakeGroup.ARCHIVE, WakeGroup.ROOM, WakeGroup.CONSENSUS}) {
+      IdleStrategy idle = ctx.agentIdleStrategy(role);
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20),
+          () -> {
+            for (int i = 0; i < 50; i++) {
+              idle.idle(0);
+            }
+          },
+          "role " + role);
+    }
   }
 
   @Test
