@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +34,9 @@ final class ChatSession implements ChatConnection.Listener {
   private volatile CompletableFuture<ServerFrame> joinReply;
   private final CompletableFuture<Void> bye = new CompletableFuture<>();
   private final CompletableFuture<String> lost = new CompletableFuture<>();
-  private volatile boolean leaving;
   private volatile Consumer<String> lostHandler;
+  private final AtomicBoolean lostReported = new AtomicBoolean();
+  private volatile boolean leaving;
   private volatile ServerFrame lastError;
 
   /** The ERR that announced the close (server_full, slow_consumer, shutting_down), or null. */
@@ -91,9 +93,18 @@ final class ChatSession implements ChatConnection.Listener {
     return lost;
   }
 
-  /** Has {@code handler} called, on the event loop, with the reason if the connection is lost. */
+  /**
+   * Has {@code handler} called once with the reason if the connection is lost without this client
+   * leaving: on the event loop, or at once on this thread if it is lost already (a broker can close
+   * it right after the JOIN's answer, before the caller gets here, and a handler set only after
+   * that would never hear of it).
+   */
   void onLost(Consumer<String> handler) {
     lostHandler = handler;
+    String reason = lost.getNow(null);
+    if (reason != null && lostReported.compareAndSet(false, true)) {
+      handler.accept(reason);
+    }
   }
 
   /** From now on, each message this member sends is shown as its own, under {@code name}. */
@@ -334,8 +345,9 @@ final class ChatSession implements ChatConnection.Listener {
         reason = "the broker closed the connection";
       }
       lost.complete(reason);
+      // Either this or onLost sees the other's write (both volatile): one of them tells, once.
       Consumer<String> handler = lostHandler;
-      if (handler != null) {
+      if (handler != null && lostReported.compareAndSet(false, true)) {
         handler.accept(reason);
       }
     }

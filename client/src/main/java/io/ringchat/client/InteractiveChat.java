@@ -149,8 +149,8 @@ final class InteractiveChat implements AutoCloseable {
       Reconnector reconnector =
           new Reconnector(
               config, name, screen, reconnect, gone, rejoinWait, this::chatOn, this::noHistory);
-      reconnector.watch(session, broker);
       current = session;
+      reconnector.watch(session, broker);
       int code = chat(name + "> ");
       reconnector.stop();
       return code;

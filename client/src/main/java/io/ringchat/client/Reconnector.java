@@ -142,9 +142,9 @@ final class Reconnector {
         ServerFrame reply =
             session.joinWithHistory(name, from != null ? from : JoinPosition.history(0), noHistory);
         if (reply.type() == ServerFrame.Type.WELCOME && !stopped) {
-          watch(session, next);
           rejoined.accept(session);
           screen.note("reconnected as " + shown + "; " + reply.count() + " in the room");
+          watch(session, next); // last: a connection lost already is reported after that line
           return;
         }
         session.close();

@@ -3,6 +3,8 @@ package io.ringchat.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChatSessionTest {
@@ -16,6 +18,24 @@ class ChatSessionTest {
     assertThat(ChatSession.localTime(at, paris, sameDay)).isEqualTo("14:53");
     assertThat(ChatSession.localTime(at, paris, nextDay)).isEqualTo("2025-12-03 14:53");
     assertThat(ChatSession.localTime(at, ZoneId.of("UTC"), sameDay)).isEqualTo("13:53");
+  }
+
+  @Test
+  void shouldTellALostConnectionToAHandlerSetOnlyAfterwards() {
+    ChatSession session =
+        new ChatSession(
+            new Screen() {
+              @Override
+              public void show(String line) {}
+
+              @Override
+              public void note(String line) {}
+            });
+    session.onClosed(); // the broker closed it right after the JOIN's answer...
+    List<String> heard = new ArrayList<>();
+    session.onLost(heard::add); // ...before the reconnector watched it
+
+    assertThat(heard).containsExactly("the broker closed the connection");
   }
 
   @Test

@@ -365,7 +365,10 @@ class InteractiveChatIT {
       try (InteractiveChat chat = new InteractiveChat(terminal())) {
         CompletableFuture<Integer> exit = chatIn(chat, scripted.getLocalPort());
 
-        awaitScreen("(back: 10 messages while you were away)");
+        // Two reconnections, each after 1 s: on a loaded machine more than awaitScreen allows.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> shown().contains("(back: 10 messages while you were away)"));
         assertThat(shown()).contains("ann: m41", "ann: m50");
         awaitScreen("members (2): ");
         type("leave\r");
