@@ -57,10 +57,10 @@ final class ChatSession implements ChatConnection.Listener {
   /** Between a positioned WELCOME and its REPLAYED: the lines are history, shown with a time. */
   private boolean replaying; // event loop only
 
-  /** The join was {@code SINCE} (a return after a lost connection): say what was missed. */
-  private volatile boolean resuming;
-
-  /** The room's epoch the {@code SINCE} join named (null for any other join). */
+  /**
+   * The room's epoch a {@code SINCE} join named (a return after a lost connection: say what was
+   * missed); null for any other join.
+   */
   private volatile String sinceEpoch;
 
   private boolean epochUnknown; // event loop only
@@ -135,9 +135,9 @@ final class ChatSession implements ChatConnection.Listener {
       throws InterruptedException, TimeoutException, ExecutionException {
     CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
     joinReply = reply;
-    resuming = position != null && position.isSince();
-    sinceEpoch = resuming ? position.epoch() : null;
-    if (resuming) {
+    boolean since = position != null && position.isSince();
+    sinceEpoch = since ? position.epoch() : null;
+    if (since) {
       lastSeq = position.since(); // what this connection has read of the room so far
     }
     connection.send(Command.JOIN, position == null ? name : name + " " + position);
@@ -293,7 +293,7 @@ final class ChatSession implements ChatConnection.Listener {
       }
       case REPLAYED -> {
         replaying = false;
-        if (resuming) {
+        if (sinceEpoch != null) {
           if (!epochUnknown) {
             int n = frame.count();
             screen.note(

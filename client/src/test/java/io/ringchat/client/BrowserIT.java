@@ -364,36 +364,9 @@ class BrowserIT {
       sendRaw(bob, "SEND before the drop");
       message(alice, "before the drop");
 
-      // Drop the page's WebSocket as a network would: catch it at its next send, then close it.
-      // The page's reconnect (its timer calls connect) is held until bob's lines are in the room:
-      // otherwise a slow test could send them after the page is back, and they would arrive live.
-      ((JavascriptExecutor) alice)
-          .executeScript(
-              "const send = WebSocket.prototype.send;"
-                  + " WebSocket.prototype.send = function (data) {"
-                  + " window.caught = this; return send.call(this, data); };"
-                  + " const later = window.setTimeout;"
-                  + " window.setTimeout = function (fn, ms, ...rest) {"
-                  + " if (fn.name === 'connect' && !window.heldConnect) {"
-                  + " window.heldConnect = fn; return 0; }"
-                  + " return later(fn, ms, ...rest); };");
-      say(alice, "my last words");
-      ((JavascriptExecutor) alice).executeScript("window.caught.close();");
-      new WebDriverWait(alice, WAIT)
-          .until(d -> ((JavascriptExecutor) d).executeScript("return !!window.heldConnect;"));
-      sendRaw(bob, "SEND while you were away 1");
-      sendRaw(bob, "SEND while you were away 2");
-      sendRaw(bob, "PING ordered");
-      awaitLine(bob, "PONG ordered"); // the room has taken both SENDs, in order before the PING
-      ((JavascriptExecutor) alice).executeScript("window.heldConnect();");
+      dropWhileBobSpeaks(alice, bob, "", "");
 
-      message(alice, "(back: 2 messages while you were away)");
-      String log = alice.findElement(By.id("messages")).getText();
-      assertThat(log.indexOf("while you were away 1"))
-          .isPositive()
-          .isLessThan(log.indexOf("while you were away 2"));
-      assertThat(log.split("before the drop", -1)).as("nothing twice").hasSize(2);
-      assertThat(log.split("while you were away 2", -1)).hasSize(2);
+      assertMissedLinesShownOnce(alice);
       new WebDriverWait(alice, WAIT).until(d -> members(d).contains("bob"));
       assertThat(members(alice)).containsExactly("alice (you)", "bob");
     }
@@ -407,54 +380,72 @@ class BrowserIT {
       sendRaw(bob, "SEND before the drop");
       message(alice, "before the drop");
 
-      // As above: the page's socket caught and closed, its reconnect held while bob speaks. Then
-      // the next connection is lost between its WELCOME and the replay (the page is handed the
-      // WELCOME line alone and the socket closes, as when a cluster's broker loses its session
-      // while its copy of the history fills). The page must come back SINCE where it had got to,
-      // not the WELCOME's newest, or bob's two lines are lost without a word.
-      ((JavascriptExecutor) alice)
-          .executeScript(
-              "const send = WebSocket.prototype.send;"
-                  + " WebSocket.prototype.send = function (data) {"
-                  + " window.caught = this; return send.call(this, data); };"
-                  + " const later = window.setTimeout;"
-                  + " window.setTimeout = function (fn, ms, ...rest) {"
-                  + " if (fn.name === 'connect' && !window.heldConnect) {"
-                  + " window.heldConnect = fn; return 0; }"
-                  + " return later(fn, ms, ...rest); };"
-                  + " const onmessage = Object.getOwnPropertyDescriptor("
-                  + "WebSocket.prototype, 'onmessage');"
-                  + " Object.defineProperty(WebSocket.prototype, 'onmessage', {"
-                  + " configurable: true, get() { return onmessage.get.call(this); },"
-                  + " set(fn) { const ws = this; onmessage.set.call(this, function (event) {"
-                  + " const data = String(event.data);"
-                  + " if (window.cutAfterWelcome && data.startsWith('WELCOME ')) {"
-                  + " window.cutAfterWelcome = false; window.cut = true;"
-                  + " fn.call(ws, { data: data.slice(0, data.indexOf('\\n') + 1) || data });"
-                  + " ws.close(); return; }"
-                  + " fn.call(ws, event); }); } });");
-      say(alice, "my last words");
-      ((JavascriptExecutor) alice).executeScript("window.caught.close();");
-      new WebDriverWait(alice, WAIT)
-          .until(d -> ((JavascriptExecutor) d).executeScript("return !!window.heldConnect;"));
-      sendRaw(bob, "SEND while you were away 1");
-      sendRaw(bob, "SEND while you were away 2");
-      sendRaw(bob, "PING ordered");
-      awaitLine(bob, "PONG ordered");
-      ((JavascriptExecutor) alice)
-          .executeScript("window.cutAfterWelcome = true; window.heldConnect();");
+      // The connection after the drop is lost between its WELCOME and the replay (the page is
+      // handed the WELCOME line alone and the socket closes, as when a cluster's broker loses its
+      // session while its copy of the history fills). The page must come back SINCE where it had
+      // got to, not the WELCOME's newest, or bob's two lines are lost without a word.
+      dropWhileBobSpeaks(
+          alice,
+          bob,
+          "const onmessage = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');"
+              + " Object.defineProperty(WebSocket.prototype, 'onmessage', {"
+              + " configurable: true, get() { return onmessage.get.call(this); },"
+              + " set(fn) { const ws = this; onmessage.set.call(this, function (event) {"
+              + " const data = String(event.data);"
+              + " if (window.cutAfterWelcome && data.startsWith('WELCOME ')) {"
+              + " window.cutAfterWelcome = false; window.cut = true;"
+              + " fn.call(ws, { data: data.slice(0, data.indexOf('\\n') + 1) || data });"
+              + " ws.close(); return; }"
+              + " fn.call(ws, event); }); } });",
+          "window.cutAfterWelcome = true;");
 
-      message(alice, "(back: 2 messages while you were away)");
+      assertMissedLinesShownOnce(alice);
       assertThat(((JavascriptExecutor) alice).executeScript("return window.cut === true;"))
           .as("a connection was cut after its WELCOME")
           .isEqualTo(true);
-      String log = alice.findElement(By.id("messages")).getText();
-      assertThat(log.indexOf("while you were away 1"))
-          .isPositive()
-          .isLessThan(log.indexOf("while you were away 2"));
-      assertThat(log.split("before the drop", -1)).as("nothing twice").hasSize(2);
-      assertThat(log.split("while you were away 2", -1)).hasSize(2);
     }
+  }
+
+  /**
+   * Drops alice's page's WebSocket as a network would (caught at its next send, then closed) while
+   * bob sends two lines. The page's reconnect (its timer calls connect) is held until bob's lines
+   * are in the room: otherwise a slow test could send them after the page is back, and they would
+   * arrive live. {@code hooks} is more script for the page, run with the catching one; {@code
+   * beforeReconnect} runs just before the held reconnect is let go.
+   */
+  private void dropWhileBobSpeaks(WebDriver alice, Socket bob, String hooks, String beforeReconnect)
+      throws IOException {
+    ((JavascriptExecutor) alice)
+        .executeScript(
+            "const send = WebSocket.prototype.send;"
+                + " WebSocket.prototype.send = function (data) {"
+                + " window.caught = this; return send.call(this, data); };"
+                + " const later = window.setTimeout;"
+                + " window.setTimeout = function (fn, ms, ...rest) {"
+                + " if (fn.name === 'connect' && !window.heldConnect) {"
+                + " window.heldConnect = fn; return 0; }"
+                + " return later(fn, ms, ...rest); };"
+                + hooks);
+    say(alice, "my last words");
+    ((JavascriptExecutor) alice).executeScript("window.caught.close();");
+    new WebDriverWait(alice, WAIT)
+        .until(d -> ((JavascriptExecutor) d).executeScript("return !!window.heldConnect;"));
+    sendRaw(bob, "SEND while you were away 1");
+    sendRaw(bob, "SEND while you were away 2");
+    sendRaw(bob, "PING ordered");
+    awaitLine(bob, "PONG ordered"); // the room has taken both SENDs, in order before the PING
+    ((JavascriptExecutor) alice).executeScript(beforeReconnect + " window.heldConnect();");
+  }
+
+  /** alice's page is back and showed bob's two lines in order, each once, and said so once. */
+  private void assertMissedLinesShownOnce(WebDriver alice) {
+    message(alice, "(back: 2 messages while you were away)");
+    String log = alice.findElement(By.id("messages")).getText();
+    assertThat(log.indexOf("while you were away 1"))
+        .isPositive()
+        .isLessThan(log.indexOf("while you were away 2"));
+    assertThat(log.split("before the drop", -1)).as("nothing twice").hasSize(2);
+    assertThat(log.split("while you were away 2", -1)).hasSize(2);
   }
 
   /** A member on the chat port that sends raw protocol lines, as any program may. */

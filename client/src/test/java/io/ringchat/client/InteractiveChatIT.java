@@ -423,9 +423,7 @@ class InteractiveChatIT {
   private static Socket joined(int port, String name) throws IOException {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.getOutputStream().write(("JOIN " + name + "\n").getBytes(StandardCharsets.UTF_8));
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-    assertThat(in.readLine()).startsWith("WELCOME " + name);
+    assertThat(reader(socket).readLine()).startsWith("WELCOME " + name);
     return socket;
   }
 
@@ -437,8 +435,7 @@ class InteractiveChatIT {
     }
     lines.append("PING said\n");
     member.getOutputStream().write(lines.toString().getBytes(StandardCharsets.UTF_8));
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(member.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader in = reader(member);
     for (String line = in.readLine(); !"PONG said".equals(line); line = in.readLine()) {
       assertThat(line).as("PONG").isNotNull();
     }

@@ -93,9 +93,10 @@ public final class ClusterContext {
   // an idle member 1.6% of a core at the median 25 s after start against 2.1% at 50 ms, a quiet
   // room's p99 and the failovers the same (docs/BENCHMARKS.md, "A longer idle park").
   private long idleSleepNs = TimeUnit.MILLISECONDS.toNanos(100);
-  // Every thread's of the member in an election ({@link ElectionWatch}) or just after a stream
-  // ended: an election's steps wait on timers, and with every thread sleeping up to 50 ms a SIGTERM
-  // handover took 350 ms at the median against 247 to 272 at 1 ms (docs/BENCHMARKS.md).
+  // The longest sleep of every thread of the member in an election ({@link ElectionWatch}) or just
+  // after a stream ended: an election's steps wait on timers, and with every thread sleeping up to
+  // 50 ms a SIGTERM handover took 350 ms at the median against 247 to 272 at 1 ms
+  // (docs/BENCHMARKS.md).
   private long electionSleepNs = TimeUnit.MILLISECONDS.toNanos(1);
   private final ElectionWatch election = new ElectionWatch();
   // After work, before sleeping, an agent spins and yields a little (Aeron's back-off spins 10
