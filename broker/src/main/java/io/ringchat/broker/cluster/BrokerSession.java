@@ -51,8 +51,11 @@ final class BrokerSession {
 
   /** A broker whose egress goes to its cluster session. */
   static BrokerSession of(ClientSession session, long keptBytes) {
+    Offer.Aeron egress = session::offer;
     return new BrokerSession(
-        session, (buffer, offset, length) -> session.offer(buffer, offset, length) > 0, keptBytes);
+        session,
+        (buffer, offset, length) -> Offer.taken(egress, buffer, offset, length),
+        keptBytes);
   }
 
   /**
