@@ -12,7 +12,9 @@
 # soak; idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
 # any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load, and the
 # round trip through the room hop by hop over each load's measured part (bench/round-trip.py); quiet: 30 members, 3 sending
-# 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20), and how late this
+# 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20), the cluster's round
+# trip hop by hop (every SEND traced: one held on its way to the room or back to its sender's broker
+# shows which hop held it), and how late this
 # machine wakes a sleeping thread (bench/WakeLatency.java);
 # handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
@@ -327,8 +329,15 @@ if [[ " $SECTIONS " == *" quiet "* ]]; then
     if [ "$room" = cluster ]; then host=$spread; procs="${pid[*]}"; else host=127.0.0.1:$single_port; procs=$single_pid; fi
     c0=(); for p in $procs; do c0+=("$(cpu_ticks "$p")"); done
     t0=$(date +%s%N)
-    r=$(WARMUP=1 DURATION=$quiet load --host "$host" --clients 30 --senders 3 --rate 1 --size 64)
+    WARMUP=1 DURATION=$quiet load --host "$host" --clients 30 --senders 3 --rate 1 --size 64 >"$work/load.json" &
+    loader=$!
+    # The hops from the warm-up's end: the joins before it are traced too, and slower.
+    sleep 2
+    [ "$room" = cluster ] && scrape_hops before
+    wait "$loader" || true
+    r=$(cat "$work/load.json")
     t1=$(date +%s%N)
+    [ "$room" = cluster ] && scrape_hops after && quiet_hops=$(bench/round-trip.py "${hop_files[@]}")
     secs=$(python3 -c "print(($t1 - $t0) / 1e9)")
     cpu=""; k=0
     for p in $procs; do
@@ -348,6 +357,10 @@ PY
   done
   echo
   echo "(CPU over the whole run, its warm-up and joins included.)"
+  echo
+  echo "The cluster's round trip, hop by hop (bench/round-trip.py; every SEND of a quiet room is traced):"
+  echo
+  echo "${quiet_hops:-}"
   echo
   # The floor under both: how late this machine wakes a sleeping thread once it has been idle
   # (bench/WakeLatency.java, no broker), measured now, beside the rooms.
