@@ -51,11 +51,7 @@ final class BrokerSession {
 
   /** A broker whose egress goes to its cluster session. */
   static BrokerSession of(ClientSession session, long keptBytes) {
-    Offer.Aeron egress = session::offer;
-    return new BrokerSession(
-        session,
-        (buffer, offset, length) -> Offer.taken(egress, buffer, offset, length),
-        keptBytes);
+    return new BrokerSession(session, Offer.retrying(session::offer), keptBytes);
   }
 
   /**

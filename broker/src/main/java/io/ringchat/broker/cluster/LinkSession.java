@@ -38,9 +38,9 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
   private final SessionConnector connector;
   private Listener listener;
   private AeronCluster cluster;
-  // The session's ingress: made once, not a lambda per message.
-  private final Offer.Aeron ingress =
-      (buffer, offset, length) -> cluster.offer(buffer, offset, length);
+  // The session's ingress (whichever session is current): made once, not a lambda per message.
+  private final Offer ingress =
+      Offer.retrying((buffer, offset, length) -> cluster.offer(buffer, offset, length));
   private StaleLeaderFilter egress;
   private boolean closedByCluster;
   private long unannouncedSinceNs = -1;
@@ -148,7 +148,7 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
 
   @Override
   public boolean offer(DirectBuffer buffer, int offset, int length) {
-    if (!Offer.taken(ingress, buffer, offset, length)) {
+    if (!ingress.offer(buffer, offset, length)) {
       return false;
     }
     lastSendNs = clock.nanoTime();

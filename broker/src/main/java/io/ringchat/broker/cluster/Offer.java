@@ -28,6 +28,11 @@ interface Offer {
    */
   int ADMIN_ACTION_RETRIES = 3;
 
+  /** {@code aeron}'s offers, each made again at once while Aeron answers that it should be. */
+  static Offer retrying(Aeron aeron) {
+    return (buffer, offset, length) -> taken(aeron, buffer, offset, length);
+  }
+
   /** {@code aeron}'s offer, made again at once while Aeron answers that it should be. */
   static boolean taken(Aeron aeron, DirectBuffer buffer, int offset, int length) {
     long result = aeron.offer(buffer, offset, length);

@@ -38,6 +38,14 @@ class OfferTest {
   }
 
   @Test
+  void anOfferMadeFromAeronsRetriesAsWell() {
+    Answers aeron = new Answers(Publication.ADMIN_ACTION, Publication.ADMIN_ACTION, 64L);
+
+    assertTrue(Offer.retrying(aeron).offer(message, 0, 16));
+    assertEquals(3, aeron.offers);
+  }
+
+  @Test
   void backPressureIsNotRetried() {
     Answers aeron = new Answers(Publication.BACK_PRESSURED);
 
