@@ -26,7 +26,9 @@
 # LOADS (throughput's loads, clients:senders:w<window> or r<rate>, default "30:30:w16 300:10:w16
 # 30:30:r50"), KEEP_WORK (set: the members' files and output are kept, and where is said),
 # SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
-# default the broker's), SEED (the soak's seed, default a random one).
+# default the broker's), SEED (the soak's seed, default a random one), BROKER_JAR (the jar the
+# members and the single broker run, default broker/target/ringchat-broker.jar: two builds copied
+# aside compare in interleaved runs without rebuilding between them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -61,7 +63,7 @@ print(f"| {sys.argv[1]} | {sys.argv[2]} | {sep.join(cpu)} | {sep.join(rss)} | {c
   exit 0
 fi
 
-BROKER_JAR=broker/target/ringchat-broker.jar
+BROKER_JAR=${BROKER_JAR:-broker/target/ringchat-broker.jar}
 CLIENT_JAR=client/target/ringchat-client.jar
 KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}

@@ -49,9 +49,8 @@ final class EgressDelivery {
         offered = first - 1;
         continue;
       }
-      byte[] bytes = kept.get(next);
-      message.wrap(bytes);
-      if (!channel.offer(message, 0, bytes.length)) {
+      int length = kept.wrap(next, message);
+      if (!channel.offer(message, 0, length)) {
         return false;
       }
       offered = next;

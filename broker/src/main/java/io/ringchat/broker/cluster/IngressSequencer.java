@@ -82,7 +82,8 @@ final class IngressSequencer {
     int length = detail == null ? EventsFlyweight.NO_DETAIL : detail.readableBytes();
     int at = index(kind, connection, length);
     if (detail != null) {
-      batch.putBytes(at, detail.nioBuffer(), length);
+      batch.checkLimit(at + length); // straight into the array: no NIO view made per event
+      detail.getBytes(detail.readerIndex(), batch.byteArray(), at, length);
     }
   }
 

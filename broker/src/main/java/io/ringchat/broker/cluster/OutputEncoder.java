@@ -47,8 +47,9 @@ final class OutputEncoder {
       if (newBuffer) {
         ByteBuf buf = p.buffers[index];
         base[index] = bytes;
-        message.putBytes(
-            OutputFlyweight.BYTES_OFFSET + bytes, buf.nioBuffer(0, bufferBytes), bufferBytes);
+        int into = OutputFlyweight.BYTES_OFFSET + bytes;
+        message.checkLimit(into + bufferBytes); // straight into the array: no NIO view made
+        buf.getBytes(0, message.byteArray(), into, bufferBytes);
         bytes += bufferBytes;
       }
       to++;
@@ -62,9 +63,7 @@ final class OutputEncoder {
       int offset = index < 0 ? 0 : base[index] + p.offsets[i];
       at = OutputFlyweight.putEntry(message, at, p.connections[i], p.ops[i], offset, p.lengths[i]);
     }
-    byte[] encoded = new byte[at];
-    message.getBytes(0, encoded);
-    kept.add(encoded);
+    kept.add(message, 0, at);
     return to == from ? to + 1 : to; // an empty message (an ack) counts as sent
   }
 

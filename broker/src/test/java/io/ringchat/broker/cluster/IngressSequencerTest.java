@@ -1,7 +1,9 @@
 package io.ringchat.broker.cluster;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.ringchat.broker.stats.RoundTripHops;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,21 @@ class IngressSequencerTest {
     assertThat(offeredDecoded()).containsExactly("1 1:7:ann 2:7:hello", "2 3:8:-");
     assertThat(ingress.sendUnsent(leader)).as("each offered once").isFalse();
     assertThat(offered).hasSize(2);
+  }
+
+  @Test
+  void shouldCopyADetailsReadableBytesOnlyWhereverTheyLie() {
+    // A line read off a socket is a direct buffer whose text starts past its first byte.
+    ByteBuf direct = Unpooled.directBuffer(32).writeBytes("SEND hi there!".getBytes(US_ASCII));
+    direct.readerIndex(5).writerIndex(13);
+    ingress.add(ClusterWire.SEND, 4, direct);
+    ByteBuf heap = Unpooled.copiedBuffer("xxyes", US_ASCII).readerIndex(2);
+    ingress.add(ClusterWire.SEND, 5, heap);
+    ingress.seal();
+    ingress.sendUnsent(leader);
+    assertThat(offeredDecoded()).containsExactly("1 2:4:hi there 2:5:yes");
+    assertThat(direct.readerIndex()).as("the detail is read, not consumed").isEqualTo(5);
+    direct.release();
   }
 
   @Test
