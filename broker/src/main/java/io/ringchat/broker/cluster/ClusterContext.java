@@ -7,6 +7,7 @@ import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.ringchat.broker.room.Room;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.agrona.CloseHelper;
@@ -151,6 +152,13 @@ public final class ClusterContext {
         maxOutputBytes > 0 && maxOutputBytes <= egressTermLength / 8,
         "max output bytes must be 1 to an eighth of the egress term ("
             + egressTermLength / 8
+            + ")");
+    // The room's frames (a broadcast segment, a WHO listing) are at most a segment long, and the
+    // encoder sends a frame too big to share a message in one of its own.
+    check(
+        maxOutputBytes >= OutputFlyweight.length(Room.MAX_SEGMENT_BYTES + maxLineBytes, 1),
+        "max output bytes must hold a room segment and a line ("
+            + OutputFlyweight.length(Room.MAX_SEGMENT_BYTES + maxLineBytes, 1)
             + ")");
     positive("session timeout", sessionTimeoutNs);
     positive("leader heartbeat interval", leaderHeartbeatIntervalNs);

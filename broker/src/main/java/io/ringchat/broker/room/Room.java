@@ -41,6 +41,7 @@ public final class Room {
   private final BrokerCounters counters;
   private final int presenceLimit;
   private final int maxLineBytes;
+  private final int maxSegmentBytes;
   private final Members members = new Members();
   private final Broadcast broadcast;
 
@@ -110,6 +111,7 @@ public final class Room {
     this.counters = counters;
     this.presenceLimit = presenceLimit;
     this.maxLineBytes = maxLineBytes;
+    this.maxSegmentBytes = maxSegmentBytes;
     this.broadcast = new Broadcast(alloc, maxSegmentBytes);
     this.posts = new Broadcast(alloc, maxSegmentBytes, true);
     this.kept = new KeptLines(alloc, history.messages(), history.bytes());
@@ -336,14 +338,34 @@ public final class Room {
       error(connection, ErrorCode.NOT_JOINED);
       return;
     }
+    // In frames of at most a segment's size, in order: a clustered room sends each frame to the
+    // member's broker as one egress message, which must fit Aeron's largest (an eighth of the
+    // egress term), and a room of 30,000 members lists half a megabyte.
     int count = members.size();
-    ByteBuf list = alloc.buffer(count * 24 + 16);
+    ByteBuf list = null;
     for (int i = 0; i < count; i++) {
-      ServerFrames.writeMember(list, members.get(i).nameBytes());
+      byte[] name = members.get(i).nameBytes();
+      if (list != null && list.writerIndex() + name.length + WHO_LINE_OVERHEAD > maxSegmentBytes) {
+        reply(connection, list);
+        list = null;
+      }
+      if (list == null) {
+        list = alloc.buffer(Math.min((count - i) * 24 + 16, maxSegmentBytes));
+      }
+      ServerFrames.writeMember(list, name);
+    }
+    if (list == null || list.writerIndex() + WHO_LINE_OVERHEAD > maxSegmentBytes) {
+      if (list != null) {
+        reply(connection, list);
+      }
+      list = alloc.buffer(WHO_LINE_OVERHEAD);
     }
     ServerFrames.writeMembers(list, count);
     reply(connection, list);
   }
+
+  /** {@code MEMBER } and the line end around a name; {@code MEMBERS <count>} and its line end. */
+  private static final int WHO_LINE_OVERHEAD = 24;
 
   /** {@code PING} from {@code connection}, with its token (borrowed) or null. */
   public void onPing(long connection, ByteBuf token) {

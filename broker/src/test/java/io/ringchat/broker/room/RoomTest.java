@@ -2,7 +2,12 @@ package io.ringchat.broker.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.ringchat.broker.stats.BrokerCounters;
 import io.ringchat.protocol.ErrorCode;
+import io.ringchat.protocol.Names;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The room's rules, driven through its typed calls with no Netty channel, ring or thread. */
@@ -146,6 +151,32 @@ class RoomTest {
             "MEMBER a",
             "MEMBER b",
             "MEMBERS 2");
+  }
+
+  @Test
+  void shouldListAManyMembersWhoInFramesOfAtMostASegmentInOrder() {
+    // A clustered room sends each frame as one egress message, which must fit Aeron's largest.
+    RecordingOutbound out = new RecordingOutbound();
+    Room small = new Room(ByteBufAllocator.DEFAULT, out, new BrokerCounters(), 0, 4096, 200);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      small.onJoin(1_000 + i, Names.parse("member-" + i).name());
+      expected.add("MEMBER member-" + i);
+    }
+    small.endBatch();
+    out.takeLines(1_000);
+    out.log.clear();
+
+    small.onWho(1_000);
+    small.endBatch();
+
+    List<String> frames =
+        out.log.stream().filter(l -> l.startsWith("1000 <- ")).map(l -> l.substring(8)).toList();
+    assertThat(frames.size()).as("several frames").isGreaterThan(3);
+    assertThat(frames).allSatisfy(f -> assertThat(f.length()).isLessThanOrEqualTo(200));
+    assertThat(frames).allSatisfy(f -> assertThat(f).endsWith("\n"));
+    expected.add("MEMBERS 50");
+    assertThat(out.takeLines(1_000)).containsExactlyElementsOf(expected);
   }
 
   @Test
