@@ -155,11 +155,10 @@ public final class ClusterContext {
             + ")");
     // The room's frames (a broadcast segment, a WHO listing) are at most a segment long, and the
     // encoder sends a frame too big to share a message in one of its own.
+    int frameMessage = OutputFlyweight.length(Room.MAX_SEGMENT_BYTES + maxLineBytes, 1);
     check(
-        maxOutputBytes >= OutputFlyweight.length(Room.MAX_SEGMENT_BYTES + maxLineBytes, 1),
-        "max output bytes must hold a room segment and a line ("
-            + OutputFlyweight.length(Room.MAX_SEGMENT_BYTES + maxLineBytes, 1)
-            + ")");
+        maxOutputBytes >= frameMessage,
+        "max output bytes must hold a room segment and a line (" + frameMessage + ")");
     positive("session timeout", sessionTimeoutNs);
     positive("leader heartbeat interval", leaderHeartbeatIntervalNs);
     check(

@@ -32,9 +32,10 @@ final class KeptEgress {
   private int head;
   private int size;
 
-  /** The kept messages' bytes, which end where the next message's start. */
+  /** The kept messages' bytes. */
   private long bytes;
 
+  /** Where the next message's bytes go in store: right after the newest kept message's. */
   private int end;
 
   /** A message that meets the store's end, joined for reading. */
@@ -86,13 +87,9 @@ final class KeptEgress {
     int at = 0;
     for (int i = 0; i < size; i++) {
       int slot = (head + i) % starts.length;
-      int start = starts[slot];
-      int length = lengths[slot];
-      int tail = Math.min(length, store.length - start);
-      System.arraycopy(store, start, bigger, at, tail);
-      System.arraycopy(store, 0, bigger, at + tail, length - tail);
+      copyOut(slot, bigger, at);
       starts[slot] = at;
-      at += length;
+      at += lengths[slot];
     }
     store = bigger;
     end = at % store.length;
@@ -131,15 +128,23 @@ final class KeptEgress {
     int slot = (int) ((head + index) % starts.length);
     int start = starts[slot];
     int length = lengths[slot];
-    int tail = store.length - start;
-    if (length <= tail) {
+    if (length <= store.length - start) {
       view.wrap(store, start, length);
     } else { // once per trip round the store: copied into one piece for the offer
-      joined.putBytes(0, store, start, tail);
-      joined.putBytes(tail, store, 0, length - tail);
+      joined.checkLimit(length);
+      copyOut(slot, joined.byteArray(), 0);
       view.wrap(joined.byteArray(), 0, length);
     }
     return length;
+  }
+
+  /** Copies the message in {@code slot} to {@code to} from {@code at}, whole where it wraps. */
+  private void copyOut(int slot, byte[] to, int at) {
+    int start = starts[slot];
+    int length = lengths[slot];
+    int tail = Math.min(length, store.length - start);
+    System.arraycopy(store, start, to, at, tail);
+    System.arraycopy(store, 0, to, at + tail, length - tail);
   }
 
   /** The bytes of the messages kept. */

@@ -345,27 +345,32 @@ public final class Room {
     ByteBuf list = null;
     for (int i = 0; i < count; i++) {
       byte[] name = members.get(i).nameBytes();
-      if (list != null && list.writerIndex() + name.length + WHO_LINE_OVERHEAD > maxSegmentBytes) {
-        reply(connection, list);
-        list = null;
-      }
-      if (list == null) {
-        list = alloc.buffer(Math.min((count - i) * 24 + 16, maxSegmentBytes));
-      }
+      list =
+          frameWithRoom(connection, list, name.length + WHO_LINE_OVERHEAD, (count - i) * 24 + 16);
       ServerFrames.writeMember(list, name);
     }
-    if (list == null || list.writerIndex() + WHO_LINE_OVERHEAD > maxSegmentBytes) {
-      if (list != null) {
-        reply(connection, list);
-      }
-      list = alloc.buffer(WHO_LINE_OVERHEAD);
-    }
+    list = frameWithRoom(connection, list, WHO_LINE_OVERHEAD, WHO_LINE_OVERHEAD);
     ServerFrames.writeMembers(list, count);
     reply(connection, list);
   }
 
   /** {@code MEMBER } and the line end around a name; {@code MEMBERS <count>} and its line end. */
   private static final int WHO_LINE_OVERHEAD = 24;
+
+  /**
+   * {@code frame} if {@code bytes} more keep it within a segment; else a new frame (of {@code
+   * sizeHint} bytes, at most a segment), once {@code frame}, if any, has gone to {@code
+   * connection}.
+   */
+  private ByteBuf frameWithRoom(long connection, ByteBuf frame, int bytes, int sizeHint) {
+    if (frame != null && frame.writerIndex() + bytes <= maxSegmentBytes) {
+      return frame;
+    }
+    if (frame != null) {
+      reply(connection, frame);
+    }
+    return alloc.buffer(Math.min(sizeHint, maxSegmentBytes));
+  }
 
   /** {@code PING} from {@code connection}, with its token (borrowed) or null. */
   public void onPing(long connection, ByteBuf token) {
