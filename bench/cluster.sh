@@ -8,8 +8,9 @@
 #                                                                # DURATION s (it replaced the old
 #                                                                # soak): scripts/cluster-faults.sh
 #
-# Sections: idle failover handover throughput quiet retention footprint soak (default: all but the
-# soak; idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
+# Sections: idle failover handover throughput quiet retention footprint bigroom soak (default: all
+# but the soak; bigroom: BIGROOM members (4,000) with the longest names spread over the three
+# brokers, then a WHO on each, which must list every one (exit 1 otherwise); idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
 # any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load, and the
 # round trip through the room hop by hop over each load's measured part (bench/round-trip.py); quiet: 30 members, 3 sending
 # 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20), the cluster's round
@@ -69,7 +70,7 @@ KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-20}
 RETAIN=${RETAIN:-60}
-SECTIONS=${*:-idle failover handover throughput quiet retention footprint}
+SECTIONS=${*:-idle failover handover throughput quiet retention footprint bigroom}
 need_jars cluster "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
@@ -431,5 +432,102 @@ if sent:
           f" included)")
 PY
   fi
+  echo
+fi
+
+# bigroom: a room larger than one egress message can list (Aeron's largest message is an eighth of
+# the egress term, 128 KiB): BIGROOM members (default 4,000) with 32-byte names spread over the
+# three brokers, then a WHO on each broker, which must list every one of them (in frames of at most
+# a room segment: the room once answered with one frame, which the leader could not offer).
+if [[ " $SECTIONS " == *" bigroom "* ]]; then
+  big=${BIGROOM:-4000}
+  echo "## A room of $big members (32-byte names): WHO on each broker"
+  echo
+  # PREFIX + up to 4 digits: 32 bytes, the longest name.
+  java -jar "$CLIENT_JAR" load --host "$(spread_hosts)" --clients "$big" --senders 0 \
+    --prefix bigroommembersnamedtothelong --warmup 0 --duration 600 >/dev/null 2>"$work/bigroom.err" &
+  holder=$!
+  if ! python3 - "$big" "$holder" "$work/bigroom.err" "${port[0]}" "${port[1]}" "${port[2]}" <<'PY'; then
+import os, socket, sys, time
+
+want = int(sys.argv[1]) + 1  # the generator's members and the probe
+holder, holder_err = int(sys.argv[2]), sys.argv[3]
+ports = [int(p) for p in sys.argv[4:]]
+
+
+def lines(sock):
+    buf = b""
+    while True:
+        chunk = sock.recv(1 << 16)
+        if not chunk:
+            raise SystemExit("the broker closed the probe's connection")
+        buf += chunk
+        *done, buf = buf.split(b"\n")
+        yield from done
+
+
+def join(port, name):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.sendall(b"JOIN " + name + b"\n")
+    it = lines(sock)
+    try:
+        for line in it:
+            if line.startswith(b"WELCOME "):
+                return sock, it, int(line.split()[2])
+            if line.startswith(b"ERR "):
+                raise SystemExit(f"the probe's JOIN: {line.decode()}")
+    except socket.timeout:
+        raise SystemExit(f"the probe's JOIN on port {port}: no answer in 60 s") from None
+
+
+start = time.monotonic()
+while True:  # until every member of the generator is in the room
+    sock, it, count = join(ports[0], b"bigroomprobe")
+    sock.sendall(b"LEAVE\n")
+    sock.close()
+    if count >= want:
+        break
+    try:
+        os.kill(holder, 0)
+    except ProcessLookupError:
+        raise SystemExit("the generator ended: " + open(holder_err).readline().strip())
+    if time.monotonic() - start > 300:
+        raise SystemExit(f"only {count - 1} members joined in 300 s")
+    time.sleep(1)
+print(f"- {want - 1:,} members joined in {time.monotonic() - start:.0f} s")
+failed = False
+for i, port in enumerate(ports):
+    sock, it, count = join(port, b"bigroomprobe%d" % i)
+    t0 = time.monotonic()
+    sock.sendall(b"WHO\n")
+    names, size, total = set(), 0, None
+    sock.settimeout(30)
+    try:
+        for line in it:  # presence lines of the room may come between; WHO's lines are in order
+            size += len(line) + 1
+            if line.startswith(b"MEMBER "):
+                names.add(line[7:])
+            elif line.startswith(b"MEMBERS "):
+                total = int(line.split()[1])
+                break
+    except socket.timeout:
+        print(f"- broker {i}: no MEMBERS line 30 s after WHO")
+    ms = (time.monotonic() - t0) * 1000
+    # The generator's members and this probe, each once (the last probe may not have left yet).
+    held = sum(1 for n in names if n.startswith(b"bigroommembers"))
+    ok = total == len(names) and held == want - 1 and b"bigroomprobe%d" % i in names
+    failed |= not ok
+    print(f"- broker {i}: WHO listed {held:,} of the {want - 1:,} members and the probe, "
+          f"MEMBERS {total}, {size / 1024:.0f} KiB in {ms:.0f} ms{'' if ok else ': WRONG'}")
+    sock.sendall(b"LEAVE\n")
+    sock.close()
+sys.exit(1 if failed else 0)
+PY
+    echo "cluster: the room of $big members failed its check (above)" >&2
+    kill "$holder" 2>/dev/null || true
+    exit 1
+  fi
+  kill "$holder" 2>/dev/null || true
+  wait "$holder" 2>/dev/null || true
   echo
 fi

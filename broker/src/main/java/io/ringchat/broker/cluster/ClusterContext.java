@@ -61,7 +61,6 @@ public final class ClusterContext {
 
   // The room service.
   private long keptEgressBytes = 8 * 1024 * 1024;
-  private int maxOutputBytes = 128 * 1024;
   private long egressRetryFirstMs = 10;
   private long egressRetryMaxMs = 1_000;
 
@@ -147,18 +146,16 @@ public final class ClusterContext {
     positive("max pending bytes", maxPendingBytes);
     positive("egress retry", egressRetryFirstMs);
     check(egressRetryMaxMs >= egressRetryFirstMs, "egress retry max is below its first wait");
-    // Aeron's largest message is an eighth of a term: one egress message must fit the egress term.
-    check(
-        maxOutputBytes > 0 && maxOutputBytes <= egressTermLength / 8,
-        "max output bytes must be 1 to an eighth of the egress term ("
-            + egressTermLength / 8
-            + ")");
     // The room's frames (a broadcast segment, a WHO listing) are at most a segment long, and the
     // encoder sends a frame too big to share a message in one of its own.
     int frameMessage = OutputFlyweight.length(Room.MAX_SEGMENT_BYTES + maxLineBytes, 1);
     check(
-        maxOutputBytes >= frameMessage,
-        "max output bytes must hold a room segment and a line (" + frameMessage + ")");
+        maxOutputBytes() >= frameMessage,
+        "the cluster egress term must hold a room segment and a line in one message ("
+            + frameMessage
+            + " bytes, at most "
+            + maxOutputBytes()
+            + ")");
     positive("session timeout", sessionTimeoutNs);
     positive("leader heartbeat interval", leaderHeartbeatIntervalNs);
     check(
@@ -491,9 +488,15 @@ public final class ClusterContext {
     return historyFillPartBytes;
   }
 
-  /** An egress message is cut before it passes this many bytes. */
+  /**
+   * An egress message is cut before it passes this many bytes: Aeron's largest message (an eighth
+   * of the egress term) less the session header the clustered service puts before it. With the
+   * header left out, a broker's first message of a large batch (a thousand members joining at once)
+   * could be a few bytes over Aeron's largest: every offer of it threw, and that broker's egress
+   * stopped for good (docs/CLUSTER.md).
+   */
   int maxOutputBytes() {
-    return maxOutputBytes;
+    return egressTermLength / 8 - AeronCluster.SESSION_HEADER_LENGTH;
   }
 
   /** The leader's first wait before offering egress again to a broker that is behind. */

@@ -1,14 +1,24 @@
 package io.ringchat.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.driver.MediaDriver;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The clustered room's egress: one message per broker per batch, numbered, kept, resent. */
 class ClusterOutboundTest {
@@ -206,5 +216,59 @@ class ClusterOutboundTest {
         .containsExactlyElementsOf(
             java.util.stream.LongStream.rangeClosed(1, offered.size()).boxed().toList());
     assertThat(offered.stream().mapToInt(ClusterOutboundTest::entries).sum()).isEqualTo(members);
+  }
+
+  /**
+   * Every message of a batch too large for one, with the session header the clustered service puts
+   * before it, is one that an Aeron publication of the egress term takes. The room once cut its
+   * messages at an eighth of the term without the header: a thousand members joining at once made a
+   * message 19 bytes over Aeron's largest, refused at every offer, and that broker's egress stopped
+   * for good.
+   */
+  @Test
+  void shouldMakeOnlyMessagesThatAnAeronPublicationOfTheEgressTermTakes(@TempDir Path dir) {
+    try (MediaDriver driver =
+            MediaDriver.launch(
+                CONTEXT
+                    .mediaDriver()
+                    .aeronDirectoryName(dir.resolve("aeron").toString())
+                    .dirDeleteOnShutdown(true));
+        Aeron aeron =
+            Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        Publication egress =
+            aeron.addPublication("aeron:ipc?term-length=" + CONTEXT.egressTermLength(), 1);
+        Subscription broker = aeron.addSubscription("aeron:ipc", 1)) {
+      await().atMost(Duration.ofSeconds(10)).until(egress::isConnected);
+      UnsafeBuffer sessionHeader = new UnsafeBuffer(new byte[AeronCluster.SESSION_HEADER_LENGTH]);
+      List<Integer> lengths = new ArrayList<>();
+      Offer aeronOffer =
+          (buffer, offset, length) -> {
+            lengths.add(length);
+            // As the clustered service offers a session's egress: its header, then the message.
+            long position =
+                egress.offer(sessionHeader, 0, sessionHeader.capacity(), buffer, offset, length);
+            broker.poll((b, o, l, h) -> {}, 10);
+            return position > 0;
+          };
+      BrokerSession a = new BrokerSession(null, aeronOffer, KEPT);
+      int members = 30_000; // 17 bytes an entry: several messages, each filled to the limit
+      for (int i = 1; i <= members; i++) {
+        owners.put(i, new ClusterOutbound.Owner(a, 100_000 + i));
+      }
+      ByteBuf segment = line("JOINED x");
+      try {
+        for (int i = 1; i <= members; i++) {
+          out.write(i, segment, 0, segment.readableBytes());
+        }
+        out.endOfBatch();
+      } finally {
+        segment.release();
+      }
+      assertThat(lengths).hasSizeGreaterThan(2);
+      assertThat(lengths.get(0))
+          .as("filled to within an entry of the limit")
+          .isGreaterThan(CONTEXT.maxOutputBytes() - OutputFlyweight.ENTRY_LENGTH);
+      assertThat(a.delivery.unsent()).as("every message taken at its first offer").isZero();
+    }
   }
 }
