@@ -435,24 +435,24 @@ PY
   echo
 fi
 
-# bigroom: a room larger than one egress message can list (Aeron's largest message is an eighth of
-# the egress term, 128 KiB): BIGROOM members (default 4,000) with 32-byte names spread over the
-# three brokers, then a WHO on each broker, which must list every one of them (in frames of at most
-# a room segment: the room once answered with one frame, which the leader could not offer).
+# bigroom: a room larger than one egress message can list or announce (Aeron's largest message is an
+# eighth of the egress term, 128 KiB): BIGROOM members (default 4,000) with 32-byte names spread
+# over the three brokers (member i on broker i % 3), then a WHO on each broker, which must list
+# every one of them once; then the leader is killed (SIGKILL), and the two others must list all
+# but the killed broker's members; then it is restarted, and all three must list the same.
 if [[ " $SECTIONS " == *" bigroom "* ]]; then
   big=${BIGROOM:-4000}
-  echo "## A room of $big members (32-byte names): WHO on each broker"
+  echo "## A room of $big members (32-byte names): WHO on each broker, across a leader kill"
   echo
-  # PREFIX + up to 4 digits: 32 bytes, the longest name.
-  java -jar "$CLIENT_JAR" load --host "$(spread_hosts)" --clients "$big" --senders 0 \
-    --prefix bigroommembersnamedtothelong --warmup 0 --duration 600 >/dev/null 2>"$work/bigroom.err" &
-  holder=$!
-  if ! python3 - "$big" "$holder" "$work/bigroom.err" "${port[0]}" "${port[1]}" "${port[2]}" <<'PY'; then
+  cat >"$work/bigroom.py" <<'PY'
+# bigroom.py N GONE HOLDER ERRFILE PORT...: waits until the room holds the generator's N members but
+# those of broker GONE (-1: none), then has a probe on each PORT join and send WHO; exit 1 unless
+# each listing has exactly those members and the probe, once.
 import os, socket, sys, time
 
-want = int(sys.argv[1]) + 1  # the generator's members and the probe
-holder, holder_err = int(sys.argv[2]), sys.argv[3]
-ports = [int(p) for p in sys.argv[4:]]
+n, gone, holder, holder_err = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+ports = [int(p) for p in sys.argv[5:]]
+expected = {b"bigroommembersnamedtothelong%d" % i for i in range(n) if i % 3 != gone}
 
 
 def lines(sock):
@@ -466,7 +466,7 @@ def lines(sock):
         yield from done
 
 
-def join(port, name):
+def join(port, name, waiting=False):
     sock = socket.create_connection(("127.0.0.1", port), timeout=60)
     sock.sendall(b"JOIN " + name + b"\n")
     it = lines(sock)
@@ -474,60 +474,87 @@ def join(port, name):
         for line in it:
             if line.startswith(b"WELCOME "):
                 return sock, it, int(line.split()[2])
+            if line.startswith(b"ERR unavailable") and waiting:  # an election: try again
+                sock.close()
+                return None, None, -1
             if line.startswith(b"ERR "):
-                raise SystemExit(f"the probe's JOIN: {line.decode()}")
+                raise SystemExit(f"the probe's JOIN on port {port}: {line.decode()}")
     except socket.timeout:
         raise SystemExit(f"the probe's JOIN on port {port}: no answer in 60 s") from None
 
 
 start = time.monotonic()
-while True:  # until every member of the generator is in the room
-    sock, it, count = join(ports[0], b"bigroomprobe")
-    sock.sendall(b"LEAVE\n")
-    sock.close()
-    if count >= want:
+while True:  # until the room holds what it should (joins, or a dead broker's members leaving)
+    sock, it, count = join(ports[0], b"bigroomprobe", waiting=True)
+    if sock:
+        sock.sendall(b"LEAVE\n")
+        sock.close()
+    if count == len(expected) + 1:
         break
     try:
         os.kill(holder, 0)
     except ProcessLookupError:
         raise SystemExit("the generator ended: " + open(holder_err).readline().strip())
     if time.monotonic() - start > 300:
-        raise SystemExit(f"only {count - 1} members joined in 300 s")
+        raise SystemExit(f"the room held {count - 1} members after 300 s, not {len(expected)}")
     time.sleep(1)
-print(f"- {want - 1:,} members joined in {time.monotonic() - start:.0f} s")
+print(f"- {len(expected):,} members in the room after {time.monotonic() - start:.0f} s")
 failed = False
-for i, port in enumerate(ports):
-    sock, it, count = join(port, b"bigroomprobe%d" % i)
+for port in ports:
+    probe = b"bigroomprobe%d" % port
+    sock, it, count = join(port, probe)
     t0 = time.monotonic()
     sock.sendall(b"WHO\n")
-    names, size, total = set(), 0, None
+    names, listed, size, total = set(), 0, 0, None
     sock.settimeout(30)
     try:
         for line in it:  # presence lines of the room may come between; WHO's lines are in order
             size += len(line) + 1
             if line.startswith(b"MEMBER "):
                 names.add(line[7:])
+                listed += 1
             elif line.startswith(b"MEMBERS "):
                 total = int(line.split()[1])
                 break
     except socket.timeout:
-        print(f"- broker {i}: no MEMBERS line 30 s after WHO")
+        print(f"- port {port}: no MEMBERS line 30 s after WHO")
     ms = (time.monotonic() - t0) * 1000
-    # The generator's members and this probe, each once (the last probe may not have left yet).
-    held = sum(1 for n in names if n.startswith(b"bigroommembers"))
-    ok = total == len(names) and held == want - 1 and b"bigroomprobe%d" % i in names
+    ok = names == expected | {probe} and listed == total == len(names)
     failed |= not ok
-    print(f"- broker {i}: WHO listed {held:,} of the {want - 1:,} members and the probe, "
-          f"MEMBERS {total}, {size / 1024:.0f} KiB in {ms:.0f} ms{'' if ok else ': WRONG'}")
+    print(f"- port {port}: WHO listed {len(names & expected):,} of the {len(expected):,} members"
+          f" and the probe, MEMBERS {total}, {size / 1024:.0f} KiB in {ms:.0f} ms"
+          f"{'' if ok else ': WRONG'}")
     sock.sendall(b"LEAVE\n")
     sock.close()
 sys.exit(1 if failed else 0)
 PY
-    echo "cluster: the room of $big members failed its check (above)" >&2
-    kill "$holder" 2>/dev/null || true
-    exit 1
+  # PREFIX + up to 4 digits: 32 bytes, the longest name.
+  java -jar "$CLIENT_JAR" load --host "$(spread_hosts)" --clients "$big" --senders 0 \
+    --prefix bigroommembersnamedtothelong --warmup 0 --duration 600 >/dev/null 2>"$work/bigroom.err" &
+  holder=$!
+  bigroom() { python3 "$work/bigroom.py" "$big" "$1" "$holder" "$work/bigroom.err" "${@:2}"; }
+  ok=1
+  echo "All three brokers up:"
+  bigroom -1 "${port[@]}" || ok=""
+  if [ -n "$ok" ]; then
+    killed=$(leader)
+    kill -9 "${pid[$killed]}"
+    survivors=()
+    for i in 0 1 2; do [ "$i" = "$killed" ] || survivors+=("${port[$i]}"); done
+    echo "The leader (member $killed) killed:"
+    bigroom "$killed" "${survivors[@]}" || ok=""
+  fi
+  if [ -n "$ok" ]; then
+    start_member "$killed"
+    for _ in $(seq 300); do healthy "$killed" && break; sleep 0.2; done
+    echo "Member $killed restarted:"
+    bigroom "$killed" "${port[@]}" || ok=""
   fi
   kill "$holder" 2>/dev/null || true
   wait "$holder" 2>/dev/null || true
   echo
+  if [ -z "$ok" ]; then
+    echo "cluster: the room of $big members failed its check (above)" >&2
+    exit 1
+  fi
 fi
