@@ -8,8 +8,9 @@
 #                                                                # DURATION s (it replaced the old
 #                                                                # soak): scripts/cluster-faults.sh
 #
-# Sections: idle failover handover throughput quiet retention footprint bigroom soak (default: all
-# but the soak; bigroom: BIGROOM members (4,000) with the longest names spread over the three
+# Sections: idle failover handover throughput quiet retention footprint burst bigroom soak (default:
+# all but the soak; burst: a reader on each broker, 4.8 MB sent at once on one (BURST messages of
+# 4,000 bytes, default 1,200), when each reader had it all; bigroom: BIGROOM members (4,000) with the longest names spread over the three
 # brokers, then a WHO on each, which must list every one (exit 1 otherwise); idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
 # any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load, and the
 # round trip through the room hop by hop over each load's measured part (bench/round-trip.py); quiet: 30 members, 3 sending
@@ -70,7 +71,7 @@ KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-20}
 RETAIN=${RETAIN:-60}
-SECTIONS=${*:-idle failover handover throughput quiet retention footprint bigroom}
+SECTIONS=${*:-idle failover handover throughput quiet retention footprint burst bigroom}
 need_jars cluster "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
@@ -432,6 +433,70 @@ if sent:
           f" included)")
 PY
   fi
+  echo
+fi
+
+# burst: a reader on each broker, then one sender on one broker sends BURST (1,200) messages of
+# 4,000 bytes as fast as it can (4.8 MB); when each reader had its last line, from the first SEND.
+# Twice: sending on the leader's broker, then on a follower's.
+if [[ " $SECTIONS " == *" burst "* ]]; then
+  echo "## A burst of ${BURST:-1200} messages of 4,000 bytes: when each broker's reader had the last"
+  echo
+  for from in "$(leader)" "$(( ($(leader) + 1) % 3 ))"; do
+    order=("${port[$from]}"); for i in 0 1 2; do [ "$i" = "$from" ] || order+=("${port[$i]}"); done
+    python3 - "${BURST:-1200}" "$from" "${order[@]}" <<'PY'
+import socket, sys, threading, time
+
+n, sender, ports = int(sys.argv[1]), sys.argv[2], [int(p) for p in sys.argv[3:]]
+text = b"x" * 4000
+
+
+def lines(sock):
+    buf = b""
+    while True:
+        chunk = sock.recv(1 << 16)
+        if not chunk:
+            raise SystemExit("a broker closed a connection")
+        buf += chunk
+        *done, buf = buf.split(b"\n")
+        yield from done
+
+
+ready, last = threading.Barrier(len(ports) + 1), {}
+
+
+def reader(i, port):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+    sock.sendall(b"JOIN burstreader%d\n" % i)
+    got = 0
+    for line in lines(sock):
+        if line.startswith(b"WELCOME "):
+            ready.wait()
+        elif line.startswith(b"MSG burstsender "):
+            got += 1
+            if got == n:
+                last[i] = time.monotonic()
+                break
+    sock.close()
+
+
+threads = [threading.Thread(target=reader, args=(i, p)) for i, p in enumerate(ports)]
+for t in threads:
+    t.start()
+ready.wait()
+sock = socket.create_connection(("127.0.0.1", ports[0]), timeout=60)
+sock.sendall(b"JOIN burstsender\n")
+next(lines(sock))
+t0 = time.monotonic()
+for i in range(n):
+    sock.sendall(b"SEND " + text + b"\n")
+for t in threads:
+    t.join()
+sock.close()
+at = [f"{(last[i] - t0):.2f} s" for i in range(len(ports))]
+print(f"- sent on member {sender}'s broker: its reader {at[0]}, the others' {', '.join(at[1:])}")
+PY
+  done
   echo
 fi
 
