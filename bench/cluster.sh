@@ -447,20 +447,11 @@ if [[ " $SECTIONS " == *" burst "* ]]; then
     python3 - "${BURST:-1200}" "$from" "${order[@]}" <<'PY'
 import socket, sys, threading, time
 
+sys.path.insert(0, "bench")
+from chatlines import lines
+
 n, sender, ports = int(sys.argv[1]), sys.argv[2], [int(p) for p in sys.argv[3:]]
 text = b"x" * 4000
-
-
-def lines(sock):
-    buf = b""
-    while True:
-        chunk = sock.recv(1 << 16)
-        if not chunk:
-            raise SystemExit("a broker closed a connection")
-        buf += chunk
-        *done, buf = buf.split(b"\n")
-        yield from done
-
 
 ready, last = threading.Barrier(len(ports) + 1), {}
 
@@ -515,21 +506,12 @@ if [[ " $SECTIONS " == *" bigroom "* ]]; then
 # each listing has exactly those members and the probe, once.
 import os, socket, sys, time
 
+sys.path.insert(0, "bench")
+from chatlines import lines
+
 n, gone, holder, holder_err = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 ports = [int(p) for p in sys.argv[5:]]
 expected = {b"bigroommembersnamedtothelong%d" % i for i in range(n) if i % 3 != gone}
-
-
-def lines(sock):
-    buf = b""
-    while True:
-        chunk = sock.recv(1 << 16)
-        if not chunk:
-            raise SystemExit("the broker closed the probe's connection")
-        buf += chunk
-        *done, buf = buf.split(b"\n")
-        yield from done
-
 
 def join(port, name, waiting=False):
     sock = socket.create_connection(("127.0.0.1", port), timeout=60)

@@ -197,18 +197,7 @@ class ClusterOutboundTest {
   void shouldCutABatchTooLargeForOneMessageIntoNumberedMessagesUnderTheLimitLosingNoLine() {
     BrokerSession a = broker(KEPT);
     int members = 20_000; // 17 bytes an entry: more than one 256 KiB message
-    for (int i = 1; i <= members; i++) {
-      owners.put(i, new ClusterOutbound.Owner(a, 100_000 + i));
-    }
-    ByteBuf segment = line("MSG x to everyone");
-    try {
-      for (int i = 1; i <= members; i++) {
-        out.write(i, segment, 0, segment.readableBytes());
-      }
-      out.endOfBatch();
-    } finally {
-      segment.release();
-    }
+    oneBatchToEveryMember(a, members, "MSG x to everyone");
     assertThat(offered.size()).isGreaterThan(1);
     assertThat(offered).allMatch(m -> m.length <= CONTEXT.maxOutputBytes());
     assertThat(offered)
@@ -251,24 +240,29 @@ class ClusterOutboundTest {
             return position > 0;
           };
       BrokerSession a = new BrokerSession(null, aeronOffer, KEPT);
-      int members = 30_000; // 17 bytes an entry: several messages, each filled to the limit
-      for (int i = 1; i <= members; i++) {
-        owners.put(i, new ClusterOutbound.Owner(a, 100_000 + i));
-      }
-      ByteBuf segment = line("JOINED x");
-      try {
-        for (int i = 1; i <= members; i++) {
-          out.write(i, segment, 0, segment.readableBytes());
-        }
-        out.endOfBatch();
-      } finally {
-        segment.release();
-      }
+      // 17 bytes an entry: several messages, each filled to the limit
+      oneBatchToEveryMember(a, 30_000, "JOINED x");
       assertThat(lengths).hasSizeGreaterThan(2);
       assertThat(lengths.get(0))
           .as("filled to within an entry of the limit")
           .isGreaterThan(CONTEXT.maxOutputBytes() - OutputFlyweight.ENTRY_LENGTH);
       assertThat(a.delivery.unsent()).as("every message taken at its first offer").isZero();
+    }
+  }
+
+  /** Members 1 to {@code members} on broker {@code a}, each written {@code text} in one batch. */
+  private void oneBatchToEveryMember(BrokerSession a, int members, String text) {
+    for (int i = 1; i <= members; i++) {
+      owners.put(i, new ClusterOutbound.Owner(a, 100_000 + i));
+    }
+    ByteBuf segment = line(text);
+    try {
+      for (int i = 1; i <= members; i++) {
+        out.write(i, segment, 0, segment.readableBytes());
+      }
+      out.endOfBatch();
+    } finally {
+      segment.release();
     }
   }
 }
