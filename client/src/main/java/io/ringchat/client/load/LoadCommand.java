@@ -128,11 +128,28 @@ public final class LoadCommand implements Callable<Integer> {
       names = "--size",
       paramLabel = "BYTES",
       defaultValue = "64",
-      description = "Message text bytes (32 to 4096). Default: ${DEFAULT-VALUE}")
+      description =
+          "Message text bytes (32 to "
+              + MAX_SIZE
+              + ": a SEND line, command word included, is at most "
+              + Protocol.DEFAULT_MAX_LINE
+              + " bytes at a broker's default --max-line). Default: ${DEFAULT-VALUE}")
   void size(int value) {
-    require(value >= 32 && value <= 4096, "--size must be 32 to 4096");
+    require(
+        value >= 32 && value <= MAX_SIZE,
+        "--size must be 32 to "
+            + MAX_SIZE
+            + " (a SEND line, command word included, is at most "
+            + Protocol.DEFAULT_MAX_LINE
+            + " bytes)");
     options.size = value;
   }
+
+  /**
+   * The longest text whose {@code SEND} line a broker takes at its default {@code --max-line}: up
+   * to 4096 here, the longest sizes' lines were refused with {@code ERR too_long}.
+   */
+  static final int MAX_SIZE = Protocol.DEFAULT_MAX_LINE - 5; // "SEND " before the text
 
   @Option(
       order = 9,

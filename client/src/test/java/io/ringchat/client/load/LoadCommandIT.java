@@ -245,6 +245,16 @@ class LoadCommandIT {
   }
 
   @Test
+  void shouldSendTheLongestTextItAllowsAndRefuseALongerOne() {
+    assertThat(load("--clients", "2", "--senders", "1", "--size", "4091"))
+        .as(err.toString())
+        .isZero();
+    assertThat(err.toString()).doesNotContain("too_long");
+    assertThat(load("--size", "4092")).isEqualTo(2);
+    assertThat(err.toString()).contains("--size must be 32 to 4091");
+  }
+
+  @Test
   void shouldRefuseAnUnknownTarget() {
     assertThat(load("--target", "kafka")).isEqualTo(2);
   }
