@@ -1,4 +1,4 @@
-"""The broker's lines as they arrive on a socket, for the Python checks in bench/cluster.sh."""
+"""The broker's lines as they arrive on a socket, for bench/burst.py and bench/bigroom-check.py."""
 
 
 def lines(sock, closed="the broker closed the connection"):

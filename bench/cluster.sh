@@ -442,51 +442,10 @@ fi
 if [[ " $SECTIONS " == *" burst "* ]]; then
   echo "## A burst of ${BURST:-1200} messages of 4,000 bytes: when each broker's reader had the last"
   echo
-  for from in "$(leader)" "$(( ($(leader) + 1) % 3 ))"; do
+  first=$(leader)
+  for from in "$first" "$(( (first + 1) % 3 ))"; do
     order=("${port[$from]}"); for i in 0 1 2; do [ "$i" = "$from" ] || order+=("${port[$i]}"); done
-    python3 - "${BURST:-1200}" "$from" "${order[@]}" <<'PY'
-import socket, sys, threading, time
-
-sys.path.insert(0, "bench")
-from chatlines import lines
-
-n, sender, ports = int(sys.argv[1]), sys.argv[2], [int(p) for p in sys.argv[3:]]
-text = b"x" * 4000
-
-ready, last = threading.Barrier(len(ports) + 1), {}
-
-
-def reader(i, port):
-    sock = socket.create_connection(("127.0.0.1", port), timeout=120)
-    sock.sendall(b"JOIN burstreader%d\n" % i)
-    got = 0
-    for line in lines(sock):
-        if line.startswith(b"WELCOME "):
-            ready.wait()
-        elif line.startswith(b"MSG burstsender "):
-            got += 1
-            if got == n:
-                last[i] = time.monotonic()
-                break
-    sock.close()
-
-
-threads = [threading.Thread(target=reader, args=(i, p)) for i, p in enumerate(ports)]
-for t in threads:
-    t.start()
-ready.wait()
-sock = socket.create_connection(("127.0.0.1", ports[0]), timeout=60)
-sock.sendall(b"JOIN burstsender\n")
-next(lines(sock))
-t0 = time.monotonic()
-for i in range(n):
-    sock.sendall(b"SEND " + text + b"\n")
-for t in threads:
-    t.join()
-sock.close()
-at = [f"{(last[i] - t0):.2f} s" for i in range(len(ports))]
-print(f"- sent on member {sender}'s broker: its reader {at[0]}, the others' {', '.join(at[1:])}")
-PY
+    bench/burst.py "${BURST:-1200}" "$from" "${order[@]}"
   done
   echo
 fi
@@ -500,86 +459,11 @@ if [[ " $SECTIONS " == *" bigroom "* ]]; then
   big=${BIGROOM:-4000}
   echo "## A room of $big members (32-byte names): WHO on each broker, across a leader kill"
   echo
-  cat >"$work/bigroom.py" <<'PY'
-# bigroom.py N GONE HOLDER ERRFILE PORT...: waits until the room holds the generator's N members but
-# those of broker GONE (-1: none), then has a probe on each PORT join and send WHO; exit 1 unless
-# each listing has exactly those members and the probe, once.
-import os, socket, sys, time
-
-sys.path.insert(0, "bench")
-from chatlines import lines
-
-n, gone, holder, holder_err = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-ports = [int(p) for p in sys.argv[5:]]
-expected = {b"bigroommembersnamedtothelong%d" % i for i in range(n) if i % 3 != gone}
-
-def join(port, name, waiting=False):
-    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
-    sock.sendall(b"JOIN " + name + b"\n")
-    it = lines(sock)
-    try:
-        for line in it:
-            if line.startswith(b"WELCOME "):
-                return sock, it, int(line.split()[2])
-            if line.startswith(b"ERR unavailable") and waiting:  # an election: try again
-                sock.close()
-                return None, None, -1
-            if line.startswith(b"ERR "):
-                raise SystemExit(f"the probe's JOIN on port {port}: {line.decode()}")
-    except socket.timeout:
-        raise SystemExit(f"the probe's JOIN on port {port}: no answer in 60 s") from None
-
-
-start = time.monotonic()
-while True:  # until the room holds what it should (joins, or a dead broker's members leaving)
-    sock, it, count = join(ports[0], b"bigroomprobe", waiting=True)
-    if sock:
-        sock.sendall(b"LEAVE\n")
-        sock.close()
-    if count == len(expected) + 1:
-        break
-    try:
-        os.kill(holder, 0)
-    except ProcessLookupError:
-        raise SystemExit("the generator ended: " + open(holder_err).readline().strip())
-    if time.monotonic() - start > 300:
-        raise SystemExit(f"the room held {count - 1} members after 300 s, not {len(expected)}")
-    time.sleep(1)
-print(f"- {len(expected):,} members in the room after {time.monotonic() - start:.0f} s")
-failed = False
-for port in ports:
-    probe = b"bigroomprobe%d" % port
-    sock, it, count = join(port, probe)
-    t0 = time.monotonic()
-    sock.sendall(b"WHO\n")
-    names, listed, size, total = set(), 0, 0, None
-    sock.settimeout(30)
-    try:
-        for line in it:  # presence lines of the room may come between; WHO's lines are in order
-            size += len(line) + 1
-            if line.startswith(b"MEMBER "):
-                names.add(line[7:])
-                listed += 1
-            elif line.startswith(b"MEMBERS "):
-                total = int(line.split()[1])
-                break
-    except socket.timeout:
-        print(f"- port {port}: no MEMBERS line 30 s after WHO")
-    ms = (time.monotonic() - t0) * 1000
-    ok = names == expected | {probe} and listed == total == len(names)
-    failed |= not ok
-    print(f"- port {port}: WHO listed {len(names & expected):,} of the {len(expected):,} members"
-          f" and the probe, MEMBERS {total}, {size / 1024:.0f} KiB in {ms:.0f} ms"
-          f"{'' if ok else ': WRONG'}")
-    sock.sendall(b"LEAVE\n")
-    sock.close()
-sys.exit(1 if failed else 0)
-PY
-  # PREFIX + up to 4 digits: 32 bytes, the longest name.
+  prefix=bigroommembersnamedtothelong # and up to 4 digits: 32 bytes, the longest name
   java -jar "$CLIENT_JAR" load --host "$(spread_hosts)" --clients "$big" --senders 0 \
-    --prefix bigroommembersnamedtothelong --warmup 0 --duration 600 >/dev/null 2>"$work/bigroom.err" &
+    --prefix "$prefix" --warmup 0 --duration 600 >/dev/null 2>"$work/bigroom.err" &
   holder=$!
-  bigroom() { python3 "$work/bigroom.py" "$big" "$1" "$holder" "$work/bigroom.err" "${@:2}"; }
+  bigroom() { bench/bigroom-check.py "$prefix" "$big" "$1" "$holder" "$work/bigroom.err" "${@:2}"; }
   ok=1
   echo "All three brokers up:"
   bigroom -1 "${port[@]}" || ok=""
