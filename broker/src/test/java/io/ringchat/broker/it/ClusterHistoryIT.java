@@ -31,7 +31,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 class ClusterHistoryIT {
   @TempDir Path dir;
 
-  @RegisterExtension final ClusterLogsOnFailure logs = new ClusterLogsOnFailure().watch(() -> dir);
+  @RegisterExtension
+  final ClusterLogsOnFailure logs = new ClusterLogsOnFailure().watch("test", () -> dir);
 
   /** A positioned member: its connection, and the epoch of its WELCOME. */
   private record Positioned(LineClient client, String epoch) {}

@@ -49,7 +49,7 @@ class ClusterIT {
 
   @RegisterExtension
   final ClusterLogsOnFailure logs =
-      new ClusterLogsOnFailure().watch(() -> dir).watch(() -> sharedDir);
+      new ClusterLogsOnFailure().watch("test", () -> dir).watch("shared", () -> sharedDir);
 
   /** The shared cluster, once its room is empty again (the last case's members have left). */
   private static BrokerCluster sharedCluster() throws Exception {
@@ -214,7 +214,7 @@ class ClusterIT {
   @Test
   void shouldTakeAKilledBrokersMembersOutWithinFiveSecondsAndCatchItUpOnRestart() throws Exception {
     try (BrokerCluster cluster = BrokerCluster.start(dir, 3)) {
-      int victim = (cluster.leader() + 1) % 3; // a follower
+      int victim = (cluster.awaitLeader(Duration.ofSeconds(20)) + 1) % 3; // a follower
       int other = (victim + 1) % 3;
       try (LineClient watcher = LineClient.joined(cluster.address(other), "watcher")) {
         LineClient doomed = LineClient.joined(cluster.address(victim), "doomed");

@@ -18,20 +18,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Keeps the members' output of a cluster test that failed: each broker's log goes to {@code
- * target/failed-cluster-logs/<class>/<test>/}, and its last lines to stderr, where a CI run shows
- * them, with each member's consensus events (why each election began, its errors). The logs live in
- * the test's temporary directory, which is deleted after the test; an intermittent failure is
- * otherwise gone before anyone can read why. Runs right after the test method, before that
- * directory is cleaned up.
+ * target/failed-cluster-logs/<class>/<test>/<cluster>/}, and its last lines to stderr, where a CI
+ * run shows them, with each member's consensus events (why each election began, its errors). The
+ * logs live in the test's temporary directory, which is deleted after the test; an intermittent
+ * failure is otherwise gone before anyone can read why. Runs right after the test method, before
+ * that directory is cleaned up.
+ *
+ * <p>Each watched cluster has a folder of its own: the clusters' files have the same names, and a
+ * test class with a shared cluster beside the test's own once kept the shared one's logs over the
+ * failed test's.
  */
 final class ClusterLogsOnFailure implements AfterTestExecutionCallback {
   private static final int TAIL_LINES = 40;
 
-  private final List<Supplier<Path>> dirs = new ArrayList<>();
+  private record Watched(String name, Supplier<Path> dir) {}
 
-  /** Keeps the logs under {@code dir} (looked up when a test fails: a field set later is fine). */
-  ClusterLogsOnFailure watch(Supplier<Path> dir) {
-    dirs.add(dir);
+  private final List<Watched> dirs = new ArrayList<>();
+
+  /**
+   * Keeps the logs under {@code dir} (looked up when a test fails: a field set later is fine) in a
+   * folder {@code name}.
+   */
+  ClusterLogsOnFailure watch(String name, Supplier<Path> dir) {
+    dirs.add(new Watched(name, dir));
     return this;
   }
 
@@ -40,17 +49,18 @@ final class ClusterLogsOnFailure implements AfterTestExecutionCallback {
     if (context.getExecutionException().isEmpty()) {
       return;
     }
-    Path keep =
+    Path failed =
         Path.of(
             "target",
             "failed-cluster-logs",
             context.getRequiredTestClass().getSimpleName(),
             context.getRequiredTestMethod().getName());
-    for (Supplier<Path> dir : dirs) {
-      Path root = dir.get();
+    for (Watched watched : dirs) {
+      Path root = watched.dir().get();
       if (root == null || !Files.isDirectory(root)) {
         continue;
       }
+      Path keep = failed.resolve(watched.name());
       for (Path log : logs(root)) {
         Files.createDirectories(keep);
         Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -59,6 +69,8 @@ final class ClusterLogsOnFailure implements AfterTestExecutionCallback {
             "== "
                 + context.getDisplayName()
                 + " failed; the last lines of "
+                + watched.name()
+                + "'s "
                 + log.getFileName()
                 + " (all of it: "
                 + keep.resolve(log.getFileName())
@@ -76,7 +88,14 @@ final class ClusterLogsOnFailure implements AfterTestExecutionCallback {
         Files.createDirectories(keep);
         Path file = keep.resolve(node.getFileName() + "-consensus-events.txt");
         Files.write(file, events.toByteArray());
-        System.err.println("== " + node.getFileName() + ": consensus events (" + file + ") ==");
+        System.err.println(
+            "== "
+                + watched.name()
+                + " "
+                + node.getFileName()
+                + ": consensus events ("
+                + file
+                + ") ==");
         System.err.print(events.toString(StandardCharsets.UTF_8));
       }
     }

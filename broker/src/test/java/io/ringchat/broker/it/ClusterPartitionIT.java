@@ -28,7 +28,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 class ClusterPartitionIT {
   @TempDir Path dir;
 
-  @RegisterExtension final ClusterLogsOnFailure logs = new ClusterLogsOnFailure().watch(() -> dir);
+  @RegisterExtension
+  final ClusterLogsOnFailure logs = new ClusterLogsOnFailure().watch("test", () -> dir);
 
   @Test
   void shouldGoOnWithoutACutOffLeaderWhoseSideRefusesWhatItCannotOrder() throws Exception {
