@@ -13,7 +13,8 @@
 # 4,000 bytes, default 1,200), when each reader had it all; bigroom: BIGROOM members (4,000) with the longest names spread over the three
 # brokers, then a WHO on each, which must list every one (exit 1 otherwise); idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
 # any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load, and the
-# round trip through the room hop by hop over each load's measured part (bench/round-trip.py); quiet: 30 members, 3 sending
+# round trip through the room hop by hop over each load's measured part (bench/round-trip.py), with the
+# members' CPU by thread and how busy the machine was meanwhile (bench/thread-cpu.py); quiet: 30 members, 3 sending
 # 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20), the cluster's round
 # trip hop by hop (every SEND traced: one held on its way to the room or back to its sender's broker
 # shows which hop held it), and how late this
@@ -249,7 +250,7 @@ scrape_hops() {
 }
 
 if [[ " $SECTIONS " == *" throughput "* ]]; then
-  hop_runs=(); hop_tables=()
+  hop_runs=(); hop_tables=(); thread_tables=()
   start_single
   spread=$(spread_hosts)
   echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
@@ -271,7 +272,12 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
       sleep $((WARMUP + 1))
       c0=(); for p in $procs; do c0+=("$(cpu_ticks "$p")"); done
       t0=$(date +%s%N)
-      [ "$room" = cluster ] && scrape_hops before
+      if [ "$room" = cluster ]; then
+        scrape_hops before
+        # Where the members' CPU goes meanwhile, by thread, and whether the machine had any left.
+        bench/thread-cpu.py "$(IFS=,; echo "${pid[*]}")" "$((DURATION > 3 ? DURATION - 2 : 1))" >"$work/threads-load.txt" &
+        sampler=$!
+      fi
       wait "$loader" || true
       r=$(cat "$work/load.json")
       secs=$(python3 -c "print(($(date +%s%N) - $t0) / 1e9)")
@@ -281,6 +287,8 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
         scrape_hops after
         hop_runs+=("$clients x $senders ${mode:0:1} ${mode:1}")
         hop_tables+=("$(bench/round-trip.py "${hop_files[@]}")")
+        wait "$sampler" || true
+        thread_tables+=("$(cat "$work/threads-load.txt")")
       fi
       d1=$(disk_bytes)
       [ "$room" = cluster ] && echo "$d0 $d1 $(json_field "$r" sent)" >>"$work/disk"
@@ -314,6 +322,12 @@ PY
     echo "(bench/round-trip.py; the hops in docs/CLUSTER.md; one traced message in flight per broker, at most 100 a second):"
     echo
     echo "${hop_tables[$k]}"
+    echo
+    echo "The three members' threads meanwhile (bench/thread-cpu.py: each name summed over the three, % of one core):"
+    echo
+    echo '```'
+    echo "${thread_tables[$k]}"
+    echo '```'
     echo
   done
   stop_single
