@@ -24,14 +24,14 @@ def sample(pid):
                 run_ns, _wait_ns, switches = (int(x) for x in f.read().split()[:3])
         except OSError:
             continue  # the thread ended
-        per[(tid, name)] = (run_ns, switches)
+        per[(pid, tid, name)] = (run_ns, switches)
     return per
 
 
 def samples(pids):
     per = {}
     for pid in pids:
-        per.update({(pid,) + key: value for key, value in sample(pid).items()})
+        per.update(sample(pid))
     return per
 
 
@@ -52,8 +52,9 @@ def main():
     by_name = {}
     for key, (run_ns, switches) in after.items():
         run0, switches0 = before.get(key, (0, 0))
-        ns, sw = by_name.get(key[-1], (0, 0))
-        by_name[key[-1]] = (ns + run_ns - run0, sw + switches - switches0)
+        name = key[2]
+        ns, sw = by_name.get(name, (0, 0))
+        by_name[name] = (ns + run_ns - run0, sw + switches - switches0)
     wall = t1 - t0
     total = 0.0
     for name, (ns, sw) in sorted(by_name.items(), key=lambda kv: -kv[1][0]):
