@@ -29,6 +29,9 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * {@link ElectionWatch}.
  */
 public final class ClusterContext {
+  /** The name of a member's media driver thread ({@link #mediaDriver()}). */
+  static final String DRIVER_THREAD = "ringchat-driver";
+
   private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
   // The clock of round-trip traces, the same as the consensus module's (its log's timestamps are
@@ -247,6 +250,7 @@ public final class ClusterContext {
         // 5 s without one.
         .statusMessageTimeoutNs(statusMessageTimeoutNs)
         .sharedIdleStrategy(idle)
+        .sharedThreadFactory(ClusterContext::driverThread)
         .receiveChannelEndpointSupplier(WakingEndpoints.receiving(idle))
         .sendChannelEndpointSupplier(WakingEndpoints.sending(idle))
         // Names are resolved on the driver's thread, as Aeron did before 1.44: its resolver's
@@ -255,6 +259,19 @@ public final class ClusterContext {
         // slow holds up this member's traffic while it is looked up.
         .asyncExecutorEnabled(false)
         .termBufferSparseFile(true);
+  }
+
+  /**
+   * The media driver's one thread, named {@value #DRIVER_THREAD}: Aeron names it after the driver's
+   * directory (a path under /tmp, cut to 15 characters in thread tables), and a name is set on the
+   * operating system's thread only by the thread itself, so it renames itself as it starts.
+   */
+  private static Thread driverThread(Runnable driver) {
+    return new Thread(
+        () -> {
+          Thread.currentThread().setName(DRIVER_THREAD);
+          driver.run();
+        });
   }
 
   /** Closes what {@link #mediaDriver()} opened for the driver's idle strategy, once it stopped. */

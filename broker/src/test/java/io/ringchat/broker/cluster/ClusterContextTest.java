@@ -8,6 +8,7 @@ import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.MediaDriver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,22 @@ class ClusterContextTest {
       assertThat(driver.asyncExecutorEnabled())
           .as("no name resolver's thread waking 100 times a second")
           .isFalse();
+    } finally {
+      ClusterContext.closeDriverIdle(driver);
+    }
+  }
+
+  @Test
+  void shouldNameTheDriversThreadAfterItsRoleNotItsDirectory() throws InterruptedException {
+    MediaDriver.Context driver = new ClusterContext().conclude().mediaDriver();
+    try {
+      AtomicReference<String> named = new AtomicReference<>();
+      Thread thread =
+          driver.sharedThreadFactory().newThread(() -> named.set(Thread.currentThread().getName()));
+      thread.setName("/tmp/aeron-member-0"); // what Aeron's AgentRunner names it before it starts
+      thread.start();
+      thread.join();
+      assertThat(named.get()).isEqualTo("ringchat-driver");
     } finally {
       ClusterContext.closeDriverIdle(driver);
     }
