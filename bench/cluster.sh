@@ -14,7 +14,10 @@
 # brokers, then a WHO on each, which must list every one (exit 1 otherwise); idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
 # any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load, and the
 # round trip through the room hop by hop over each load's measured part (bench/round-trip.py), with the
-# members' CPU by thread and how busy the machine was meanwhile (bench/thread-cpu.py); quiet: 30 members, 3 sending
+# members' CPU by thread and how busy the machine was meanwhile (bench/thread-cpu.py), and beside
+# what was lost the members a broker dropped (a generator's reader that falls more than
+# --max-pending behind on the shared cores is removed as a slow consumer: what it would have got
+# counts as lost); quiet: 30 members, 3 sending
 # 1 msg/s, latency and CPU beside one broker (QUIET: its length, s, default 20), the cluster's round
 # trip hop by hop (every SEND traced: one held on its way to the room or back to its sender's broker
 # shows which hop held it), and how late this
@@ -255,7 +258,7 @@ if [[ " $SECTIONS " == *" throughput "* ]]; then
   spread=$(spread_hosts)
   echo "## Throughput, 64-byte messages, members spread over the three brokers, beside one broker"
   echo
-  echo "| load | room | ordered messages/s | deliveries/s | lost | out of order | p50 ms | p99 ms | CPU per broker process (% of a core) | ordered messages per broker CPU-second | RSS after (MiB) | of which Aeron's terms |"
+  echo "| load | room | ordered messages/s | deliveries/s | lost (members dropped) | out of order | p50 ms | p99 ms | CPU per broker process (% of a core) | ordered messages per broker CPU-second | RSS after (MiB) | of which Aeron's terms |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |"
   for run in ${LOADS:-30:30:w16 300:10:w16 30:30:r50}; do
     IFS=: read -r clients senders mode <<<"$run"
@@ -309,7 +312,7 @@ cpu = [float(c) for c in sys.argv[6].split()]
 per_cpu = r.get("sent_per_sec", 0) / (sum(cpu) / 100) if sum(cpu) else 0
 print(f"| {sys.argv[2].replace(' w ', ' window ').replace(' r ', ' msg/s ')} | {sys.argv[3]} | "
       f"{round(r.get('sent_per_sec', 0)):,} | {round(r.get('delivered_per_sec', 0)):,} | "
-      f"{r.get('lost', '-')} | {r.get('out_of_order', '-')} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} | "
+      f"{r.get('lost', '-')} ({r.get('dropped', '-')}) | {r.get('out_of_order', '-')} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} | "
       f"{', '.join(sys.argv[6].split())} | {round(per_cpu):,} | "
       f"{', '.join(sys.argv[4].split())} | {', '.join(sys.argv[5].split())} |")
 PY
