@@ -31,7 +31,8 @@
 # -XX:TrimNativeHeapInterval=5000; empty: none),
 # LOADS (throughput's loads, clients:senders:w<window> or r<rate>, default "30:30:w16 300:10:w16
 # 30:30:r50"), KEEP_WORK (set: the members' files and output are kept, and where is said),
-# SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
+# BROKER_ARGS (more broker options, for the members and the single broker alike, e.g.
+# "--max-pending 67108864"), SNAPSHOT_BYTES (the members' --cluster-snapshot-bytes,
 # default the broker's), SEED (the soak's seed, default a random one), BROKER_JAR (the jar the
 # members and the single broker run, default broker/target/ringchat-broker.jar: two builds copied
 # aside compare in interleaved runs without rebuilding between them).
@@ -105,7 +106,7 @@ start_member() {
   java ${MEMBER_JAVA_OPTS--Xmx96m -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=5000} -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
     --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
     ${IDLE_PARK:+--cluster-idle-park "$IDLE_PARK"} \
-    ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} >>"$work/b$i.out" 2>&1 &
+    ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} ${BROKER_ARGS:-} >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!
   disown # killed on purpose: no "Killed" job notices in the report (bash still reaps it)
   port[$i]=$(ready_port "$work/ready-$i.json" "$work/b$i.out")
@@ -216,7 +217,7 @@ PY
 start_single() {
   rm -f "$work/ready-single.json" # the last one's, if it has not removed it yet
   java -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 $(flood_control_off) \
-    --ready-file "$work/ready-single.json" >"$work/single.out" 2>&1 &
+    --ready-file "$work/ready-single.json" ${BROKER_ARGS:-} >"$work/single.out" 2>&1 &
   single_pid=$!
   single_port=$(ready_port "$work/ready-single.json" "$work/single.out")
 }
