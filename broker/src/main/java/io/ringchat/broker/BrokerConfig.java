@@ -317,6 +317,17 @@ public final class BrokerConfig {
   private Duration clusterIdlePark;
 
   @Option(
+      names = "--cluster-mtu",
+      paramLabel = "BYTES",
+      defaultValue = "1408",
+      description =
+          "The largest datagram the cluster's processes send each other (Aeron's MTU), a multiple"
+              + " of 32 from 1024 to 8192: 8192 where the members share one host or the network"
+              + " carries jumbo frames (a busy room in fewer datagrams); a datagram larger than the"
+              + " network's MTU goes as IP fragments. Default: ${DEFAULT-VALUE}.")
+  private int clusterMtu;
+
+  @Option(
       names = "--cluster-snapshot-bytes",
       paramLabel = "BYTES",
       defaultValue = "67108864",
@@ -438,6 +449,7 @@ public final class BrokerConfig {
     check(
         clusterIdlePark.toMillis() >= 1 && clusterIdlePark.toMillis() <= 100,
         "--cluster-idle-park must be 1ms to 100ms, got " + clusterIdlePark.toMillis() + " ms");
+    ClusterContext.checkMtuLength(clusterMtu);
     if (cluster != null) {
       clusterContext(); // the options against the cluster's sizes (--max-line against a message)
     }
@@ -478,6 +490,7 @@ public final class BrokerConfig {
     return new ClusterContext()
         .holdNs(holdNs)
         .idleParkNs(clusterIdlePark.toNanos())
+        .mtuLength(clusterMtu)
         // A lost ingress message is offered again within half the hold, so a short hold does not
         // refuse what a resend would have got ordered.
         .ingressResendNs(Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, holdNs / 2)))

@@ -101,6 +101,9 @@ class BrokerConfigTest {
         "--cluster-idle-park=0s|--cluster-idle-park must be 1ms to 100ms, got 0 ms",
         "--cluster-idle-park=1s|--cluster-idle-park must be 1ms to 100ms, got 1000 ms",
         "--cluster-snapshot-bytes=10|--cluster-snapshot-bytes must be at least 1024, got 10",
+        "--cluster-mtu=1000|--cluster-mtu must be a multiple of 32 from 1024 to 8192, got 1000",
+        "--cluster-mtu=8224|--cluster-mtu must be a multiple of 32 from 1024 to 8192, got 8224",
+        "--cluster-mtu=1500|--cluster-mtu must be a multiple of 32 from 1024 to 8192, got 1500",
         "--cluster-members=h:1 --max-line=100000|--max-line 100000 is longer than a clustered room"
             + " can carry (at most 65437 bytes with its terms)",
         "--ready-file=/nonexistent/ready.json|--ready-file /nonexistent/ready.json: its directory does not exist",

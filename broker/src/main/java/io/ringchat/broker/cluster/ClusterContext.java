@@ -32,6 +32,16 @@ public final class ClusterContext {
   /** The name of a member's media driver thread ({@link #mediaDriver()}). */
   static final String DRIVER_THREAD = "ringchat-driver";
 
+  /**
+   * The largest datagram allowed ({@link #mtuLength}): Aeron's largest message is an eighth of its
+   * term, and the smallest terms a member sends on (its consensus channel's, its archive's control)
+   * are 64 KiB, the least {@link #conclude()} allows.
+   */
+  private static final int MAX_MTU_LENGTH = 64 * 1024 / 8;
+
+  /** The smallest datagram allowed: room for Aeron's 32-byte header and a useful payload. */
+  private static final int MIN_MTU_LENGTH = 1024;
+
   private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
   // The clock of round-trip traces, the same as the consensus module's (its log's timestamps are
@@ -111,6 +121,13 @@ public final class ClusterContext {
   private int idleYields = 5;
   private final WakeGroup wakes = new WakeGroup();
   private long statusMessageTimeoutNs = TimeUnit.SECONDS.toNanos(1);
+  // The largest datagram of every UDP stream the driver sends (--cluster-mtu): Aeron's default,
+  // which a network's 1,500-byte frames carry whole. A busy room's log, egress and ingress then go
+  // as many datagrams, each a system call on each side; with 8 KiB (members on one host, or a
+  // network with jumbo frames) the cluster ordered a fifth more messages a second at window 256
+  // and its round trip halved on this machine (docs/BENCHMARKS.md, "Larger datagrams"). Larger
+  // than the network's MTU, each datagram goes as IP fragments, all lost if one is.
+  private int mtuLength = 1408;
 
   // Each media driver's CnC file: Aeron's defaults (8 MiB of counter values, 32 MiB of their
   // metadata, a 4 MiB error log, its least) are resident in full, 46 MiB of an idle member's
@@ -172,6 +189,7 @@ public final class ClusterContext {
     positive("idle sleep", idleSleepNs);
     positive("election sleep", electionSleepNs);
     positive("status message timeout", statusMessageTimeoutNs);
+    checkMtuLength(mtuLength);
     check(idleSpins >= 0 && idleYields >= 0, "cluster idle spins and yields must not be negative");
     // Aeron's own bounds: at least 1 MiB of counter values, and a power of two.
     check(
@@ -180,6 +198,21 @@ public final class ClusterContext {
         "cluster counters buffer must be a power of two of at least 1 MiB");
     concluded = true;
     return this;
+  }
+
+  /**
+   * Refuses a datagram size Aeron would refuse or that one of the member's streams cannot carry, in
+   * one line naming {@code --cluster-mtu}.
+   */
+  public static void checkMtuLength(int bytes) {
+    check(
+        bytes >= MIN_MTU_LENGTH && bytes <= MAX_MTU_LENGTH && bytes % 32 == 0,
+        "--cluster-mtu must be a multiple of 32 from "
+            + MIN_MTU_LENGTH
+            + " to "
+            + MAX_MTU_LENGTH
+            + ", got "
+            + bytes);
   }
 
   private static void positive(String what, long value) {
@@ -249,6 +282,7 @@ public final class ClusterContext {
         // its window moves, whatever this says; a publication counts as unconnected only after
         // 5 s without one.
         .statusMessageTimeoutNs(statusMessageTimeoutNs)
+        .mtuLength(mtuLength)
         .sharedIdleStrategy(idle)
         .sharedThreadFactory(ClusterContext::driverThread)
         .receiveChannelEndpointSupplier(WakingEndpoints.receiving(idle))
@@ -596,6 +630,16 @@ public final class ClusterContext {
    */
   long handoverMs() {
     return handoverMs;
+  }
+
+  /** The largest datagram the member's driver sends ({@code --cluster-mtu}). */
+  public ClusterContext mtuLength(int bytes) {
+    this.mtuLength = bytes;
+    return this;
+  }
+
+  int mtuLength() {
+    return mtuLength;
   }
 
   /**

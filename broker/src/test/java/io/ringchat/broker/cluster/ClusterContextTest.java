@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.MediaDriver;
+import io.ringchat.broker.BrokerConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,6 +85,21 @@ class ClusterContextTest {
     } finally {
       ClusterContext.closeDriverIdle(driver);
     }
+  }
+
+  @Test
+  void shouldHandTheClusterMtuToTheDriverWithAeronsAsTheDefault() {
+    assertThat(BrokerConfig.parse().clusterContext().mtuLength()).isEqualTo(1408);
+    MediaDriver.Context driver =
+        BrokerConfig.parse("--cluster-mtu=8192").clusterContext().mediaDriver();
+    try {
+      assertThat(driver.mtuLength()).isEqualTo(8192);
+    } finally {
+      ClusterContext.closeDriverIdle(driver);
+    }
+    assertThatThrownBy(() -> new ClusterContext().mtuLength(1410).conclude())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--cluster-mtu must be a multiple of 32 from 1024 to 8192, got 1410");
   }
 
   @Test
