@@ -84,6 +84,12 @@ final class ClusterLogsOnFailure implements AfterTestExecutionCallback {
         ByteArrayOutputStream events = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(events, true, StandardCharsets.UTF_8)) {
           ClusterTool.errors(out, node.resolve("cluster").toFile());
+        } catch (RuntimeException e) {
+          // A stopped member's driver files are gone (Aeron's tool throws for a missing cnc.dat):
+          // say so and go on, or the other members' events, the ones that matter, are lost too.
+          events.writeBytes(
+              ("could not read this member's events: " + e + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
         }
         Files.createDirectories(keep);
         Path file = keep.resolve(node.getFileName() + "-consensus-events.txt");
