@@ -130,11 +130,11 @@ class FloodIT {
     int chatters = 10;
     // 10 x 450 x 2 KB = 9 MB reach every member: more than twice what a 2 MiB --max-pending and
     // the kernel's buffers hold for one that never reads (its receive buffer made small, as a slow
-    // phone's window would be; with 1 MiB, at 2.2 MB a third of them were still there). At 50
-    // messages a
-    // second per sender (1 MB/s to each reader): on this 2-core sandbox, at 1,000 a second the
-    // readers' own threads (in this JVM) fell behind while the sandbox's network stack filled a
-    // thousand socket buffers, and at 100 a second a reader starved for two seconds now and then.
+    // phone's window would be; with 1 MiB, at 2.2 MB a third of them were still there; 4.5 MB
+    // removed all of them with 2 MiB). At 50 messages a second per sender (1 MB/s to each reader):
+    // on this 2-core sandbox, at 1,000 a second the readers' own threads (in this JVM) fell behind
+    // while the sandbox's network stack filled a thousand socket buffers, and at 100 a second a
+    // reader starved for two seconds now and then.
     int messages = Integer.getInteger("flood.messages", 450);
     long pauseMillis = Long.getLong("flood.pauseMs", 20);
     InetSocketAddress address =
