@@ -120,7 +120,17 @@ public final class ClusterContext {
   private int idleSpins = 10;
   private int idleYields = 5;
   private final WakeGroup wakes = new WakeGroup();
-  private long statusMessageTimeoutNs = TimeUnit.SECONDS.toNanos(1);
+  // How long an image waits without news before its status message goes out anyway (Aeron's 200
+  // ms), and how often the driver looks at its streams' timers (Aeron's 1 s). A member whose
+  // election step fails (its log came late, a leader left mid-step) starts its election again, and
+  // first waits, sending nothing, until its old log subscription's socket is closed: the driver
+  // closes it once the image drained, five status-message timeouts after, at its next timer look.
+  // With 1-s status messages that was about 6 s; the room lost its majority when another member
+  // fell meanwhile (a ClusterIT case's first fault, in CI). Now about 1 s. Idle CPU the same: the
+  // driver wakes every idle park anyway (docs/BENCHMARKS.md, "A member that starts its election
+  // again").
+  private long statusMessageTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);
+  private long driverTimerIntervalNs = TimeUnit.MILLISECONDS.toNanos(100);
   // The largest datagram of every UDP stream the driver sends (--cluster-mtu): Aeron's default,
   // which a network's 1,500-byte frames carry whole. A busy room's log, egress and ingress then go
   // as many datagrams, each a system call on each side; with 8 KiB (members on one host, or a
@@ -277,11 +287,8 @@ public final class ClusterContext {
             wakes, 0, 0, idleSleepNs, this::urgent, urgentSleepNs(), ClusterContext::readersOf);
     return new MediaDriver.Context()
         .threadingMode(ThreadingMode.SHARED)
-        // An idle image's status message goes out this often (Aeron's 200 ms: a packet for every
-        // image five times a second, each waking a member's driver). A busy image sends them as
-        // its window moves, whatever this says; a publication counts as unconnected only after
-        // 5 s without one.
         .statusMessageTimeoutNs(statusMessageTimeoutNs)
+        .timerIntervalNs(driverTimerIntervalNs)
         .mtuLength(mtuLength)
         .sharedIdleStrategy(idle)
         .sharedThreadFactory(ClusterContext::driverThread)

@@ -88,6 +88,23 @@ class ClusterContextTest {
   }
 
   @Test
+  void shouldLetAMemberThatStartsItsElectionAgainGoOnWithinAboutALeaderHeartbeatTimeout() {
+    // Starting its election again, a member first waits until the driver closed its old log
+    // socket, which it does at a timer look once the log's image drained, five status-message
+    // timeouts after: meanwhile it sends nothing. With 1-s status messages that was 6 s, longer
+    // than the room could stand on two members (bench/late-follower.sh).
+    ClusterContext ctx = new ClusterContext().conclude();
+    MediaDriver.Context driver = ctx.mediaDriver();
+    try {
+      assertThat(5 * driver.statusMessageTimeoutNs())
+          .isLessThanOrEqualTo(ctx.leaderHeartbeatTimeoutNs());
+      assertThat(driver.timerIntervalNs()).isLessThanOrEqualTo(ctx.idleSleepNs());
+    } finally {
+      ClusterContext.closeDriverIdle(driver);
+    }
+  }
+
+  @Test
   void shouldHandTheClusterMtuToTheDriverWithAeronsAsTheDefault() {
     assertThat(BrokerConfig.parse().clusterContext().mtuLength()).isEqualTo(1408);
     MediaDriver.Context driver =

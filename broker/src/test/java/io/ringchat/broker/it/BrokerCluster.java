@@ -12,6 +12,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,8 @@ import org.awaitility.Awaitility;
  */
 final class BrokerCluster implements AutoCloseable {
   private static final Path JAR = Path.of("target", "ringchat-broker.jar");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Path dir;
   private final String members;
@@ -81,7 +87,10 @@ final class BrokerCluster implements AutoCloseable {
     this.httpPorts = new int[size];
   }
 
-  /** Starts {@code size} members and waits until each serves chat (a leader exists). */
+  /**
+   * Starts {@code size} members and waits until every one is settled (see {@link #awaitSettled}): a
+   * case's first fault then strikes a room whose every member holds the log.
+   */
   static BrokerCluster start(Path dir, int size, String... extraFlags) throws Exception {
     return start(dir, size, LOOPBACK, extraFlags);
   }
@@ -103,6 +112,7 @@ final class BrokerCluster implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       cluster.awaitReady(i);
     }
+    cluster.awaitSettled(Duration.ofSeconds(60));
     return cluster;
   }
 
@@ -212,6 +222,49 @@ final class BrokerCluster implements AutoCloseable {
   /** Waits until some member says it leads, for up to {@code within}; returns that member. */
   int awaitLeader(Duration within) {
     return Awaitility.await().atMost(within).until(this::leader, leader -> leader >= 0);
+  }
+
+  /**
+   * Waits until every live member is settled: its broker says 200 on {@code /healthz} (it has a
+   * leader and a session) and its own member is not electing. A leader exists as soon as it won its
+   * ballot, and serves once one follower has joined its log; the other may still be joining then
+   * (one that came to the log too late starts its election again, a second or more on a loaded
+   * machine). Until it is done the room stands on two members, and a fault to either is a second
+   * fault: Raft then rightly stops ordering.
+   */
+  void awaitSettled(Duration within) {
+    Awaitility.await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              for (int i = 0; i < processes.length; i++) {
+                if (processes[i] != null && processes[i].isAlive() && !healthy(i)) {
+                  return false;
+                }
+              }
+              return true;
+            });
+  }
+
+  /** Whether member {@code i}'s broker says 200 on {@code /healthz}. */
+  private boolean healthy(int i) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + hostAndPort(httpAddress(i)) + "/healthz"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false; // not listening yet, or stopping
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static String hostAndPort(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
   }
 
   /** Whether {@link #startFrontEnd} has started one (each is a session of the cluster). */
