@@ -153,6 +153,9 @@ for i in 0 1 2; do # started in subshells: their ready files say what they are
   pid[$i]=$(ready_field "$work/ready-$i.json" pid)
 done
 until [ -n "$(leader)" ]; do sleep 0.1; done
+# Every member settled (its election closed): a leader serves once one follower joined its log, and
+# the first failover measured must not strike while the other is still joining.
+for i in 0 1 2; do until healthy "$i"; do sleep 0.05; done; done
 
 # idle: the three members as started, before any other section: RSS and CPU over 10 s, once
 # they have been up 25 s.

@@ -120,15 +120,15 @@ public final class ClusterContext {
   private int idleSpins = 10;
   private int idleYields = 5;
   private final WakeGroup wakes = new WakeGroup();
-  // How long an image waits without news before its status message goes out anyway (Aeron's 200
-  // ms), and how often the driver looks at its streams' timers (Aeron's 1 s). A member whose
-  // election step fails (its log came late, a leader left mid-step) starts its election again, and
-  // first waits, sending nothing, until its old log subscription's socket is closed: the driver
-  // closes it once the image drained, five status-message timeouts after, at its next timer look.
-  // With 1-s status messages that was about 6 s; the room lost its majority when another member
-  // fell meanwhile (a ClusterIT case's first fault, in CI). Now about 1 s. Idle CPU the same: the
-  // driver wakes every idle park anyway (docs/BENCHMARKS.md, "A member that starts its election
-  // again").
+  // How long an image waits without news before it sends a status message anyway (200 ms, Aeron's
+  // default), and how often the driver looks at its streams' timers (100 ms; Aeron's 1 s). A member
+  // whose election step fails (its log came late, a leader left mid-step) starts its election
+  // again, and first waits, sending nothing, until its old log subscription's socket is closed: the
+  // driver closes it once the image drained, five status-message timeouts after, at its next timer
+  // look. With 1-s status messages that was about 6 s; the room lost its majority when another
+  // member fell meanwhile (a ClusterIT case's first fault, in CI). Now about 1 s, at no idle cost
+  // (the driver wakes every idle park anyway; docs/BENCHMARKS.md, "A member that starts its
+  // election again").
   private long statusMessageTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);
   private long driverTimerIntervalNs = TimeUnit.MILLISECONDS.toNanos(100);
   // The largest datagram of every UDP stream the driver sends (--cluster-mtu): Aeron's default,
