@@ -66,7 +66,11 @@ for round in $(seq 1 "$ROUNDS"); do
     [ -n "$l" ] && break
     sleep 0.02
   done
-  [ -n "$l" ] || { echo "late-follower: no leader within 60 s (members' output in $work)" >&2; exit 1; }
+  if [ -z "$l" ]; then
+    echo "late-follower: no leader within 60 s; the members' last lines:" >&2
+    tail -n 5 "$work"/b*.out "$work/states.txt" >&2
+    exit 1
+  fi
   late=$(((l + 1) % 3))
   kill -STOP "${pid[$late]}"
   sleep "$(awk -v ms="$PAUSE" 'BEGIN {print ms / 1000}')"
