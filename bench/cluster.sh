@@ -103,7 +103,7 @@ members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
 start_member() {
   local i=$1
   rm -f "$work/ready-$i.json" # a killed member leaves its file behind
-  java ${MEMBER_JAVA_OPTS--Xmx96m -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=5000} -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
+  java $(member_java_opts) -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
     --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
     ${IDLE_PARK:+--cluster-idle-park "$IDLE_PARK"} \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} ${BROKER_ARGS:-} >>"$work/b$i.out" 2>&1 &
@@ -124,13 +124,8 @@ leader() {
   done
   return 0
 }
-# healthy I: whether member I's broker says 200 on /healthz: it has a leader, and its member is
-# not electing (an election that closes only once the member has caught up with the leader's log).
-healthy() {
-  local http
-  http=$(ready_field "$work/ready-$1.json" http_port)
-  [ -n "$http" ] && curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$http/healthz"
-}
+# healthy I: whether member I's broker says 200 on /healthz (ready_healthy).
+healthy() { ready_healthy "$work/ready-$1.json"; }
 # disk_bytes: what the members keep on disk (archive: the log and snapshots; cluster: its
 # metadata), not the media driver's buffers, which live in the same directory here.
 member_disk() { du -s --block-size=1 "$work/node-$1/archive" "$work/node-$1/cluster" | awk '{s += $1} END {printf "%d\n", s}'; }

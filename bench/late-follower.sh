@@ -32,11 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
-healthy() {
-  local http
-  http=$(ready_field "$work/ready-$1.json" http_port)
-  [ -n "$http" ] && curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$http/healthz"
-}
+healthy() { ready_healthy "$work/ready-$1.json"; }
 # leader: the first member whose role counter said LEADER (states.txt, from MemberStates), if any.
 leader() { sed -n 's/.* member \([0-9]\) LEADER .*/\1/p' "$work/states.txt" | head -1; }
 
@@ -51,8 +47,7 @@ for round in $(seq 1 "$ROUNDS"); do
   base=$((20000 + 100 * (RANDOM % 200)))
   members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
   for i in 0 1 2; do
-    java ${MEMBER_JAVA_OPTS--Xmx96m -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=5000} \
-      -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
+    java $(member_java_opts) -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
       --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" \
       >"$work/b$i.out" 2>&1 &
     pid[$i]=$!

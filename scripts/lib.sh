@@ -43,6 +43,21 @@ ready_port() {
   return 1
 }
 
+# ready_healthy FILE: whether the broker whose --ready-file is FILE says 200 on /healthz (a cluster
+# member's: it has a leader, and its member is not electing, an election that closes only once the
+# member has caught up with the leader's log).
+ready_healthy() {
+  local http
+  http=$(ready_field "$1" http_port)
+  [ -n "$http" ] && curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$http/healthz"
+}
+
+# member_java_opts: a benchmarked cluster member's JVM flags, MEMBER_JAVA_OPTS if set (empty: none),
+# else the ones docs/CLUSTER.md runs a member with.
+member_java_opts() {
+  echo "${MEMBER_JAVA_OPTS--Xmx96m -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=5000}"
+}
+
 # need_duration SCRIPT VALUE: exits 2 with one line unless VALUE is a duration such as 90s, 30m or
 # 2h (what SoakIT and Jazzer both take).
 need_duration() {

@@ -33,7 +33,7 @@ import org.awaitility.Awaitility;
 final class BrokerCluster implements AutoCloseable {
   private static final Path JAR = Path.of("target", "ringchat-broker.jar");
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Path dir;
   private final String members;
@@ -248,23 +248,19 @@ final class BrokerCluster implements AutoCloseable {
   }
 
   /** Whether member {@code i}'s broker says 200 on {@code /healthz}. */
-  private boolean healthy(int i) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + hostAndPort(httpAddress(i)) + "/healthz"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
+  private boolean healthy(int i) throws InterruptedException {
     try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return get(httpAddress(i), "/healthz").statusCode() == 200;
     } catch (IOException e) {
       return false; // not listening yet, or stopping
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 
-  private static String hostAndPort(InetSocketAddress address) {
-    return address.getHostString() + ":" + address.getPort();
+  /** A GET of {@code path} on a broker's HTTP port. */
+  static HttpResponse<String> get(InetSocketAddress address, String path)
+      throws IOException, InterruptedException {
+    URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + path);
+    return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Whether {@link #startFrontEnd} has started one (each is a session of the cluster). */

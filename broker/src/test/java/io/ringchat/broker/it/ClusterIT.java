@@ -1,14 +1,11 @@
 package io.ringchat.broker.it;
 
+import static io.ringchat.broker.it.BrokerCluster.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,14 +263,6 @@ class ClusterIT {
             .contains("ringchat_cluster_refusals_total 2");
       }
     }
-  }
-
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  private static HttpResponse<String> get(InetSocketAddress address, String path) throws Exception {
-    URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + path);
-    return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
