@@ -10,8 +10,9 @@ import org.agrona.concurrent.status.CountersReader;
 
 /**
  * Each member's role and election state as they change, read from its media driver's counters
- * every 10 ms (the consensus module keeps both there): one line per change, "HH:MM:SS.nnn member N
- * ROLE STATE". For watching an election step by step; runs until killed.
+ * every 10 ms, or every {@code STATES_EVERY_MS} (the consensus module keeps both there): one line
+ * per change, "HH:MM:SS.nnn member N ROLE STATE". For watching an election step by step; runs
+ * until killed.
  *
  * <p>{@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp
  * broker/target/ringchat-broker.jar bench/MemberStates.java DIR...}, each DIR a member's {@code
@@ -22,6 +23,8 @@ public final class MemberStates {
   private static final String ELECTION = "Cluster election state";
 
   public static void main(String[] args) throws InterruptedException {
+    String every = System.getenv("STATES_EVERY_MS");
+    long everyMs = every == null || every.isEmpty() ? 10 : Long.parseLong(every);
     String[] last = new String[args.length];
     MappedByteBuffer[] files = new MappedByteBuffer[args.length];
     long[] mapped = new long[args.length];
@@ -50,7 +53,7 @@ public final class MemberStates {
           System.out.println(LocalTime.now() + " member " + i + " " + now);
         }
       }
-      Thread.sleep(10);
+      Thread.sleep(everyMs);
     }
   }
 

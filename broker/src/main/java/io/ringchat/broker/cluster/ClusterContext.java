@@ -83,7 +83,13 @@ public final class ClusterContext {
   // Aeron's default; 100 ms doubled the members' messages to each other when idle, each of which
   // wakes the consensus modules, for a timeout of 1 s either way.
   private long leaderHeartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(200);
-  private long electionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(300);
+  // An election waits a random nomination delay of up to half of this, and a ballot that not every
+  // member answers (one is dead) lasts all of it: a killed leader is replaced after the heartbeat
+  // timeout plus up to 1.5 of these. 300 ms made a SIGKILL failover's p50 1,443 ms (the must:
+  // 1.5 s), 200 ms 1,319 ms and a SIGTERM handover's 263 ms against 279 (docs/BENCHMARKS.md, "A
+  // handover without waiting out sleeps"); 150 ms was faster again by less than the rounds' spread,
+  // and leaves a busy machine less time for a vote.
+  private long electionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);
   private int logTermLength = 1024 * 1024;
   // What a SEND may carry (--max-line): one event of it must fit one ingress message.
   private int maxLineBytes = 4096;
@@ -372,6 +378,15 @@ public final class ClusterContext {
         wakes, role, idleSpins, idleYields, idleSleepNs, this::urgent, urgentSleepNs());
   }
 
+  /**
+   * The idle strategy of the member's {@link ClusterWatcher}: a look every {@link
+   * #watchIntervalMs}, and every election sleep while {@link #urgent}.
+   */
+  IdleStrategy watcherIdleStrategy() {
+    return new WatcherIdleStrategy(
+        TimeUnit.MILLISECONDS.toNanos(watchIntervalMs), this::urgent, urgentSleepNs());
+  }
+
   /** How long the member's threads sleep while {@link #urgent}: never longer. */
   private long urgentSleepNs() {
     return Math.min(idleSleepNs, electionSleepNs);
@@ -621,9 +636,17 @@ public final class ClusterContext {
     return this;
   }
 
-  /** How often the node's watcher looks at the role; a role change is printed within this. */
+  /**
+   * How often the node's watcher looks at the role outside elections; a role change is printed
+   * within this ({@link #watcherIdleStrategy}).
+   */
   long watchIntervalMs() {
     return watchIntervalMs;
+  }
+
+  ClusterContext watchIntervalMs(long ms) {
+    this.watchIntervalMs = ms;
+    return this;
   }
 
   /** How long a purge the archive put off waits before it is tried again. */

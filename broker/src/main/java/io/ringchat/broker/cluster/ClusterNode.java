@@ -18,7 +18,6 @@ import java.util.function.Supplier;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NoOpLock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 /**
  * One member of the cluster in this process: Aeron's media driver, archive and consensus module
@@ -41,6 +40,9 @@ public final class ClusterNode implements AutoCloseable {
   private final AgentRunner watcherRunner;
   private final String aeronDir;
 
+  /** How long a stopping member's threads sleep briefly ({@link WakeGroup#stopping}). */
+  private static final long STOPPING_NS = TimeUnit.SECONDS.toNanos(5);
+
   /** How often a stopping leader wakes its driver during the handover. */
   private static final long HANDOVER_WAKE_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -59,7 +61,7 @@ public final class ClusterNode implements AutoCloseable {
     this.aeronDir = aeronDir;
     this.watcherRunner =
         new AgentRunner(
-            new SleepingMillisIdleStrategy(ctx.watchIntervalMs()),
+            ctx.watcherIdleStrategy(),
             e -> System.err.println("ringchat cluster: the watcher failed: " + e),
             null,
             watcher);
@@ -217,6 +219,14 @@ public final class ClusterNode implements AutoCloseable {
    */
   @Override
   public void close() {
+    // Each part's close waits until its thread sees that it must stop: a thread asleep for the idle
+    // sleep (100 ms) saw it that late, and a leader's consensus module closes (and so ends its log,
+    // the followers' sign to elect) only then. Every thread sleeps briefly from here on.
+    ctx.wakes().stopping(STOPPING_NS);
+    Thread watcherThread = watcherRunner.thread();
+    if (watcherThread != null) {
+      LockSupport.unpark(watcherThread);
+    }
     CloseHelper.close(watcherRunner);
     ConsensusModule consensusModule = driver.consensusModule();
     boolean leading =

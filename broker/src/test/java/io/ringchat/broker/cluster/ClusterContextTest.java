@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.aeron.Counter;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.driver.MediaDriver;
 import io.ringchat.broker.BrokerConfig;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.Test;
 
 /** The cluster's context: its defaults pass, a value out of range is refused in one line. */
@@ -66,6 +72,56 @@ class ClusterContextTest {
           },
           "role " + role);
     }
+  }
+
+  @Test
+  void shouldHaveTheWatcherLookOftenWhileTheMemberElectsAndStopWhenUnparked() throws Exception {
+    // A watch interval of an hour: the watcher gets through its looks only because its member,
+    // not started yet, counts as electing, so that the role it reports follows an election at once.
+    ClusterContext ctx =
+        new ClusterContext().watchIntervalMs(TimeUnit.HOURS.toMillis(1)).conclude();
+    IdleStrategy electing = ctx.watcherIdleStrategy();
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          for (int i = 0; i < 50; i++) {
+            electing.idle(0);
+          }
+        });
+
+    ctx.election().watch(settledElection());
+    IdleStrategy settled = ctx.watcherIdleStrategy();
+    Thread watcher = new Thread(() -> settled.idle(0), "watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    while (watcher.isAlive() && watcher.getState() != Thread.State.TIMED_WAITING) {
+      Thread.onSpinWait();
+    }
+    assertThat(watcher.isAlive()).as("asleep for its watch interval").isTrue();
+    LockSupport.unpark(watcher); // what a stopping member does before closing the watcher
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> watcher.join());
+  }
+
+  /** An election state counter that says the member's election is over. */
+  private static Counter settledElection() {
+    CountersManager counters =
+        new CountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(16 * 1024)));
+    Counter state = new Counter(counters, counters.allocate("election state"));
+    state.set(ElectionState.CLOSED.code());
+    return state;
+  }
+
+  @Test
+  void shouldLeaveAFailoverMostOfItsBudgetAfterAeronsOwnWaits() {
+    // A killed leader is replaced after the followers' heartbeat timeout, a random nomination delay
+    // of up to half the election timeout, and a whole election timeout of ballot (the dead member
+    // never votes, so no ballot is unanimous). With a 300-ms election timeout those waits were
+    // 1.45 s at most of the 1.5 s a failover may take at the median (docs/BENCHMARKS.md).
+    ClusterContext ctx = new ClusterContext().conclude();
+    long waits = ctx.leaderHeartbeatTimeoutNs() + ctx.electionTimeoutNs() * 3 / 2;
+    assertThat(waits).isLessThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(1_300));
   }
 
   @Test
