@@ -115,17 +115,7 @@ start_member() {
 }
 
 # leader: the live member whose ready file says leader (or nothing).
-leader() {
-  local i
-  for i in 0 1 2; do
-    kill -0 "${pid[$i]}" 2>/dev/null || continue
-    if [ "$(ready_field "$work/ready-$i.json" role)" = leader ]; then
-      echo "$i"
-      return 0
-    fi
-  done
-  return 0
-}
+leader() { ready_leader "$work" "${pid[0]}" "${pid[1]}" "${pid[2]}"; }
 # healthy I: whether member I's broker says 200 on /healthz (ready_healthy).
 healthy() { ready_healthy "$work/ready-$1.json"; }
 # disk_bytes: what the members keep on disk (archive: the log and snapshots; cluster: its

@@ -44,17 +44,7 @@ start_member() {
 # mark TEXT: a line in the same clock and format as MemberStates' (a file of its own: MemberStates
 # writes its file from its own offset).
 mark() { echo "$(date +%H:%M:%S.%N | cut -c1-15) ---- $*" >>"$work/marks.txt"; }
-leader() {
-  local i
-  for i in 0 1 2; do
-    kill -0 "${pid[$i]}" 2>/dev/null || continue
-    if [ "$(ready_field "$work/ready-$i.json" role)" = leader ]; then
-      echo "$i"
-      return 0
-    fi
-  done
-  return 0
-}
+leader() { ready_leader "$work" "${pid[0]}" "${pid[1]}" "${pid[2]}"; }
 settled() { for i in 0 1 2; do until ready_healthy "$work/ready-$i.json"; do sleep 0.05; done; done; }
 
 for i in 0 1 2; do start_member "$i"; done

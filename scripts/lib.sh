@@ -52,6 +52,21 @@ ready_healthy() {
   [ -n "$http" ] && curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$http/healthz"
 }
 
+# ready_leader DIR PID...: the index of the live member (its pid the index-th given) whose ready
+# file, DIR/ready-INDEX.json, says leader; nothing if none does.
+ready_leader() {
+  local dir=$1 i=0 p
+  shift
+  for p in "$@"; do
+    if kill -0 "$p" 2>/dev/null && [ "$(ready_field "$dir/ready-$i.json" role)" = leader ]; then
+      echo "$i"
+      return 0
+    fi
+    i=$((i + 1))
+  done
+  return 0
+}
+
 # member_java_opts: a benchmarked cluster member's JVM flags, MEMBER_JAVA_OPTS if set (empty: none),
 # else the ones docs/CLUSTER.md runs a member with.
 member_java_opts() {

@@ -85,8 +85,8 @@ public final class ClusterContext {
   private long leaderHeartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(200);
   // An election waits a random nomination delay of up to half of this, and a ballot that not every
   // member answers (one is dead) lasts all of it: a killed leader is replaced after the heartbeat
-  // timeout plus up to 1.5 of these. 300 ms made a SIGKILL failover's p50 1,443 ms (the must:
-  // 1.5 s), 200 ms 1,319 ms and a SIGTERM handover's 263 ms against 279 (docs/BENCHMARKS.md, "A
+  // timeout plus up to 1.5 of these. With 300 ms a SIGKILL failover's p50 was 1,347 to 1,388 ms
+  // (the must: 1.5 s), with 200 ms 1,203 and 1,214 in the same runs (docs/BENCHMARKS.md, "A
   // handover without waiting out sleeps"); 150 ms was faster again by less than the rounds' spread,
   // and leaves a busy machine less time for a vote.
   private long electionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(200);

@@ -73,16 +73,6 @@ public final class WakeGroup {
         System.nanoTime() + ns, (now, until) -> until - now > 0 ? until : now);
   }
 
-  /**
-   * The member stops: for {@code ns} every thread sleeps briefly, and each asleep now wakes.
-   * Closing a part of the member waits until its thread sees that it must stop, which a thread
-   * asleep for the idle sleep sees only when that ends.
-   */
-  void stopping(long ns) {
-    urgentFor(ns);
-    workDone(null, ALL);
-  }
-
   /** Whether a stream ended a moment ago ({@link #urgentFor}). */
   boolean urgent() {
     return System.nanoTime() - urgentUntilNs.get() < 0;
