@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Where a SIGTERM handover's time goes: three fresh members on loopback; ROUNDS times the leader
 # is stopped with SIGTERM, and each member's role and election state is printed as it changes
-# (bench/MemberStates.java, every 2 ms) beside the moment of the SIGTERM and the moment a new
-# leader's ready file says so; the stopped member comes back, and the next round waits until all
+# (bench/MemberStates.java, every 2 ms) beside the moment of the SIGTERM and the moment this
+# script's loop found a new leader's ready file (up to 200 ms after the member's role counter
+# above says leader: the loop's sed processes wait for the CPU; bench/cluster.sh times handovers
+# by when the file was written, bench/ready-watch.py); the stopped member comes back, and the next round waits until all
 # three are settled. A stopping member shows "- -" once its consensus module closed (its log's
 # end goes out after that, on the driver's next heartbeat of the log), the followers "INIT" once
 # that end reached them. Not a benchmark (the 2-ms watcher costs CPU): `bench/cluster.sh
@@ -66,7 +68,7 @@ for round in $(seq 1 "$ROUNDS"); do
   kill -TERM "${pid[$l]}"
   until next=$(leader) && [ -n "$next" ] && [ "$next" != "$l" ]; do sleep 0.005; done
   t1=$(date +%s%N)
-  mark "member $next's ready file says leader: $(((t1 - t0) / 1000000)) ms after the SIGTERM"
+  mark "this loop found member $next's ready file saying leader: $(((t1 - t0) / 1000000)) ms after the SIGTERM"
   while kill -0 "${pid[$l]}" 2>/dev/null; do sleep 0.05; done
   echo "## Round $round"
   echo

@@ -2,7 +2,6 @@ package io.ringchat.broker.cluster;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -60,7 +59,7 @@ public final class WakeGroup {
   private volatile Sleeper[] sleepers = new Sleeper[0];
 
   /** Until when (System.nanoTime) the group's threads that run timers sleep briefly. */
-  private final AtomicLong urgentUntilNs = new AtomicLong(System.nanoTime());
+  private volatile long urgentUntilNs = System.nanoTime();
 
   /**
    * A stream ended (a stopping leader's log, a broker's session): what follows goes from step to
@@ -68,14 +67,12 @@ public final class WakeGroup {
    * #urgent}).
    */
   void urgentFor(long ns) {
-    // A later call never shortens an earlier one's moment (the driver's and a stopping thread's).
-    urgentUntilNs.accumulateAndGet(
-        System.nanoTime() + ns, (now, until) -> until - now > 0 ? until : now);
+    urgentUntilNs = System.nanoTime() + ns;
   }
 
   /** Whether a stream ended a moment ago ({@link #urgentFor}). */
   boolean urgent() {
-    return System.nanoTime() - urgentUntilNs.get() < 0;
+    return System.nanoTime() - urgentUntilNs < 0;
   }
 
   /** How often work was done in the group for {@code roles}: a sleeper compares it to sleep. */
