@@ -23,7 +23,8 @@
 # shows which hop held it), and how late this
 # machine wakes a sleeping thread (bench/WakeLatency.java);
 # failover: each time from the signal until the new leader's ready file was written, as
-# bench/ready-watch.py (inotify) saw it; handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
+# bench/ready-watch.py (inotify) saw it, and until both other brokers serve again (their
+# /healthz back to 200, bench/serving-watch.py); handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers
 # measured, default 10), DURATION (s, default 5; the soak's, 60), WARMUP (s, 20: three JVMs on
 # two cores take that long to compile their hot paths under load, docs/BENCHMARKS.md), RETAIN
@@ -84,8 +85,9 @@ work=$(mktemp -d)
 declare -a pid port
 single_pid=""
 watch_pid=""
+serving_pid=""
 cleanup() {
-  for p in "${pid[@]:-}" "$single_pid" "$watch_pid"; do
+  for p in "${pid[@]:-}" "$single_pid" "$watch_pid" "$serving_pid"; do
     [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
   done
   wait 2>/dev/null || true
@@ -181,8 +183,15 @@ failover() {
   until grep -q '^# watching' "$work/roles.txt" 2>/dev/null; do sleep 0.05; done
   times=()
   polls=()
+  serving=()
   for _ in $(seq 1 "$KILLS"); do
     l=$(leader)
+    # The brokers that stay: when each serves again (its /healthz back to 200 after the election).
+    others=()
+    for i in 0 1 2; do [ "$i" != "$l" ] && others+=("$(ready_field "$work/ready-$i.json" http_port)"); done
+    bench/serving-watch.py "${others[@]}" >"$work/serving.txt" &
+    serving_pid=$!
+    until grep -q '^# watching' "$work/serving.txt" 2>/dev/null; do sleep 0.05; done
     t0=${EPOCHREALTIME/./} # microseconds, taken in the shell itself: no process started
     kill "-$signal" "${pid[$l]}"
     until next=$(leader) && [ -n "$next" ] && [ "$next" != "$l" ]; do sleep 0.01; done
@@ -192,6 +201,9 @@ failover() {
       [ -n "$seen" ]; do sleep 0.01; done
     times+=($((seen - t0 / 1000)))
     polls+=($(((polled - t0) / 1000)))
+    wait "$serving_pid" || true
+    # The later of the two brokers; "never" (not serving within its 15 s) counts as 15 s.
+    serving+=($(awk -v t="$((t0 / 1000))" '$1 !~ /^#/ { d = ($3 == "serving" ? $1 - t : 15000); if (d > m) m = d } END { print m + 0 }' "$work/serving.txt"))
     while kill -0 "${pid[$l]}" 2>/dev/null; do sleep 0.05; done # gone (SIGTERM: once stopped)
     start_member "$l" # back with its directory, to catch up before the next round
     until [ -n "$(leader)" ]; do sleep 0.1; done
@@ -202,17 +214,19 @@ failover() {
   kill "$watch_pid"
   wait "$watch_pid" 2>/dev/null || true
   watch_pid=
-  python3 - "${#times[@]}" "${times[@]}" "${polls[@]}" <<'PY'
+  python3 - "${#times[@]}" "${times[@]}" "${polls[@]}" "${serving[@]}" <<'PY'
 import statistics, sys
 n = int(sys.argv[1])
 t = sorted(int(x) for x in sys.argv[2 : 2 + n])
-p = sorted(int(x) for x in sys.argv[2 + n :])
-print("| rounds | p50 ms | max ms | each (ms) | found by polling: p50, max ms |")
-print("| ---: | ---: | ---: | --- | --- |")
-print(f"| {n} | {statistics.median(t):.0f} | {max(t)} | {', '.join(map(str, t))} | {statistics.median(p):.0f}, {max(p)} |")
+p = sorted(int(x) for x in sys.argv[2 + n : 2 + 2 * n])
+s = sorted(int(x) for x in sys.argv[2 + 2 * n :])
+print("| rounds | p50 ms | max ms | each (ms) | found by polling: p50, max ms | both other brokers serving: p50, max ms |")
+print("| ---: | ---: | ---: | --- | --- | --- |")
+print(f"| {n} | {statistics.median(t):.0f} | {max(t)} | {', '.join(map(str, t))} | {statistics.median(p):.0f}, {max(p)} | {statistics.median(s):.0f}, {max(s)} |")
 PY
   echo
-  echo "(From the signal until the new leader's ready file was written, as inotify reported it.)"
+  echo "(From the signal until the new leader's ready file was written, as inotify reported it; the"
+  echo "last column until the later of the two other brokers' /healthz said 200 again, bench/serving-watch.py.)"
   echo
 }
 [[ " $SECTIONS " == *" failover "* ]] && failover KILL "killed (SIGKILL)"

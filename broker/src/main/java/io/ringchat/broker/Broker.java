@@ -434,11 +434,14 @@ public final class Broker {
   }
 
   private void closeCluster() {
+    long session = link == null ? -1 : link.sessionId();
     if (link != null) {
       link.close();
     }
     if (node != null) {
-      node.close();
+      // This broker's session close (its members leave the room) is applied before a leading
+      // member hands over, so that the next leader does not inherit the session.
+      node.close(() -> session < 0 || !clusterStatus.hasEgress(session));
     }
   }
 

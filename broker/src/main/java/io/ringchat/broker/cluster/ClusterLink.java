@@ -226,6 +226,7 @@ public final class ClusterLink
       // it wakes the ring (WAKE), and this hands that output over.
       out.endOfBatch();
     }
+    wait.briefly(session.connectingToLeader());
     health.show(session.unhealthy(), ingress.unavailable());
   }
 
@@ -350,6 +351,14 @@ public final class ClusterLink
   @Override
   public boolean awaitStopped(long timeoutMillis) throws InterruptedException {
     return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The cluster session id of this broker's session, or of its last one; -1 before the first. Any
+   * thread: the thread that stops the broker waits for its close ({@link ClusterNode#close}).
+   */
+  public long sessionId() {
+    return session.sessionId();
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
@@ -39,6 +40,9 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterWatcher watcher;
   private final AgentRunner watcherRunner;
   private final String aeronDir;
+
+  /** How long a stopping member's threads sleep briefly ({@link WakeGroup#stopping}). */
+  private static final long STOPPING_NS = TimeUnit.SECONDS.toNanos(5);
 
   /** How often a stopping leader wakes its driver during the handover. */
   private static final long HANDOVER_WAKE_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -216,11 +220,21 @@ public final class ClusterNode implements AutoCloseable {
    */
   @Override
   public void close() {
-    // The watcher's close waits until its thread sees that it must stop: it may be asleep for its
-    // watch interval. (Waking every thread of the member here, so that the consensus module closes
-    // without finishing its idle sleep either, made handovers faster, and made ClusterIT's SIGTERM
-    // case fail 3 times in 6: the new leader's own broker was not told of the new term within 2 s.
-    // Not understood yet, not kept: docs/BENCHMARKS.md.)
+    close(() -> true);
+  }
+
+  /**
+   * As {@link #close()}, except that a leader first waits, at most the handover time, until {@code
+   * ownSessionClosed}: its broker closed its cluster session a moment ago (its members leave the
+   * room), a log entry that this leader must still take in and commit. Closed before that, the next
+   * leader inherits the session: it keeps the broker's members in the room (their names taken)
+   * until the session times out, seconds after its election, and sends to a broker that is gone.
+   */
+  public void close(BooleanSupplier ownSessionClosed) {
+    // Each part's close waits until its thread sees that it must stop: a thread asleep for the idle
+    // sleep (100 ms) saw it that late, and a leader's consensus module closes (and so ends its log,
+    // the followers' sign to elect) only then. Every thread sleeps briefly from here on.
+    ctx.wakes().stopping(STOPPING_NS);
     Thread watcherThread = watcherRunner.thread();
     if (watcherThread != null) {
       LockSupport.unpark(watcherThread);
@@ -229,12 +243,25 @@ public final class ClusterNode implements AutoCloseable {
     ConsensusModule consensusModule = driver.consensusModule();
     boolean leading =
         Cluster.Role.get(consensusModule.context().clusterNodeRoleCounter()) == Cluster.Role.LEADER;
+    if (leading) {
+      await(ownSessionClosed);
+    }
     CloseHelper.close(consensusModule);
     if (leading) {
       handOver();
     }
     CloseHelper.closeAll(container, driver, directory);
     ClusterContext.closeDriverIdle(driver.mediaDriver().context());
+  }
+
+  /** Until {@code done}, at most the handover time: the member's threads sleep briefly now. */
+  private void await(BooleanSupplier done) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.handoverMs());
+    while (!done.getAsBoolean()
+        && System.nanoTime() - end < 0
+        && !Thread.currentThread().isInterrupted()) {
+      LockSupport.parkNanos(HANDOVER_WAKE_NS);
+    }
   }
 
   /**

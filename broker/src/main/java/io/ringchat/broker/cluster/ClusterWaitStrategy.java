@@ -17,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
   private final long maxParkNs;
+  private final long briefParkNs;
   private final Sleeper sleeper;
+  private boolean brief;
 
   // Set on the link's thread at its first poll, before it joins the group (which publishes it).
   private Thread thread;
@@ -26,6 +28,7 @@ public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
   public ClusterWaitStrategy(ClusterContext ctx) {
     super(ctx.linkSpinNs());
     this.maxParkNs = ctx.idleSleepNs();
+    this.briefParkNs = ctx.urgentSleepNs();
     this.sleeper = new Sleeper(ctx.wakes());
   }
 
@@ -43,9 +46,17 @@ public final class ClusterWaitStrategy extends SpinThenParkWaitStrategy {
     sleeper.looking();
   }
 
+  /**
+   * Whether the link waits for something that wakes nobody when it happens (a new leader's ingress
+   * connecting): it then parks briefly, not the member's idle sleep, until told otherwise.
+   */
+  void briefly(boolean brief) {
+    this.brief = brief;
+  }
+
   @Override
   protected long parkNanos() {
-    return maxParkNs;
+    return brief ? briefParkNs : maxParkNs;
   }
 
   @Override

@@ -45,6 +45,10 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
   private boolean closedByCluster;
   private long unannouncedSinceNs = -1;
   private long lastSendNs;
+  // Until when the session's ingress may still be connecting to a leader just announced.
+  private long connectingUntilNs;
+  // The session in use, for the thread that stops the broker (ClusterNode#close); -1: none.
+  private volatile long sessionId = -1;
 
   /** Connects, waiting up to the context's connect timeout for a leader. */
   LinkSession(
@@ -55,6 +59,7 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
       ClusterStatus status) {
     this.ctx = ctx;
     this.clock = ctx.nanoClock();
+    this.connectingUntilNs = clock.nanoTime();
     this.status = status;
     this.connector = new SessionConnector(ctx, members, aeronDir, egressHost, new NewLeaders());
     use(connector.connect());
@@ -67,6 +72,7 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
 
   private void use(AeronCluster connected) {
     cluster = connected;
+    sessionId = connected.clusterSessionId();
     egress = new StaleLeaderFilter(connected, this);
     closedByCluster = false;
     unannouncedSinceNs = -1;
@@ -85,10 +91,18 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
       System.err.println(
           "ringchat cluster: new leader: member " + leaderMemberId + ", term " + term);
       status.leaderChanged(term);
+      connectingUntilNs = clock.nanoTime() + ctx.messageTimeoutNs();
       if (listener != null) { // none yet only during the first connect, which resends nothing
         listener.onNewLeader();
       }
     }
+  }
+
+  /**
+   * The cluster session id of the session in use, or last used; -1 before the first. Any thread.
+   */
+  long sessionId() {
+    return sessionId;
   }
 
   /** Whether the session is up (no side effects, unlike {@link #ready}). */
@@ -156,10 +170,10 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
     return true;
   }
 
-  /** Runs the client's conductor and polls egress (to the listener); returns the egress work. */
+  /** Runs the client's conductor and polls egress (to the listener); returns the work done. */
   int poll() {
-    connector.invokeClient();
-    return egress.poll(clock.nanoTime());
+    int work = connector.invokeClient();
+    return work + egress.poll(clock.nanoTime());
   }
 
   /** Tells the cluster this session is alive, if nothing else was sent for a while. */
@@ -169,6 +183,18 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
       lastSendNs = now;
       ctx.wakes().toDriver();
     }
+  }
+
+  /**
+   * Whether a new leader was announced a moment ago (within the message timeout, the client's own
+   * limit for it) and the session's ingress to it is not connected yet. Nothing wakes the link when
+   * it connects: polled only after the idle sleep, the brokers served again about 100 ms after they
+   * heard of the new leader (docs/BENCHMARKS.md, "A broker serving again after a handover").
+   */
+  boolean connectingToLeader() {
+    return open()
+        && clock.nanoTime() - connectingUntilNs < 0
+        && !cluster.ingressPublication().isConnected();
   }
 
   /** Why this broker cannot serve, as far as the session goes; null: it can. */

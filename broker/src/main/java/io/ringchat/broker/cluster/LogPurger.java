@@ -78,7 +78,7 @@ final class LogPurger implements AutoCloseable {
    */
   void invokeClient() {
     if (archive != null) {
-      archive.context().aeron().conductorAgentInvoker().invoke();
+      ClusterContext.invokeConductor(archive.context().aeron());
     }
   }
 

@@ -144,6 +144,9 @@ public final class RoomService implements ClusteredService {
   @Override
   public void onSessionClose(ClientSession session, long timestamp, CloseReason closeReason) {
     logTime(timestamp);
+    if (closeReason == CloseReason.TIMEOUT) {
+      clusterStatus.sessionTimedOut();
+    }
     BrokerSession broker = brokers.remove(session.id());
     if (broker == null) {
       return;

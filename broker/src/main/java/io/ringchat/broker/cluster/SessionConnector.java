@@ -108,11 +108,12 @@ final class SessionConnector implements AutoCloseable {
   }
 
   /**
-   * Runs the sessions' client's conductor (its keepalive to the driver, news of streams): the
-   * link's thread calls it at every poll.
+   * Runs the sessions' client's conductor (its keepalive to the driver, news of streams) until it
+   * is done ({@link ClusterContext#invokeConductor}): the link's thread calls it at every poll.
+   * Returns the work done.
    */
-  void invokeClient() {
-    client.conductorAgentInvoker().invoke();
+  int invokeClient() {
+    return ClusterContext.invokeConductor(client);
   }
 
   /** Aeron's long messages (its whole context follows the reason) cut to the reason. */

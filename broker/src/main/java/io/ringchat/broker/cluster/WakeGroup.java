@@ -2,6 +2,7 @@ package io.ringchat.broker.cluster;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -59,7 +60,7 @@ public final class WakeGroup {
   private volatile Sleeper[] sleepers = new Sleeper[0];
 
   /** Until when (System.nanoTime) the group's threads that run timers sleep briefly. */
-  private volatile long urgentUntilNs = System.nanoTime();
+  private final AtomicLong urgentUntilNs = new AtomicLong(System.nanoTime());
 
   /**
    * A stream ended (a stopping leader's log, a broker's session): what follows goes from step to
@@ -67,12 +68,24 @@ public final class WakeGroup {
    * #urgent}).
    */
   void urgentFor(long ns) {
-    urgentUntilNs = System.nanoTime() + ns;
+    // A later call never shortens an earlier one's moment (the driver's and a stopping thread's).
+    urgentUntilNs.accumulateAndGet(
+        System.nanoTime() + ns, (now, until) -> until - now > 0 ? until : now);
+  }
+
+  /**
+   * The member stops: for {@code ns} every thread sleeps briefly, and each asleep now wakes.
+   * Closing a part of the member waits until its thread sees that it must stop, which a thread
+   * asleep for the idle sleep sees only when that ends.
+   */
+  void stopping(long ns) {
+    urgentFor(ns);
+    workDone(null, ALL);
   }
 
   /** Whether a stream ended a moment ago ({@link #urgentFor}). */
   boolean urgent() {
-    return System.nanoTime() - urgentUntilNs < 0;
+    return System.nanoTime() - urgentUntilNs.get() < 0;
   }
 
   /** How often work was done in the group for {@code roles}: a sleeper compares it to sleep. */

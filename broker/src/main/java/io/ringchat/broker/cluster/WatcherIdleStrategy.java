@@ -6,10 +6,10 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * The {@link ClusterWatcher}'s idle strategy: a look every watch interval, and every urgent sleep
- * while {@code urgent} says the member's state moves on timers (an election, a stream that ended).
- * The role the watcher reports (the ready file, {@code /healthz}) then follows an election's end
- * within about that sleep, not up to a watch interval late, and a stopping member's watcher,
- * unparked, stops at once instead of finishing its sleep.
+ * while {@code urgent} says the member's state moves on timers (an election, a stream that ended,
+ * the member stopping). The role the watcher reports (the ready file, {@code /healthz}) then
+ * follows an election's end within about that sleep, not up to a watch interval late, and a
+ * stopping member's watcher, unparked, stops at once instead of finishing its sleep.
  *
  * <p>The watcher's thread only; the thread that stops the member unparks it.
  */

@@ -187,6 +187,11 @@ public final class BrokerMetrics {
         "ringchat_cluster_sessions_lost",
         "Times the cluster closed this broker's session (its members were closed).",
         cluster::sessionsLost);
+    counter(
+        "ringchat_cluster_sessions_timed_out",
+        "Brokers' sessions this member's room closed because the cluster timed them out (as applied"
+            + " from the log: every member counts the same).",
+        cluster::sessionsTimedOut);
     GaugeWithCallback.builder()
         .name("ringchat_cluster_egress_kept_bytes")
         .help("Egress this member's room keeps for each broker, to send again after a loss.")

@@ -66,6 +66,7 @@ public final class ClusterStatus {
   private final AtomicLong skips = new AtomicLong();
   private final AtomicLong refusals = new AtomicLong();
   private final AtomicLong sessionsLost = new AtomicLong();
+  private final AtomicLong sessionsTimedOut = new AtomicLong();
   private volatile String unhealthy = "connecting to the cluster";
 
   private final Map<Long, Egress> egress = new ConcurrentHashMap<>();
@@ -153,6 +154,14 @@ public final class ClusterStatus {
     sessionsLost.lazySet(sessionsLost.get() + 1);
   }
 
+  /**
+   * The clustered service's thread: the room closed a broker's session because the cluster timed it
+   * out (the broker went without closing it, or the leader that took it over never heard from it).
+   */
+  public void sessionTimedOut() {
+    sessionsTimedOut.lazySet(sessionsTimedOut.get() + 1);
+  }
+
   /** The link's thread: why this broker cannot serve now, or null when it can. */
   public void unhealthy(String why) {
     unhealthy = why;
@@ -191,6 +200,10 @@ public final class ClusterStatus {
     return sessionsLost.get();
   }
 
+  public long sessionsTimedOut() {
+    return sessionsTimedOut.get();
+  }
+
   /** The link's traced round trips through the room, hop by hop. */
   public RoundTripHops roundTrips() {
     return roundTrips;
@@ -206,6 +219,11 @@ public final class ClusterStatus {
   /** The clustered service's thread: a broker's session closed. */
   public void egressClosed(long sessionId) {
     egress.remove(sessionId);
+  }
+
+  /** Whether this member's room has broker session {@code sessionId} open. Any thread. */
+  public boolean hasEgress(long sessionId) {
+    return egress.containsKey(sessionId);
   }
 
   /** Each broker's egress gauges, by cluster session id. */

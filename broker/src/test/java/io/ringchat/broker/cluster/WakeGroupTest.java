@@ -45,6 +45,28 @@ class WakeGroupTest {
   }
 
   @Test
+  void shouldWakeEverySleeperAndHaveItSleepBrieflyOnceTheMemberStops() throws Exception {
+    // Closing a part waits until its thread sees that it must stop: a consensus module asleep for
+    // the idle sleep closed (and ended its log, the followers' sign to elect) only when it ended.
+    AgentIdleStrategy consensus =
+        new AgentIdleStrategy(group, WakeGroup.CONSENSUS, 0, 0, HOUR_NS, group::urgent, 1_000_000);
+    Sleeping sleeping = Sleeping.start(() -> consensus.idle(0), consensus);
+
+    group.stopping(TimeUnit.MINUTES.toNanos(1));
+    group.urgentFor(1); // the driver's, as the stopping leader's log ends: not a shorter moment
+
+    assertTimeoutPreemptively(WOKEN_WITHIN, sleeping::join);
+    assertThat(group.urgent()).isTrue();
+    assertTimeoutPreemptively(
+        WOKEN_WITHIN,
+        () -> {
+          for (int i = 0; i < 50; i++) {
+            consensus.idle(0); // 1 ms each from now on, not an hour
+          }
+        });
+  }
+
+  @Test
   void shouldNotSleepWhenWorkWasDoneSinceItLastLooked() {
     AgentIdleStrategy sleeper = new AgentIdleStrategy(group, WakeGroup.ROOM, 0, 0, HOUR_NS);
     AgentIdleStrategy worker = new AgentIdleStrategy(group, WakeGroup.ROOM, 0, 0, HOUR_NS);
