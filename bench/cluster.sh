@@ -99,16 +99,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-base=$((20000 + 100 * (RANDOM % 200)))
-members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
+members=$(loopback_members)
 
 # start_member I: starts (or restarts) member I; sets pid[I] and port[I] once it serves chat (its
 # --ready-file, which it rewrites at every change of its role, is $work/ready-I.json).
 start_member() {
   local i=$1
   rm -f "$work/ready-$i.json" # a killed member leaves its file behind
-  java $(member_java_opts) -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
-    --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" $(flood_control_off) \
+  run_member "$BROKER_JAR" "$work" "$members" "$i" $(flood_control_off) \
     ${IDLE_PARK:+--cluster-idle-park "$IDLE_PARK"} \
     ${SNAPSHOT_BYTES:+--cluster-snapshot-bytes "$SNAPSHOT_BYTES"} ${BROKER_ARGS:-} >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!

@@ -33,14 +33,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-base=$((20000 + 100 * (RANDOM % 200)))
-members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
+members=$(loopback_members)
 start_member() {
   local i=$1
   rm -f "$work/ready-$i.json" # a stopped member leaves none, a killed one would
-  java $(member_java_opts) -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
-    --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" \
-    >>"$work/b$i.out" 2>&1 &
+  run_member "$BROKER_JAR" "$work" "$members" "$i" >>"$work/b$i.out" 2>&1 &
   pid[$i]=$!
 }
 # mark TEXT: a line in the same clock and format as MemberStates' (a file of its own: MemberStates

@@ -44,12 +44,9 @@ echo "| round | paused member back (/healthz 200) | all three back | paused memb
 echo "| ---: | ---: | ---: | --- |"
 for round in $(seq 1 "$ROUNDS"); do
   rm -rf "$work"/*
-  base=$((20000 + 100 * (RANDOM % 200)))
-  members="127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
+  members=$(loopback_members)
   for i in 0 1 2; do
-    java $(member_java_opts) -jar "$BROKER_JAR" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
-      --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" \
-      >"$work/b$i.out" 2>&1 &
+    run_member "$BROKER_JAR" "$work" "$members" "$i" >"$work/b$i.out" 2>&1 &
     pid[$i]=$!
   done
   java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp "$BROKER_JAR" bench/MemberStates.java \

@@ -73,6 +73,24 @@ member_java_opts() {
   echo "${MEMBER_JAVA_OPTS--Xmx96m -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=5000}"
 }
 
+# loopback_members: --cluster-members for three members on loopback from a random base port (each
+# member uses its base and the four ports after it).
+loopback_members() {
+  local base=$((20000 + 100 * (RANDOM % 200)))
+  echo "127.0.0.1:$base,127.0.0.1:$((base + 100)),127.0.0.1:$((base + 200))"
+}
+
+# run_member JAR WORK MEMBERS I [ARG...]: runs member I of MEMBERS in place of the calling shell,
+# with member_java_opts and ARGs, its files in WORK/node-I and its --ready-file WORK/ready-I.json
+# (chat and HTTP on ports of its own choosing). Started as `run_member ... &`, $! is the member's
+# own pid, which a signal must reach.
+run_member() {
+  local jar=$1 work=$2 members=$3 i=$4
+  shift 4
+  exec java $(member_java_opts) -jar "$jar" --bind 127.0.0.1 --port 0 --http-port 0 --cluster-id "$i" \
+    --cluster-members "$members" --cluster-dir "$work/node-$i" --ready-file "$work/ready-$i.json" "$@"
+}
+
 # need_duration SCRIPT VALUE: exits 2 with one line unless VALUE is a duration such as 90s, 30m or
 # 2h (what SoakIT and Jazzer both take).
 need_duration() {

@@ -244,34 +244,28 @@ public final class ClusterNode implements AutoCloseable {
     boolean leading =
         Cluster.Role.get(consensusModule.context().clusterNodeRoleCounter()) == Cluster.Role.LEADER;
     if (leading) {
-      await(ownSessionClosed);
+      handOver(ownSessionClosed);
     }
     CloseHelper.close(consensusModule);
     if (leading) {
-      handOver();
+      handOver(() -> false);
     }
     CloseHelper.closeAll(container, driver, directory);
     ClusterContext.closeDriverIdle(driver.mediaDriver().context());
   }
 
-  /** Until {@code done}, at most the handover time: the member's threads sleep briefly now. */
-  private void await(BooleanSupplier done) {
+  /**
+   * Until {@code done}, at most the handover time, waking the driver every millisecond: a stopping
+   * leader waits so for its own broker's session close to be applied, and then keeps its driver so
+   * for the handover itself (done: never), since the closed log publication's end-of-stream goes
+   * out on the driver's timers, which a sleeping driver would run up to its idle sleep late, and
+   * the followers elect a new leader only once it arrives.
+   */
+  private void handOver(BooleanSupplier done) {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.handoverMs());
     while (!done.getAsBoolean()
         && System.nanoTime() - end < 0
         && !Thread.currentThread().isInterrupted()) {
-      LockSupport.parkNanos(HANDOVER_WAKE_NS);
-    }
-  }
-
-  /**
-   * Keeps the stopping leader's driver for the handover, waking it every millisecond: the closed
-   * log publication's end-of-stream goes out on the driver's timers, which a sleeping driver would
-   * run up to its idle sleep late, and the followers elect a new leader only once it arrives.
-   */
-  private void handOver() {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.handoverMs());
-    while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
       ctx.wakes().toDriver();
       LockSupport.parkNanos(HANDOVER_WAKE_NS);
     }
