@@ -22,7 +22,7 @@
 # trip hop by hop (every SEND traced: one held on its way to the room or back to its sender's broker
 # shows which hop held it), and how late this
 # machine wakes a sleeping thread (bench/WakeLatency.java);
-# failover: each time from the signal until the new leader's ready file was written, as
+# failover: each time from the signal until the new leader's ready file was written (once its election closed), as
 # bench/ready-watch.py (inotify) saw it, and until both other brokers serve again (their
 # /healthz back to 200, bench/serving-watch.py); handover: the leader stopped with SIGTERM instead of killed; retention: the most disk a member
 # holds while the log grows far past the snapshot interval). Environment: KILLS (failovers

@@ -14,10 +14,11 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 /**
  * Watches a member from beside it, as an Agrona {@link Agent} its node runs every watch interval:
- * prints each change of role with its term ({@code cluster role: leader (term 3)}), keeps the
- * operators' status, asks for a snapshot each time the log has grown by the snapshot interval while
- * the member leads (the consensus module's control toggle), and purges what the members agreed the
- * log can do without ({@link LogPurger}), trying again later when the archive puts it off.
+ * prints each change of role with its term ({@code cluster role: leader (term 3)}; leader once its
+ * election closed, see {@link #shownRole}), keeps the operators' status, asks for a snapshot each
+ * time the log has grown by the snapshot interval while the member leads (the consensus module's
+ * control toggle), and purges what the members agreed the log can do without ({@link LogPurger}),
+ * trying again later when the archive puts it off.
  *
  * <p>Its own thread (the node's agent runner); what it shares with the other threads is the
  * consensus module's counters, {@link LogRetention} and {@link ClusterStatus}, none locked.
@@ -81,10 +82,11 @@ final class ClusterWatcher implements Agent {
 
   @Override
   public int doWork() {
-    Cluster.Role now = Cluster.Role.get(role);
+    boolean electing = ElectionState.get(election) != ElectionState.CLOSED;
+    Cluster.Role now = shownRole(Cluster.Role.get(role), electing);
     long nowTerm = term.get();
     int work = 0;
-    status.electing(ElectionState.get(election) != ElectionState.CLOSED);
+    status.electing(electing);
     if (now != counted || nowTerm != countedTerm) {
       status.role(roleOf(now), nowTerm);
       counted = now;
@@ -120,6 +122,17 @@ final class ClusterWatcher implements Agent {
     // "look again at once" to the runner's idle strategy.
     purger.invokeClient();
     return work;
+  }
+
+  /**
+   * The role to report: the consensus module's, but a member that won its ballot is still a
+   * candidate until the election closes. The module calls itself leader from the ballot on, while
+   * its new term's log is recorded, replayed and acknowledged by a follower (about 100 to 200 ms
+   * here), and the election can still fail then; until it closes the room takes no message, so a
+   * script or an operator told "leader" earlier would be told what is not yet so.
+   */
+  private static Cluster.Role shownRole(Cluster.Role role, boolean electing) {
+    return role == Cluster.Role.LEADER && electing ? Cluster.Role.CANDIDATE : role;
   }
 
   private void print(String format, Object... args) {
