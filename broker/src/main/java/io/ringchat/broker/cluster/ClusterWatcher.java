@@ -48,6 +48,9 @@ final class ClusterWatcher implements Agent {
   private long purged = -1;
   private long purgeAgainNs;
 
+  /** Whether the member's election now is a catch-up with a leader that goes on leading. */
+  private boolean catchingUp;
+
   ClusterWatcher(
       ConsensusModule.Context cm,
       ClusterContext ctx,
@@ -82,11 +85,13 @@ final class ClusterWatcher implements Agent {
 
   @Override
   public int doWork() {
-    boolean electing = ElectionState.get(election) != ElectionState.CLOSED;
+    ElectionState state = ElectionState.get(election);
+    boolean electing = state != ElectionState.CLOSED;
+    catchingUp = catchingUp(state, catchingUp);
     Cluster.Role now = shownRole(Cluster.Role.get(role), electing);
     long nowTerm = term.get();
     int work = 0;
-    status.electing(electing);
+    status.electing(electing && !catchingUp);
     if (now != counted || nowTerm != countedTerm) {
       status.role(roleOf(now), nowTerm);
       counted = now;
@@ -133,6 +138,25 @@ final class ClusterWatcher implements Agent {
    */
   private static Cluster.Role shownRole(Cluster.Role role, boolean electing) {
     return role == Cluster.Role.LEADER && electing ? Cluster.Role.CANDIDATE : role;
+  }
+
+  /**
+   * Whether the member is catching up with a leader that leads on, given the election state now and
+   * whether it was so at the last look. A follower that fell out of the leader's log (its log
+   * recording stopped: on two shared cores under a load of large messages, a follower starved for a
+   * fraction of a second) or a restarted member elects no one: it finds the leader in the term the
+   * brokers are in and catches up from the leader's archive, for seconds (13 to 17 s seen under
+   * load), while the leader and the other follower go on and this process's broker serves through
+   * its own session with the leader. Its broker is then not "electing": {@code /healthz} said 503
+   * "no cluster leader" all that time. Aeron enters the catch-up states only to join a running
+   * leader; a look that finds the election back at its start (a new one) ends it.
+   */
+  private static boolean catchingUp(ElectionState state, boolean was) {
+    return switch (state) {
+      case FOLLOWER_CATCHUP_INIT, FOLLOWER_CATCHUP_AWAIT, FOLLOWER_CATCHUP -> true;
+      case CLOSED, INIT, CANVASS, NOMINATE, CANDIDATE_BALLOT, FOLLOWER_BALLOT -> false;
+      default -> was; // the steps after a catch-up (the live log joined) belong to it
+    };
   }
 
   private void print(String format, Object... args) {

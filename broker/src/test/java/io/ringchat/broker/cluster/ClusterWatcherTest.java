@@ -109,4 +109,30 @@ class ClusterWatcherTest {
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .isEqualTo(String.format("cluster role: follower (term 3)%n"));
   }
+
+  @Test
+  void shouldNotCallAFollowerThatCatchesUpWithARunningLeaderElecting() {
+    status.unhealthy(null); // the broker's link has its session with the leader
+    election(ElectionState.CLOSED, Cluster.Role.FOLLOWER, 3);
+    // Its log recording stopped: the member looks for the leader, which answers in term 3.
+    election(ElectionState.INIT, Cluster.Role.FOLLOWER, 3);
+    election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 3);
+    assertThat(status.electing()).isTrue(); // not yet known: a new election begins so too
+    election(ElectionState.FOLLOWER_CATCHUP_AWAIT, Cluster.Role.FOLLOWER, 3);
+    assertThat(status.electing()).isFalse();
+    election(ElectionState.FOLLOWER_CATCHUP, Cluster.Role.FOLLOWER, 3);
+    election(ElectionState.FOLLOWER_READY, Cluster.Role.FOLLOWER, 3);
+    assertThat(status.electing()).isFalse();
+    assertThat(status.unhealthy()).isNull();
+    election(ElectionState.CLOSED, Cluster.Role.FOLLOWER, 3);
+    assertThat(status.electing()).isFalse();
+
+    // A new election after that one is an election again, through its follower steps too.
+    election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 3);
+    election(ElectionState.FOLLOWER_BALLOT, Cluster.Role.FOLLOWER, 3);
+    election(ElectionState.FOLLOWER_REPLAY, Cluster.Role.FOLLOWER, 3);
+    election(ElectionState.FOLLOWER_READY, Cluster.Role.FOLLOWER, 3);
+    assertThat(status.electing()).isTrue();
+    assertThat(status.unhealthy()).startsWith("no cluster leader");
+  }
 }
