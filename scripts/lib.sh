@@ -44,12 +44,14 @@ ready_port() {
 }
 
 # ready_healthy FILE: whether the broker whose --ready-file is FILE says 200 on /healthz (a cluster
-# member's: it has a leader, and its member is not electing, an election that closes only once the
-# member has caught up with the leader's log).
+# member's: it has a leader, and its member is not electing) and, a cluster member's, that its member
+# holds the log (ringchat_cluster_catching_up 0: a member that catches up with a running leader
+# leaves its broker serving meanwhile).
 ready_healthy() {
   local http
   http=$(ready_field "$1" http_port)
-  [ -n "$http" ] && curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$http/healthz"
+  [ -n "$http" ] && curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$http/healthz" &&
+    ! curl -fs --max-time 1 "http://127.0.0.1:$http/metrics" | grep -q '^ringchat_cluster_catching_up 1'
 }
 
 # ready_leader DIR PID...: the index of the live member (its pid the index-th given) whose ready

@@ -163,6 +163,13 @@ public final class BrokerMetrics {
         .help("1 while this broker has a cluster session and a leader, else 0 (/healthz says why).")
         .callback(cb -> cb.call(cluster.unhealthy() == null ? 1 : 0))
         .register(registry);
+    GaugeWithCallback.builder()
+        .name("ringchat_cluster_catching_up")
+        .help(
+            "1 while this broker's member catches up with the leader's log (the broker serves; the"
+                + " member does not yet hold the log), else 0.")
+        .callback(cb -> cb.call(cluster.catchingUp() ? 1 : 0))
+        .register(registry);
     counter(
         "ringchat_cluster_leader_changes",
         "New leaders announced to this broker's cluster session.",

@@ -57,6 +57,7 @@ public final class ClusterStatus {
 
   private volatile Role role;
   private volatile boolean electing;
+  private volatile boolean catchingUp;
   private final AtomicLong term = new AtomicLong(-1);
 
   // The link's thread.
@@ -116,6 +117,21 @@ public final class ClusterStatus {
   /** Whether this process's member is electing a leader now. */
   public boolean electing() {
     return electing;
+  }
+
+  /**
+   * The member's watcher thread: whether its member is catching up with a leader that leads on (its
+   * broker serves meanwhile, but the member does not yet hold the log).
+   */
+  public void catchingUp(boolean catchingUp) {
+    if (this.catchingUp != catchingUp) {
+      this.catchingUp = catchingUp;
+    }
+  }
+
+  /** Whether this process's member is catching up with the leader's log now. */
+  public boolean catchingUp() {
+    return catchingUp;
   }
 
   /** The link's thread: a new leader was announced to this broker's session. */

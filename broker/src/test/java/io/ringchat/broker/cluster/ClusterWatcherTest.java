@@ -120,12 +120,14 @@ class ClusterWatcherTest {
     assertThat(status.electing()).isTrue(); // not yet known: a new election begins so too
     election(ElectionState.FOLLOWER_CATCHUP_AWAIT, Cluster.Role.FOLLOWER, 3);
     assertThat(status.electing()).isFalse();
+    assertThat(status.catchingUp()).isTrue(); // what says the member does not hold the log yet
     election(ElectionState.FOLLOWER_CATCHUP, Cluster.Role.FOLLOWER, 3);
     election(ElectionState.FOLLOWER_READY, Cluster.Role.FOLLOWER, 3);
     assertThat(status.electing()).isFalse();
     assertThat(status.unhealthy()).isNull();
     election(ElectionState.CLOSED, Cluster.Role.FOLLOWER, 3);
     assertThat(status.electing()).isFalse();
+    assertThat(status.catchingUp()).isFalse();
 
     // A new election after that one is an election again, through its follower steps too.
     election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 3);
@@ -133,6 +135,7 @@ class ClusterWatcherTest {
     election(ElectionState.FOLLOWER_REPLAY, Cluster.Role.FOLLOWER, 3);
     election(ElectionState.FOLLOWER_READY, Cluster.Role.FOLLOWER, 3);
     assertThat(status.electing()).isTrue();
+    assertThat(status.catchingUp()).isFalse();
     assertThat(status.unhealthy()).startsWith("no cluster leader");
   }
 }

@@ -130,6 +130,9 @@ final class BrokerCluster implements AutoCloseable {
             "" + chatPort,
             "--http-port",
             "0",
+            // the test reads /metrics from outside a member's network namespace too (awaitSettled)
+            "--metrics-allow",
+            "0.0.0.0/0,::/0",
             "--cluster-id",
             "" + i,
             "--cluster-members",
@@ -226,11 +229,12 @@ final class BrokerCluster implements AutoCloseable {
 
   /**
    * Waits until every live member is settled: its broker says 200 on {@code /healthz} (it has a
-   * leader and a session) and its own member is not electing. A leader exists as soon as it won its
-   * ballot, and serves once one follower has joined its log; the other may still be joining then
-   * (one that came to the log too late starts its election again, a second or more on a loaded
-   * machine). Until it is done the room stands on two members, and a fault to either is a second
-   * fault: Raft then rightly stops ordering.
+   * leader and a session), its own member is not electing, and not catching up with the leader
+   * ({@code ringchat_cluster_catching_up 0}: its broker serves meanwhile). A leader exists as soon
+   * as it won its ballot, and serves once one follower has joined its log; the other may still be
+   * joining then (one that came to the log too late starts its election again, a second or more on
+   * a loaded machine). Until it is done the room stands on two members, and a fault to either is a
+   * second fault: Raft then rightly stops ordering.
    */
   void awaitSettled(Duration within) {
     Awaitility.await()
@@ -247,10 +251,13 @@ final class BrokerCluster implements AutoCloseable {
             });
   }
 
-  /** Whether member {@code i}'s broker says 200 on {@code /healthz}. */
+  /**
+   * Whether member {@code i}'s broker says 200 on {@code /healthz}, and its member holds the log.
+   */
   private boolean healthy(int i) throws InterruptedException {
     try {
-      return get(httpAddress(i), "/healthz").statusCode() == 200;
+      return get(httpAddress(i), "/healthz").statusCode() == 200
+          && get(httpAddress(i), "/metrics").body().contains("\nringchat_cluster_catching_up 0");
     } catch (IOException e) {
       return false; // not listening yet, or stopping
     }
