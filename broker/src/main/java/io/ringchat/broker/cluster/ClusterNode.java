@@ -47,6 +47,15 @@ public final class ClusterNode implements AutoCloseable {
   /** How often a stopping leader wakes its driver during the handover. */
   private static final long HANDOVER_WAKE_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
+  /**
+   * The most a stopping leader waits for its room to apply its own broker's session close. It still
+   * leads meanwhile (the other brokers are served), so a longer wait costs only stop time; closed
+   * without it, the next leader inherits the session and keeps its members in the room until it
+   * times out, 3 s later. The handover time (200 ms) was once the bound, and a CI run, its machine
+   * busy with other tests, took longer than that to commit the close.
+   */
+  private static final long SESSION_CLOSE_WAIT_MS = 1_000;
+
   private ClusterNode(
       ClusterContext ctx,
       ClusterDirectory directory,
@@ -224,7 +233,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * As {@link #close()}, except that a leader first waits, at most the handover time, until {@code
+   * As {@link #close()}, except that a leader first waits, at most a second, until {@code
    * ownSessionClosed}: its broker closed its cluster session a moment ago (its members leave the
    * room), a log entry that this leader must still take in and commit. Closed before that, the next
    * leader inherits the session: it keeps the broker's members in the room (their names taken)
@@ -244,25 +253,25 @@ public final class ClusterNode implements AutoCloseable {
     boolean leading =
         Cluster.Role.get(consensusModule.context().clusterNodeRoleCounter()) == Cluster.Role.LEADER;
     if (leading) {
-      handOver(ownSessionClosed);
+      handOver(ownSessionClosed, SESSION_CLOSE_WAIT_MS);
     }
     CloseHelper.close(consensusModule);
     if (leading) {
-      handOver(() -> false);
+      handOver(() -> false, ctx.handoverMs());
     }
     CloseHelper.closeAll(container, driver, directory);
     ClusterContext.closeDriverIdle(driver.mediaDriver().context());
   }
 
   /**
-   * Until {@code done}, at most the handover time, waking the driver every millisecond: a stopping
+   * Until {@code done}, at most {@code mostMs}, waking the driver every millisecond: a stopping
    * leader waits so for its own broker's session close to be applied, and then keeps its driver so
    * for the handover itself (done: never), since the closed log publication's end-of-stream goes
    * out on the driver's timers, which a sleeping driver would run up to its idle sleep late, and
    * the followers elect a new leader only once it arrives.
    */
-  private void handOver(BooleanSupplier done) {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.handoverMs());
+  private void handOver(BooleanSupplier done, long mostMs) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(mostMs);
     while (!done.getAsBoolean()
         && System.nanoTime() - end < 0
         && !Thread.currentThread().isInterrupted()) {
