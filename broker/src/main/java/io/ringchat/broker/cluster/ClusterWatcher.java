@@ -92,7 +92,7 @@ final class ClusterWatcher implements Agent {
     long nowTerm = term.get();
     int work = 0;
     status.electing(electing && !catchingUp);
-    status.catchingUp(electing && catchingUp);
+    status.catchingUp(catchingUp); // false once CLOSED
     if (now != counted || nowTerm != countedTerm) {
       status.role(roleOf(now), nowTerm);
       counted = now;
