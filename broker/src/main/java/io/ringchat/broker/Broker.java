@@ -165,15 +165,16 @@ public final class Broker {
                   cluster,
                   id,
                   config.clusterDir(),
-                  new RoomService(
-                      ctx,
-                      counters,
-                      clusterStatus,
-                      config.presenceLimit(),
-                      config.maxLineBytes(),
-                      cluster.size(),
-                      retention,
-                      config.history()),
+                  () ->
+                      new RoomService(
+                          ctx,
+                          counters,
+                          clusterStatus,
+                          config.presenceLimit(),
+                          config.maxLineBytes(),
+                          cluster.size(),
+                          retention,
+                          config.history()),
                   retention,
                   clusterStatus,
                   System.out);
@@ -337,6 +338,11 @@ public final class Broker {
     ClusterStatus.Role role = clusterStatus.role();
     // A candidate does not lead: to scripts it is one of the followers.
     return role == ClusterStatus.Role.CANDIDATE ? "follower" : role.label();
+  }
+
+  /** This process's cluster member, or null (a single broker, or a front-end): for the tests. */
+  ClusterNode clusterNode() {
+    return node;
   }
 
   /** {@code listener} runs on another thread after each change of the member's role. */

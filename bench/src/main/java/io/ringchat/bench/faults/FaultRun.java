@@ -3,6 +3,8 @@ package io.ringchat.bench.faults;
 import io.ringchat.broker.BrokerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,6 +65,7 @@ final class FaultRun {
       int connections,
       long dropped,
       List<String> refusals,
+      List<String> restartsInPlace,
       boolean completed) {
     /** Whether anything the room promises was broken. */
     boolean violated() {
@@ -162,8 +165,32 @@ final class FaultRun {
         (int) all.stream().filter(ClientRecord::joined).count(),
         all.stream().filter(r -> r.joined() && r.dropped()).count(),
         refusals(all, start),
+        restartsInPlace(members),
         completed);
   }
+
+  /**
+   * The lines in which a member said it restarted itself in place, each with its member: a remedy
+   * for an Aeron fault (docs/CLUSTER.md), not a violation, but what a run found is worth seeing.
+   */
+  private static List<String> restartsInPlace(Members members) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < MEMBERS; i++) {
+      Path log = members.log(i);
+      if (!Files.exists(log)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        if (line.contains(RESTART_IN_PLACE)) {
+          lines.add("member " + i + ": " + line.strip());
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** What a member prints when it restarts its consensus module and room in place. */
+  static final String RESTART_IN_PLACE = "ringchat cluster: this member cannot replay its own log";
 
   private static void removeHook(Thread hook) {
     try {
@@ -424,6 +451,13 @@ final class FaultRun {
     }
     for (String example : r.examples) {
       out.println("  positioned: " + example);
+    }
+    out.printf(
+        Locale.ROOT,
+        "members restarted in place (could not replay their own log): %d%n",
+        report.restartsInPlace().size());
+    for (String line : report.restartsInPlace()) {
+      out.println("  " + line);
     }
     out.printf(Locale.ROOT, "liveness failures: %d%n", report.livenessFailures().size());
     for (String failure : report.livenessFailures()) {

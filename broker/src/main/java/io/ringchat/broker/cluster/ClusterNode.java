@@ -1,14 +1,15 @@
 package io.ringchat.broker.cluster;
 
+import io.aeron.Aeron;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.NanosecondClusterClock;
-import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusterCounters;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.ringchat.broker.stats.ClusterStatus;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,32 +18,49 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
- * One member of the cluster in this process: Aeron's media driver, archive and consensus module
- * (one {@link ClusteredMediaDriver}) and the clustered room ({@link RoomService}), with the
- * member's files under {@code --cluster-dir}, and its {@link ClusterWatcher}, which this node
- * starts once the member is up and stops first when it closes.
+ * One member of the cluster in this process: Aeron's media driver and archive, and a {@link
+ * MemberRun} of its consensus module, the clustered room ({@link RoomService}) and their {@link
+ * ClusterWatcher}, with the member's files under {@code --cluster-dir}. A member that cannot replay
+ * its own log is restarted in place: a new run from its files, beside the same driver and archive
+ * ({@link #restartInPlace}).
  *
  * <p>Every Aeron agent sleeps when it has nothing to do until another thread of the member has work
  * for it, or a packet arrives ({@link WakeGroup}): on a small machine three members would otherwise
  * starve each other, and an idle cluster would burn the CPU.
  *
- * <p>Started and closed by the thread that starts and stops the broker.
+ * <p>Started and closed by the thread that starts and stops the broker; restarted by a thread of
+ * its own.
  */
 public final class ClusterNode implements AutoCloseable {
   private final ClusterContext ctx;
   private final ClusterDirectory directory;
-  private final ClusteredMediaDriver driver;
-  private final ClusteredServiceContainer container;
-  private final ClusterWatcher watcher;
-  private final AgentRunner watcherRunner;
+  private final MediaDriver mediaDriver;
+  private final Archive archive;
   private final String aeronDir;
+  private final Path dir;
+  private final MemberRun.Parts parts;
+  private final LogRetention retention;
+  private final ClusterStatus status;
+  private final PrintStream out;
+
+  /** Guards {@link #run}, {@link #closing} and {@link #restart}. */
+  private final Object lock = new Object();
+
+  private MemberRun run;
+  private boolean closing;
+  private Thread restart;
+  private volatile Runnable roleListener = () -> {};
 
   /** How long a stopping member's threads sleep briefly ({@link WakeGroup#stopping}). */
   private static final long STOPPING_NS = TimeUnit.SECONDS.toNanos(5);
+
+  /** The most an in-place restart waits for the driver to free the old module's counters. */
+  private static final long CONSENSUS_MODULE_GONE_NS = TimeUnit.SECONDS.toNanos(10);
 
   /** How often a stopping leader wakes its driver during the handover. */
   private static final long HANDOVER_WAKE_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -60,27 +78,31 @@ public final class ClusterNode implements AutoCloseable {
   private ClusterNode(
       ClusterContext ctx,
       ClusterDirectory directory,
-      ClusteredMediaDriver driver,
-      ClusteredServiceContainer container,
-      ClusterWatcher watcher,
-      String aeronDir) {
+      MediaDriver mediaDriver,
+      Archive archive,
+      String aeronDir,
+      Path dir,
+      MemberRun.Parts parts,
+      LogRetention retention,
+      ClusterStatus status,
+      PrintStream out) {
     this.ctx = ctx;
     this.directory = directory;
-    this.driver = driver;
-    this.container = container;
-    this.watcher = watcher;
+    this.mediaDriver = mediaDriver;
+    this.archive = archive;
     this.aeronDir = aeronDir;
-    this.watcherRunner =
-        new AgentRunner(
-            ctx.watcherIdleStrategy(),
-            e -> System.err.println("ringchat cluster: the watcher failed: " + e),
-            null,
-            watcher);
+    this.dir = dir;
+    this.parts = parts;
+    this.retention = retention;
+    this.status = status;
+    this.out = out;
   }
 
   /**
    * Starts member {@code id} of {@code members}, its files in {@code dir}, and its watcher.
    *
+   * @param room makes the clustered room: once, and again at each in-place restart ({@link
+   *     #restartInPlace})
    * @param retention where the room service says below which position the log may go
    */
   public static ClusterNode start(
@@ -88,7 +110,7 @@ public final class ClusterNode implements AutoCloseable {
       ClusterMembers members,
       int id,
       Path dir,
-      RoomService service,
+      Supplier<RoomService> room,
       LogRetention retention,
       ClusterStatus status,
       PrintStream out) {
@@ -114,79 +136,110 @@ public final class ClusterNode implements AutoCloseable {
             .threadingMode(ArchiveThreadingMode.SHARED)
             .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.ARCHIVE))
             .archiveId(id);
-    AeronArchive.Context archiveClient =
-        new AeronArchive.Context()
-            .lock(NoOpLock.INSTANCE)
-            .controlRequestChannel(archive.localControlChannel())
-            .controlRequestStreamId(archive.localControlStreamId())
-            .controlResponseChannel(archive.localControlChannel())
-            .aeronDirectoryName(aeronDir);
-    ConsensusModule.Context consensus =
-        new ConsensusModule.Context()
-            // Epoch nanoseconds in the log (not Aeron's default ms): a traced message's hop to the
-            // leader and its commit are told apart by its log timestamp (RoundTripTracer).
-            .clusterClock(new NanosecondClusterClock())
-            .clusterMemberId(id)
-            .clusterMembers(members.aeronMembers())
-            .clusterDir(base.resolve("cluster").toFile())
-            .archiveContext(archiveClient.clone())
-            .aeronDirectoryName(aeronDir)
-            .serviceCount(1)
-            .ingressChannel("aeron:udp")
-            .logChannel("aeron:udp?term-length=" + ctx.logTermLength())
-            .consensusChannel("aeron:udp?term-length=" + ctx.consensusTermLength())
-            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.CONSENSUS))
-            .sessionTimeoutNs(ctx.sessionTimeoutNs())
-            .leaderHeartbeatTimeoutNs(ctx.leaderHeartbeatTimeoutNs())
-            .leaderHeartbeatIntervalNs(ctx.leaderHeartbeatIntervalNs())
-            .electionTimeoutNs(ctx.electionTimeoutNs());
-    ClusteredServiceContainer.Context serviceContext =
-        new ClusteredServiceContainer.Context()
-            .aeronDirectoryName(aeronDir)
-            .archiveContext(archiveClient.clone())
-            .clusterDir(base.resolve("cluster").toFile())
-            .clusteredService(service)
-            .serviceId(0)
-            .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.ROOM));
+    Supplier<AeronArchive.Context> archiveClient =
+        () ->
+            new AeronArchive.Context()
+                .lock(NoOpLock.INSTANCE)
+                .controlRequestChannel(archive.localControlChannel())
+                .controlRequestStreamId(archive.localControlStreamId())
+                .controlResponseChannel(archive.localControlChannel())
+                .aeronDirectoryName(aeronDir);
+    ClusterNode[] node = new ClusterNode[1];
+    Supplier<ConsensusModule.Context> consensus =
+        () ->
+            new ConsensusModule.Context()
+                // Epoch nanoseconds in the log (not Aeron's default ms): a traced message's hop to
+                // the leader and its commit are told apart by its log timestamp (RoundTripTracer).
+                .clusterClock(new NanosecondClusterClock())
+                .clusterMemberId(id)
+                .clusterMembers(members.aeronMembers())
+                .clusterDir(base.resolve("cluster").toFile())
+                .archiveContext(archiveClient.get())
+                .aeronDirectoryName(aeronDir)
+                .serviceCount(1)
+                .ingressChannel("aeron:udp")
+                .logChannel("aeron:udp?term-length=" + ctx.logTermLength())
+                .consensusChannel("aeron:udp?term-length=" + ctx.consensusTermLength())
+                .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+                .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.CONSENSUS))
+                .sessionTimeoutNs(ctx.sessionTimeoutNs())
+                .leaderHeartbeatTimeoutNs(ctx.leaderHeartbeatTimeoutNs())
+                .leaderHeartbeatIntervalNs(ctx.leaderHeartbeatIntervalNs())
+                .electionTimeoutNs(ctx.electionTimeoutNs())
+                .errorHandler(
+                    new StuckReplayDetector(ctx.nanoClock(), why -> node[0].restartInPlace(why)));
+    Supplier<ClusteredServiceContainer.Context> service =
+        () ->
+            new ClusteredServiceContainer.Context()
+                .aeronDirectoryName(aeronDir)
+                .archiveContext(archiveClient.get())
+                .clusterDir(base.resolve("cluster").toFile())
+                .clusteredService(room.get())
+                .serviceId(0)
+                .idleStrategySupplier(() -> ctx.agentIdleStrategy(WakeGroup.ROOM));
+    Supplier<LogPurger> purger =
+        () ->
+            new LogPurger(
+                archiveClient.get(),
+                base.resolve("cluster").toFile(),
+                ConsensusModule.Configuration.logStreamId(),
+                out);
+    MemberRun.Parts parts = new MemberRun.Parts(consensus, service, purger);
     ClusterDirectory directory = ClusterDirectory.open(base);
-    ClusteredMediaDriver launched;
-    ClusteredServiceContainer container;
+    MediaDriver mediaDriver = null;
+    Archive launchedArchive = null;
     try {
-      launched =
+      mediaDriver = launching(() -> MediaDriver.launch(driver), dir);
+      MediaDriver launchedDriver = mediaDriver;
+      // As Aeron's ClusteredMediaDriver wires its archive to its driver.
+      launchedArchive =
           launching(
-              () -> ClusteredMediaDriver.launch(driver.clone(), archive.clone(), consensus.clone()),
+              () ->
+                  Archive.launch(
+                      archive
+                          .mediaDriverAgentInvoker(launchedDriver.sharedAgentInvoker())
+                          .errorHandler(driver.errorHandler())
+                          .errorCounter(
+                              new AtomicCounter(
+                                  driver.countersValuesBuffer(),
+                                  SystemCounterDescriptor.ERRORS.id()))),
               dir);
-      try {
-        container = launching(() -> launchRoom(serviceContext, aeronDir), dir);
-      } catch (RuntimeException e) {
-        launched.close();
-        throw e;
-      }
+      node[0] =
+          new ClusterNode(
+              ctx,
+              directory,
+              mediaDriver,
+              launchedArchive,
+              aeronDir,
+              dir,
+              parts,
+              retention,
+              status,
+              out);
+      node[0].launchFirstRun();
+      return node[0];
     } catch (RuntimeException e) {
-      directory.close();
+      if (node[0] != null) {
+        node[0].abandon();
+      }
+      CloseHelper.quietCloseAll(launchedArchive, mediaDriver, directory);
       throw e;
     }
-    ctx.election().watch(launched.consensusModule().context().electionStateCounter());
-    LogPurger purger =
-        new LogPurger(
-            archiveClient.clone(), base.resolve("cluster").toFile(), consensus.logStreamId(), out);
-    ClusterWatcher watcher =
-        new ClusterWatcher(
-            launched.consensusModule().context(), ctx, retention, purger, status, out);
-    ClusterNode node = new ClusterNode(ctx, directory, launched, container, watcher, aeronDir);
-    AgentRunner.startOnThread(node.watcherRunner);
-    return node;
   }
 
-  /** The room's container, with a client of the driver that the room's own thread runs. */
-  private static ClusteredServiceContainer launchRoom(
-      ClusteredServiceContainer.Context context, String aeronDir) {
-    return ClusterContext.withOwnedClient(
-        aeronDir,
-        "room",
-        client ->
-            ClusteredServiceContainer.launch(context.clone().aeron(client).ownsAeronClient(true)));
+  private void launchFirstRun() {
+    MemberRun first =
+        MemberRun.launch(parts, ctx, aeronDir, dir, retention, status, this::roleChanged, out);
+    synchronized (lock) {
+      run = first;
+    }
+  }
+
+  /** The member failed to start: a restart asked for meanwhile must not wait for it. */
+  private void abandon() {
+    synchronized (lock) {
+      closing = true;
+    }
   }
 
   /**
@@ -194,7 +247,7 @@ public final class ClusterNode implements AutoCloseable {
    * ({@link ClusterDirectory}), so one that Aeron still finds in use belongs to a process that does
    * not take ringchat's lock: say so in one line.
    */
-  private static <T> T launching(Supplier<T> launch, Path dir) {
+  static <T> T launching(Supplier<T> launch, Path dir) {
     try {
       return launch.get();
     } catch (IllegalStateException e) {
@@ -218,7 +271,72 @@ public final class ClusterNode implements AutoCloseable {
 
   /** {@code listener} runs (on the watcher's thread) after each change of role or term. */
   public void onRoleChange(Runnable listener) {
-    watcher.onRoleChange(listener);
+    this.roleListener = listener;
+  }
+
+  private void roleChanged() {
+    roleListener.run();
+  }
+
+  /**
+   * Restarts the member's consensus module and room from its files, on a thread of its own, while
+   * the driver and the archive (and the broker, whose session is with the leader) go on: what a
+   * member that cannot replay its own log needs ({@link StuckReplayDetector}), as a process restart
+   * would do, without closing the broker's connections. Once per call; none once the node closes,
+   * nor while a restart is under way. {@code why} is printed.
+   */
+  public void restartInPlace(String why) {
+    synchronized (lock) {
+      if (closing || restart != null) {
+        return;
+      }
+      restart = new Thread(() -> restart(why), "ringchat-member-restart");
+      restart.setDaemon(true);
+      restart.start();
+    }
+  }
+
+  private void restart(String why) {
+    out.println(
+        "ringchat cluster: this member cannot replay its own log ("
+            + why
+            + "): restarting its consensus module and room from its files; this broker goes on"
+            + " serving");
+    out.flush();
+    try {
+      MemberRun stopped = takeRun();
+      if (stopped == null) {
+        return; // the node closes
+      }
+      ctx.wakes().stopping(STOPPING_NS);
+      stopped.close();
+      awaitConsensusModuleGone(stopped.clusterId());
+      MemberRun started =
+          MemberRun.launch(parts, ctx, aeronDir, dir, retention, status, this::roleChanged, out);
+      boolean keep;
+      synchronized (lock) {
+        keep = !closing;
+        if (keep) {
+          run = started;
+        }
+      }
+      if (!keep) {
+        started.close();
+        return;
+      }
+      status.memberRestarted();
+      out.println("ringchat cluster: member restarted in place");
+    } catch (RuntimeException e) {
+      out.println(
+          "ringchat cluster: restarting the member in place failed ("
+              + e
+              + "): this broker serves through the other members; restart it");
+    } finally {
+      out.flush();
+      synchronized (lock) {
+        restart = null;
+      }
+    }
   }
 
   /**
@@ -241,27 +359,87 @@ public final class ClusterNode implements AutoCloseable {
    * until the session times out, seconds after its election, and sends to a broker that is gone.
    */
   public void close(BooleanSupplier ownSessionClosed) {
+    Thread restarting;
+    synchronized (lock) {
+      closing = true;
+      restarting = restart;
+    }
+    if (restarting != null) {
+      // It launches nothing more once it sees the node closing, and closes what it launched.
+      joinQuietly(restarting);
+    }
     // Each part's close waits until its thread sees that it must stop: a thread asleep for the idle
     // sleep (100 ms) saw it that late, and a leader's consensus module closes (and so ends its log,
     // the followers' sign to elect) only then. Every thread sleeps briefly from here on.
     ctx.wakes().stopping(STOPPING_NS);
-    Thread watcherThread = watcherRunner.thread();
-    if (watcherThread != null) {
-      LockSupport.unpark(watcherThread);
+    MemberRun last;
+    synchronized (lock) {
+      last = run;
+      run = null;
     }
-    CloseHelper.close(watcherRunner);
-    ConsensusModule consensusModule = driver.consensusModule();
-    boolean leading =
-        Cluster.Role.get(consensusModule.context().clusterNodeRoleCounter()) == Cluster.Role.LEADER;
-    if (leading) {
-      handOver(ownSessionClosed, SESSION_CLOSE_WAIT_MS);
+    if (last != null) {
+      last.closeWatcher();
+      boolean leading = last.leading();
+      if (leading) {
+        handOver(ownSessionClosed, SESSION_CLOSE_WAIT_MS);
+      }
+      last.closeConsensusModule();
+      if (leading) {
+        handOver(() -> false, ctx.handoverMs());
+      }
+      last.closeRoom();
     }
-    CloseHelper.close(consensusModule);
-    if (leading) {
-      handOver(() -> false, ctx.handoverMs());
+    CloseHelper.closeAll(archive, mediaDriver, directory);
+    ClusterContext.closeDriverIdle(mediaDriver.context());
+  }
+
+  /**
+   * The run to stop, taken from the node; waits while the first run is still being launched (its
+   * election can fail before its launch returns). Null if the node closes first.
+   */
+  private MemberRun takeRun() {
+    while (true) {
+      synchronized (lock) {
+        if (closing) {
+          return null;
+        }
+        if (run != null) {
+          MemberRun taken = run;
+          run = null;
+          return taken;
+        }
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
-    CloseHelper.closeAll(container, driver, directory);
-    ClusterContext.closeDriverIdle(driver.mediaDriver().context());
+  }
+
+  /**
+   * Until the driver has freed the closed consensus module's counters: a consensus module that
+   * finds another's state counter in its driver refuses to start ("existing consensus module
+   * detected"), and the driver frees them once it handled the closed module's client, a moment
+   * later.
+   */
+  private void awaitConsensusModuleGone(int clusterId) {
+    CountersReader counters = mediaDriver.context().countersManager();
+    long end = System.nanoTime() + CONSENSUS_MODULE_GONE_NS;
+    while (ClusterCounters.find(
+            counters, ConsensusModule.Configuration.CONSENSUS_MODULE_STATE_TYPE_ID, clusterId)
+        != Aeron.NULL_VALUE) {
+      if (System.nanoTime() - end > 0) {
+        throw new IllegalStateException(
+            "the driver still holds the closed consensus module's counters after 10 s");
+      }
+      ctx.wakes().toDriver();
+      LockSupport.parkNanos(HANDOVER_WAKE_NS);
+    }
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

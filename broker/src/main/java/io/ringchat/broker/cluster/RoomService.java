@@ -268,7 +268,11 @@ public final class RoomService implements ClusteredService {
 
   @Override
   public void onTerminate(Cluster cluster) {
-    // nothing held outside the cluster's own files
+    // The container closes: the broker stops, or the member restarts in place (ClusterNode), where
+    // the process goes on and a new room takes over; this one lets go of its kept lines.
+    if (room != null) {
+      room.onShutdown();
+    }
   }
 
   // For RoomSnapshot.

@@ -42,6 +42,12 @@
  * ({@link io.ringchat.broker.cluster.LogPurger}). What the watcher shares with the other two
  * threads is a handful of values that only grow ({@link io.ringchat.broker.cluster.LogRetention})
  * and the status operators read ({@code broker.stats.ClusterStatus}), so nothing here takes a lock.
+ * The consensus module, the room and the watcher are one {@link
+ * io.ringchat.broker.cluster.MemberRun}: a member that cannot replay its own log ({@link
+ * io.ringchat.broker.cluster.StuckReplayDetector}, on the consensus module's thread) is restarted
+ * in place by a thread of the node's own, which ends that run and starts another beside the same
+ * driver and archive; the node's lock guards only which run is current, and is never held while a
+ * run starts or stops (the consensus module takes it once, to ask for the restart).
  *
  * <p><em>Idle</em>: the member's threads and the link sleep until one of them has work for another
  * ({@link io.ringchat.broker.cluster.WakeGroup}); the media driver sleeps on its sockets ({@link

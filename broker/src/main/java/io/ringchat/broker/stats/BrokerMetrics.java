@@ -199,6 +199,11 @@ public final class BrokerMetrics {
         "Brokers' sessions this member's room closed because the cluster timed them out (as applied"
             + " from the log: every member counts the same).",
         cluster::sessionsTimedOut);
+    counter(
+        "ringchat_cluster_member_restarts",
+        "Times this broker restarted its member's consensus module and room in place because the"
+            + " member could not replay its own log (an Aeron election fault, docs/CLUSTER.md).",
+        cluster::memberRestarts);
     GaugeWithCallback.builder()
         .name("ringchat_cluster_egress_kept_bytes")
         .help("Egress this member's room keeps for each broker, to send again after a loss.")

@@ -68,6 +68,9 @@ public final class ClusterStatus {
   private final AtomicLong refusals = new AtomicLong();
   private final AtomicLong sessionsLost = new AtomicLong();
   private final AtomicLong sessionsTimedOut = new AtomicLong();
+
+  // The node's restart thread.
+  private final AtomicLong memberRestarts = new AtomicLong();
   private volatile String unhealthy = "connecting to the cluster";
 
   private final Map<Long, Egress> egress = new ConcurrentHashMap<>();
@@ -176,6 +179,18 @@ public final class ClusterStatus {
    */
   public void sessionTimedOut() {
     sessionsTimedOut.lazySet(sessionsTimedOut.get() + 1);
+  }
+
+  /**
+   * The node's restart thread: the member's consensus module and room were restarted in place,
+   * because the member could not replay its own log.
+   */
+  public void memberRestarted() {
+    memberRestarts.incrementAndGet();
+  }
+
+  public long memberRestarts() {
+    return memberRestarts.get();
   }
 
   /** The link's thread: why this broker cannot serve now, or null when it can. */
