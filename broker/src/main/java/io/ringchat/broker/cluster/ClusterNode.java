@@ -380,8 +380,12 @@ public final class ClusterNode implements AutoCloseable {
     if (last != null) {
       last.closeWatcher();
       boolean leading = last.leading();
-      if (leading) {
-        handOver(ownSessionClosed, SESSION_CLOSE_WAIT_MS);
+      if (leading && !handOver(ownSessionClosed, SESSION_CLOSE_WAIT_MS)) {
+        out.println(
+            "ringchat cluster: this broker's session close was not applied within "
+                + SESSION_CLOSE_WAIT_MS
+                + " ms: the next leader will time the session out");
+        out.flush();
       }
       last.closeConsensusModule();
       if (leading) {
@@ -447,15 +451,17 @@ public final class ClusterNode implements AutoCloseable {
    * leader waits so for its own broker's session close to be applied, and then keeps its driver so
    * for the handover itself (done: never), since the closed log publication's end-of-stream goes
    * out on the driver's timers, which a sleeping driver would run up to its idle sleep late, and
-   * the followers elect a new leader only once it arrives.
+   * the followers elect a new leader only once it arrives. Returns whether {@code done}.
    */
-  private void handOver(BooleanSupplier done, long mostMs) {
+  private boolean handOver(BooleanSupplier done, long mostMs) {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(mostMs);
-    while (!done.getAsBoolean()
-        && System.nanoTime() - end < 0
-        && !Thread.currentThread().isInterrupted()) {
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() - end >= 0 || Thread.currentThread().isInterrupted()) {
+        return false;
+      }
       ctx.wakes().toDriver();
       LockSupport.parkNanos(HANDOVER_WAKE_NS);
     }
+    return true;
   }
 }

@@ -239,6 +239,13 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
   /** Ends the session on purpose (the broker stops): the room lets its members go. */
   void end() {
     if (open()) {
+      if (!cluster.ingressPublication().isConnected()) {
+        // Aeron's client then sends no close at all: the room keeps this broker's members until
+        // the cluster times the session out. Said, since a stop that looked clean was not.
+        System.err.println(
+            "ringchat cluster: this broker's session ends while its leader is not connected: the"
+                + " cluster will time it out (its members stay in the room until then)");
+      }
       cluster.close();
     }
   }
