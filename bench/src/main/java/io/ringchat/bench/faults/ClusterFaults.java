@@ -52,7 +52,9 @@ public final class ClusterFaults implements Callable<Integer> {
       description =
           "random, or a fixed sequence: leader-kill, followers-then-leader,"
               + " follower-twice-then-leader, leader-kills (those three in a row),"
-              + " rolling-restart, leader-pause. Default: ${DEFAULT-VALUE}.")
+              + " rolling-restart, leader-pause, stale-leader-return (an old leader back from a"
+              + " partition to a new leader whose follower lags, six times; needs netns)."
+              + " Default: ${DEFAULT-VALUE}.")
   private String schedule;
 
   @Option(

@@ -9,7 +9,9 @@ enum Fault {
   /** SIGSTOP for 0.5 to 8 s (shorter and longer than the session and election timeouts). */
   PAUSE("SIGSTOP and SIGCONT"),
   /** The member's cluster link cut (its clients' link up), then healed. */
-  PARTITION("partition and heal");
+  PARTITION("partition and heal"),
+  /** The leader cut off and healed while the new leader's follower was paused. */
+  STALE_LEADER_RETURN("old leader back to a new leader whose follower lags");
 
   private final String description;
 

@@ -54,6 +54,8 @@ final class Nemesis {
         pause(pause);
       } else if (step instanceof Step.Partition partition) {
         partition(partition);
+      } else if (step instanceof Step.StaleLeaderReturn stale) {
+        staleLeaderReturn(stale);
       }
       return true;
     } catch (Members.MemberFailure e) {
@@ -143,6 +145,56 @@ final class Nemesis {
     probeAfter(
         System.nanoTime(),
         "healed member " + victim.member() + " after " + partition.millis() + " ms cut off");
+  }
+
+  /** How long {@link Step.StaleLeaderReturn} cuts the new leader off: past the leader timeout. */
+  private static final long NEW_LEADER_CUT_MILLIS = 1_500;
+
+  private void staleLeaderReturn(Step.StaleLeaderReturn step)
+      throws IOException, InterruptedException {
+    if (!members.canCut()) {
+      return;
+    }
+    Victim old = strike(Step.Target.LEADER, Fault.STALE_LEADER_RETURN, "cut off");
+    members.cut(old.member());
+    long cut = System.nanoTime();
+    int next = awaitLeader(); // the cut member's ready file is not read: another one
+    if (next < 0) {
+      members.heal(old.member());
+      probeAfter(System.nanoTime(), "healed member " + old.member() + " (no other leader came)");
+      return;
+    }
+    int third = members.size() - old.member() - next; // three members: 0 + 1 + 2
+    say(
+        String.format(
+            Locale.ROOT,
+            "member %d leads %.1f s after the cut; SIGSTOP member %d",
+            next,
+            seconds(System.nanoTime() - cut),
+            third));
+    members.pause(third);
+    Thread.sleep(step.healAfterMillis());
+    members.heal(old.member());
+    say("healed member " + old.member());
+    long waited = step.healAfterMillis();
+    if (step.cutNewMillis() >= 0) {
+      Thread.sleep(step.cutNewMillis());
+      members.cut(next);
+      say("cut off member " + next + " (the new leader)");
+      Thread.sleep(NEW_LEADER_CUT_MILLIS);
+      members.heal(next);
+      say("healed member " + next);
+      waited += step.cutNewMillis() + NEW_LEADER_CUT_MILLIS;
+    }
+    Thread.sleep(Math.max(0, step.lagMillis() - waited));
+    members.resume(third);
+    probeAfter(
+        System.nanoTime(),
+        "SIGCONT member "
+            + third
+            + " after "
+            + step.lagMillis()
+            + " ms stopped, the old leader back");
   }
 
   /** Whatever is still down, paused or cut off is brought back, and the room probed once more. */

@@ -1,6 +1,7 @@
 package io.ringchat.bench.faults;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
@@ -26,7 +27,8 @@ abstract class Schedule {
           "follower-twice-then-leader",
           "leader-kills",
           "rolling-restart",
-          "leader-pause");
+          "leader-pause",
+          "stale-leader-return");
 
   /** What the schedule needs to know to go on. */
   record Progress(long elapsedMillis, int members, Set<Integer> killedWhileLeading) {}
@@ -59,6 +61,10 @@ abstract class Schedule {
               new Step.Quiet(2_000),
               new Step.Pause(Step.Target.LEADER, 5_000),
               new Step.Quiet(2_000));
+      // An old leader back from a partition to a new leader whose follower lags (the commit
+      // position it can corrupt, docs/CLUSTER.md), the new leader then cut off so that it elects
+      // again; as root where netns works only.
+      case "stale-leader-return" -> fixed(staleLeaderReturns(6));
       default ->
           throw new IllegalArgumentException(
               "--schedule must be random or one of " + FIXED + ", got '" + name + "'");
@@ -70,6 +76,18 @@ abstract class Schedule {
    * its broker's session and goes on without it before the member comes back to catch up.
    */
   private static final long LEADER_DOWN_MILLIS = 5_000;
+
+  private static Step[] staleLeaderReturns(int times) {
+    List<Step> steps = new ArrayList<>();
+    steps.add(new Step.Quiet(3_000));
+    for (int i = 0; i < times; i++) {
+      // The new leader's log must outgrow the old one's (its broker's re-sent and new messages, at
+      // 50/s) before the old one is healed; its return moves the commit at once.
+      steps.add(new Step.StaleLeaderReturn(1_500, 6_000, 50 + 50L * i));
+      steps.add(new Step.Quiet(3_000));
+    }
+    return steps.toArray(new Step[0]);
+  }
 
   /** The leader killed mid-chat, on a fresh cluster whose every broker has members. */
   private static Step[] leaderKill() {

@@ -25,6 +25,16 @@ sealed interface Step {
   /** The member's cluster link down for {@code millis}, then up. */
   record Partition(Target target, long millis) implements Step {}
 
+  /**
+   * The leader cut off; once another member leads, the third is paused for {@code lagMillis} (so
+   * that the new leader's log grows while no follower keeps up with it), the old leader is healed
+   * half-way through, and the third resumed: an old leader coming back with a longer log of its own
+   * (its broker's messages taken while it was cut off) to a new leader whose follower lags, as
+   * fault-schedule seed 955119261 met it (docs/CLUSTER.md).
+   */
+  record StaleLeaderReturn(long healAfterMillis, long lagMillis, long cutNewMillis)
+      implements Step {}
+
   /** Who a fault hits, chosen when it runs. */
   enum Target {
     /** The member that leads now. */
