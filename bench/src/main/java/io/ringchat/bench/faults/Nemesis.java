@@ -2,6 +2,10 @@ package io.ringchat.bench.faults;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,6 +36,7 @@ final class Nemesis {
   private int leaderKills;
   private int lastVictim = -1;
   private int probes;
+  private int nudges;
 
   Nemesis(Members members, LivenessProbe probe, long seed, PrintStream out, long startNanos) {
     this.members = members;
@@ -173,6 +178,7 @@ final class Nemesis {
             seconds(System.nanoTime() - cut),
             third));
     members.pause(third);
+    joinOnce(next);
     Thread.sleep(step.healAfterMillis());
     members.heal(old.member());
     say("healed member " + old.member());
@@ -195,6 +201,34 @@ final class Nemesis {
             + " after "
             + step.lagMillis()
             + " ms stopped, the old leader back");
+  }
+
+  /**
+   * A member joins on member {@code i}'s broker and leaves: entries of their own sizes in the new
+   * leader's log (uncommitted while its follower is paused). Every chat message here is 128 bytes
+   * in the log, so without them the old leader's tail (its broker's unacknowledged messages) ends
+   * where a message of the new leader's log ends too, and the commit position its return sets is
+   * harmless.
+   */
+  private void joinOnce(int i) {
+    InetSocketAddress at = members.chatAddress(i);
+    if (at == null) {
+      return;
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(at, 2_000);
+      // The new leader commits nothing while its follower is paused: the WELCOME comes later, and
+      // waiting for it is not the point (the JOIN's entry is in its log once the room has read it).
+      socket.setSoTimeout(300);
+      socket
+          .getOutputStream()
+          .write(("JOIN nudge" + nudges++ + "\nLEAVE\n").getBytes(StandardCharsets.UTF_8));
+      socket.getInputStream().read();
+    } catch (SocketTimeoutException e) {
+      // as expected: see above
+    } catch (IOException e) {
+      say("a join on member " + i + " failed: " + e);
+    }
   }
 
   /** Whatever is still down, paused or cut off is brought back, and the room probed once more. */
