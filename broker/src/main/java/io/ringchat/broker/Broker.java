@@ -340,8 +340,8 @@ public final class Broker {
     return role == ClusterStatus.Role.CANDIDATE ? "follower" : role.label();
   }
 
-  /** This process's cluster member, or null (a single broker, or a front-end): for the tests. */
-  ClusterNode clusterNode() {
+  /** This process's cluster member, or null (a single broker, or a front-end). */
+  public ClusterNode clusterNode() {
     return node;
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
@@ -267,6 +268,16 @@ public final class ClusterNode implements AutoCloseable {
   /** The media driver's directory: the broker's own cluster client shares this driver. */
   public String aeronDir() {
     return aeronDir;
+  }
+
+  /**
+   * The current consensus module's error handler (Aeron's, which logs, with {@link
+   * StuckReplayDetector} behind it), for the tests to hand it errors; null between runs.
+   */
+  ErrorHandler consensusErrorHandler() {
+    synchronized (lock) {
+      return run == null ? null : run.errorHandler();
+    }
   }
 
   /** {@code listener} runs (on the watcher's thread) after each change of role or term. */

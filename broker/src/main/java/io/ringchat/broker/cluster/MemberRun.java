@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 
 /**
@@ -117,6 +118,11 @@ final class MemberRun {
   /** Closes the room's container (after the consensus module). */
   void closeRoom() {
     CloseHelper.close(container);
+  }
+
+  /** Its consensus module's error handler, as Aeron made it from the one in its context. */
+  ErrorHandler errorHandler() {
+    return consensusModule.context().errorHandler();
   }
 
   /** The id its consensus module's counters carry ({@link ClusterNode} waits for them to go). */

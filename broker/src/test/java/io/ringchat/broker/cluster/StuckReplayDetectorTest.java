@@ -27,6 +27,11 @@ class StuckReplayDetectorTest {
   /** Aeron puts the category before what the archive said. */
   private static final String REFUSED_MESSAGE = "ERROR - " + REFUSED;
 
+  /** The error as Aeron throws it from a leader's election. */
+  static ArchiveException refusedReplay() {
+    return refusedReplay("leaderReplay");
+  }
+
   /** The error as Aeron throws it: from the election's log replay, when it starts the replay. */
   private static ArchiveException refusedReplay(String electionStep) {
     ArchiveException e = new ArchiveException(REFUSED);
