@@ -1,6 +1,7 @@
 package io.ringchat.bench.faults;
 
 import io.ringchat.broker.BrokerConfig;
+import io.ringchat.broker.cluster.ClusterNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -181,16 +182,13 @@ final class FaultRun {
         continue;
       }
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-        if (line.contains(RESTART_IN_PLACE)) {
+        if (line.contains(ClusterNode.RESTARTING_IN_PLACE)) {
           lines.add("member " + i + ": " + line.strip());
         }
       }
     }
     return lines;
   }
-
-  /** What a member prints when it restarts its consensus module and room in place. */
-  static final String RESTART_IN_PLACE = "ringchat cluster: this member cannot replay its own log";
 
   private static void removeHook(Thread hook) {
     try {

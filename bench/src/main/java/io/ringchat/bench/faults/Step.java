@@ -28,9 +28,11 @@ sealed interface Step {
   /**
    * The leader cut off; once another member leads, the third is paused for {@code lagMillis} (so
    * that the new leader's log grows while no follower keeps up with it), the old leader is healed
-   * half-way through, and the third resumed: an old leader coming back with a longer log of its own
-   * (its broker's messages taken while it was cut off) to a new leader whose follower lags, as
-   * fault-schedule seed 955119261 met it (docs/CLUSTER.md).
+   * {@code healAfterMillis} into that, and with {@code cutNewMillis} >= 0 the new leader is cut off
+   * that long after, for 1.5 s (past the 1 s leader timeout), so that it elects again; then the
+   * third is resumed. An old leader coming back with a longer log of its own (its broker's messages
+   * taken while it was cut off) to a new leader whose follower lags, as fault-schedule seed
+   * 955119261 met it (docs/CLUSTER.md).
    */
   record StaleLeaderReturn(long healAfterMillis, long lagMillis, long cutNewMillis)
       implements Step {}

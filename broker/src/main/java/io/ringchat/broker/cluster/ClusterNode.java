@@ -49,6 +49,12 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterStatus status;
   private final PrintStream out;
 
+  /**
+   * How the line that says a member restarts in place begins (the fault-schedule report finds it).
+   */
+  public static final String RESTARTING_IN_PLACE =
+      "ringchat cluster: this member cannot replay its own log";
+
   /** Guards {@link #run}, {@link #closing} and {@link #restart}. */
   private final Object lock = new Object();
 
@@ -309,7 +315,8 @@ public final class ClusterNode implements AutoCloseable {
 
   private void restart(String why) {
     out.println(
-        "ringchat cluster: this member cannot replay its own log ("
+        RESTARTING_IN_PLACE
+            + " ("
             + why
             + "): restarting its consensus module and room from its files; this broker goes on"
             + " serving");

@@ -23,17 +23,14 @@ import org.agrona.concurrent.AgentRunner;
 final class MemberRun {
   private final ConsensusModule consensusModule;
   private final ClusteredServiceContainer container;
-  private final ClusterWatcher watcher;
   private final AgentRunner watcherRunner;
 
   private MemberRun(
       ConsensusModule consensusModule,
       ClusteredServiceContainer container,
-      ClusterWatcher watcher,
       AgentRunner watcherRunner) {
     this.consensusModule = consensusModule;
     this.container = container;
-    this.watcher = watcher;
     this.watcherRunner = watcherRunner;
   }
 
@@ -77,7 +74,7 @@ final class MemberRun {
             null,
             watcher);
     AgentRunner.startOnThread(runner);
-    return new MemberRun(consensusModule, container, watcher, runner);
+    return new MemberRun(consensusModule, container, runner);
   }
 
   /** The room's container, with a client of the driver that the room's own thread runs. */
@@ -87,10 +84,6 @@ final class MemberRun {
         aeronDir,
         "room",
         client -> ClusteredServiceContainer.launch(context.aeron(client).ownsAeronClient(true)));
-  }
-
-  void onRoleChange(Runnable listener) {
-    watcher.onRoleChange(listener);
   }
 
   /**
