@@ -8,8 +8,9 @@
 #                                                                # DURATION s (it replaced the old
 #                                                                # soak): scripts/cluster-faults.sh
 #
-# Sections: idle failover handover throughput quiet retention footprint burst bigroom soak (default:
-# all but the soak; burst: a reader on each broker, 4.8 MB sent at once on one (BURST messages of
+# Sections: idle failover handover throughput peer quiet retention footprint burst bigroom soak
+# (default: all but the soak; peer: the same loads on NATS, core on one server beside a JetStream
+# stream replicated on three, skipped without nats-server; burst: a reader on each broker, 4.8 MB sent at once on one (BURST messages of
 # 4,000 bytes, default 1,200), when each reader had it all; bigroom: BIGROOM members (4,000) with the longest names spread over the three
 # brokers, then a WHO on each, which must list every one (exit 1 otherwise); idle: RSS (split by kind with bench/rss-split.py) and CPU of the members as started, before
 # any load, also by thread (bench/thread-cpu.py); throughput: also the RSS of Aeron's terms after each load, and the
@@ -78,7 +79,7 @@ KILLS=${KILLS:-10}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-20}
 RETAIN=${RETAIN:-60}
-SECTIONS=${*:-idle failover handover throughput quiet retention footprint burst bigroom}
+SECTIONS=${*:-idle failover handover throughput peer quiet retention footprint burst bigroom}
 need_jars cluster "$BROKER_JAR" "$CLIENT_JAR"
 
 work=$(mktemp -d)
@@ -86,8 +87,9 @@ declare -a pid port
 single_pid=""
 watch_pid=""
 serving_pid=""
+nats_pids=()
 cleanup() {
-  for p in "${pid[@]:-}" "$single_pid" "$watch_pid" "$serving_pid"; do
+  for p in "${pid[@]:-}" "$single_pid" "$watch_pid" "$serving_pid" "${nats_pids[@]:-}"; do
     [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
   done
   wait 2>/dev/null || true
@@ -353,6 +355,87 @@ PY
     echo
   done
   stop_single
+fi
+
+# peer: what a replicated room costs another system on this machine, the same loads (LOADS)
+# through NATS with its own generator (bench/NatsRoom.java): core NATS on one server (one broker's
+# peer) and a JetStream stream replicated on three servers, file storage, each message reaching the
+# members once the stream's Raft group committed it (the cluster's peer); then the servers' idle CPU
+# and RSS (10 s after the last load, over 10 s). Needs nats-server (apt-get install nats-server) and the
+# jnats client (Maven Central, fetched by the wrapper into ~/.m2).
+if [[ " $SECTIONS " == *" peer "* ]] && ! command -v nats-server >/dev/null; then
+  echo "## Peer: skipped, nats-server is not installed (apt-get install nats-server)"
+  echo
+elif [[ " $SECTIONS " == *" peer "* ]]; then
+  jnats_version=2.21.1
+  jnats=~/.m2/repository/io/nats/jnats/$jnats_version/jnats-$jnats_version.jar
+  [ -f "$jnats" ] || ./mvnw -B -q dependency:get -Dartifact=io.nats:jnats:$jnats_version >&2
+  read -r p0 p1 p2 r0 r1 r2 ps <<<"$(python3 -c '
+import socket
+s = [socket.socket() for _ in range(7)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')"
+  ports=("$p0" "$p1" "$p2"); routes="nats://127.0.0.1:$r0,nats://127.0.0.1:$r1,nats://127.0.0.1:$r2"
+  rports=("$r0" "$r1" "$r2")
+  for i in 0 1 2; do
+    nats-server -a 127.0.0.1 -p "${ports[$i]}" -n "nats-$i" -js -sd "$work/nats-$i" --cluster_name room \
+      --cluster "nats://127.0.0.1:${rports[$i]}" --routes "$routes" >"$work/nats-$i.out" 2>&1 &
+    nats_pids+=($!)
+  done
+  nats-server -a 127.0.0.1 -p "$ps" >"$work/nats-single.out" 2>&1 &
+  nats_single=$!
+  nats_pids+=("$nats_single")
+  sleep 5 # the JetStream servers' meta group elected
+  echo "## Peer: NATS $(nats-server --version | sed 's/^nats-server: //'), the same loads, bench/NatsRoom.java"
+  echo
+  echo "| load | room | ordered messages/s | deliveries/s | lost | duplicated, skipped | p50 ms | p99 ms | CPU per server process (% of a core) |"
+  echo "| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |"
+  for run in ${LOADS:-30:30:w16 300:10:w16 30:30:r50}; do
+    IFS=: read -r clients senders mode <<<"$run"
+    args=(--members "$clients" --senders "$senders" --size 64 --warmup "$WARMUP" --duration "$DURATION")
+    case "$mode" in w*) args+=(--window "${mode#w}") ;; r*) args+=(--rate "${mode#r}") ;; esac
+    for room in jetstream core; do
+      if [ "$room" = jetstream ]; then
+        servers="nats://127.0.0.1:$p0,nats://127.0.0.1:$p1,nats://127.0.0.1:$p2"; procs="${nats_pids[*]:0:3}"
+      else
+        servers="nats://127.0.0.1:$ps"; procs=$nats_single
+      fi
+      java -cp "$jnats" bench/NatsRoom.java --mode "$room" --servers "$servers" "${args[@]}" >"$work/nats-load.txt" 2>&1 &
+      loader=$!
+      sleep $((WARMUP + 3)) # its source compiled, its members connected, the warm-up over
+      c0=(); for p in $procs; do c0+=("$(cpu_ticks "$p")"); done
+      t0=$(date +%s%N)
+      wait "$loader" || { echo "| $run | $room | the generator failed: $(tail -1 "$work/nats-load.txt") |"; continue; }
+      secs=$(python3 -c "print(($(date +%s%N) - $t0) / 1e9)")
+      cpu=""; k=0
+      for p in $procs; do cpu="$cpu $(cpu_percent "$p" "${c0[$k]}" "$secs")"; k=$((k + 1)); done
+      line=$(grep '^mode=' "$work/nats-load.txt" | tail -1)
+      f() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+      label="$clients x $senders ${mode:0:1} ${mode:1}"; label=${label/ w / window }; label=${label/ r / msg\/s }
+      name=$([ "$room" = jetstream ] && echo "JetStream, 3 replicas" || echo "core, one server")
+      comma() { python3 -c "print(f'{round(float(\"$1\")):,}')"; }
+      printf '| %s | %s | %s | %s | %s | %s, %s | %s | %s | %s |\n' "$label" "$name" \
+        "$(comma "$(f ordered_per_s)")" "$(comma "$(f deliveries_per_s)")" \
+        "$(f lost)" "$(f duplicated)" "$(f skipped)" "$(f p50_ms)" "$(f p99_ms)" "$(echo $cpu | sed 's/ /, /g')"
+    done
+  done
+  echo
+  # Idle once the loads made the stream (its Raft group on all three, as the issue measured it).
+  sleep 10
+  c0=(); for p in "${nats_pids[@]}"; do c0+=("$(cpu_ticks "$p")"); done
+  sleep 10
+  echo "Idle, 10 s after the last load, over 10 s:"
+  echo
+  k=0
+  for p in "${nats_pids[@]}"; do
+    what=$([ "$p" = "$nats_single" ] && echo "core server" || echo "JetStream server $k")
+    echo "- $what: RSS $(($(rss_kib "$p") / 1024)) MiB, CPU $(cpu_percent "$p" "${c0[$k]}" 10)% of one core"
+    k=$((k + 1))
+  done
+  echo
+  for p in "${nats_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait "${nats_pids[@]}" 2>/dev/null || true
+  nats_pids=()
 fi
 
 # quiet: a quiet room, 30 members of whom 3 send 1 message a second, cluster beside one broker:
