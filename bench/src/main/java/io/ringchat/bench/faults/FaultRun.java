@@ -67,6 +67,7 @@ final class FaultRun {
       long dropped,
       List<String> refusals,
       List<String> restartsInPlace,
+      List<String> canvassLowered,
       boolean completed) {
     /** Whether anything the room promises was broken. */
     boolean violated() {
@@ -166,15 +167,17 @@ final class FaultRun {
         (int) all.stream().filter(ClientRecord::joined).count(),
         all.stream().filter(r -> r.joined() && r.dropped()).count(),
         refusals(all, start),
-        restartsInPlace(members),
+        linesSaying(members, ClusterNode.RESTARTING_IN_PLACE),
+        linesSaying(members, ClusterNode.CANVASS_LOWERED),
         completed);
   }
 
   /**
-   * The lines in which a member said it restarted itself in place, each with its member: a remedy
-   * for an Aeron fault (docs/CLUSTER.md), not a violation, but what a run found is worth seeing.
+   * The lines in which a member said what it did against an Aeron fault (docs/CLUSTER.md): that it
+   * restarted itself in place, or lowered a canvass position. Each with its member; remedies, not
+   * violations, but what a run found is worth seeing.
    */
-  private static List<String> restartsInPlace(Members members) throws IOException {
+  private static List<String> linesSaying(Members members, String what) throws IOException {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < MEMBERS; i++) {
       Path log = members.log(i);
@@ -182,7 +185,7 @@ final class FaultRun {
         continue;
       }
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-        if (line.contains(ClusterNode.RESTARTING_IN_PLACE)) {
+        if (line.contains(what)) {
           lines.add("member " + i + ": " + line.strip());
         }
       }
@@ -455,6 +458,14 @@ final class FaultRun {
         "members restarted in place (could not replay their own log): %d%n",
         report.restartsInPlace().size());
     for (String line : report.restartsInPlace()) {
+      out.println("  " + line);
+    }
+    out.printf(
+        Locale.ROOT,
+        "canvass positions lowered (a member back claimed more of the log than the room had"
+            + " committed): %d%n",
+        report.canvassLowered().size());
+    for (String line : report.canvassLowered()) {
       out.println("  " + line);
     }
     out.printf(Locale.ROOT, "liveness failures: %d%n", report.livenessFailures().size());

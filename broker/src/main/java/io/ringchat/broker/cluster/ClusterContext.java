@@ -290,6 +290,16 @@ public final class ClusterContext {
    * driver.
    */
   MediaDriver.Context mediaDriver() {
+    return mediaDriver(() -> {});
+  }
+
+  /**
+   * {@link #mediaDriver()} for a member's process, whose consensus module's canvass positions its
+   * {@link CanvassPositionGuard} keeps within the commit position.
+   *
+   * @param onCanvassLowered told (on the driver's thread) of each canvass position lowered
+   */
+  MediaDriver.Context mediaDriver(Runnable onCanvassLowered) {
     // Aeron takes the counters' size only from its system property, read as the context is made;
     // one the operator set (-Daeron.counters.buffer.length) wins.
     if (System.getProperty(Configuration.COUNTERS_VALUES_BUFFER_LENGTH_PROP_NAME) == null) {
@@ -307,7 +317,8 @@ public final class ClusterContext {
         .mtuLength(mtuLength)
         .sharedIdleStrategy(idle)
         .sharedThreadFactory(ClusterContext::driverThread)
-        .receiveChannelEndpointSupplier(WakingEndpoints.receiving(idle))
+        .receiveChannelEndpointSupplier(
+            WakingEndpoints.receiving(idle, new CanvassPositionGuard(onCanvassLowered)))
         .sendChannelEndpointSupplier(WakingEndpoints.sending(idle))
         // Names are resolved on the driver's thread, as Aeron did before 1.44: its resolver's
         // own thread looked for work 100 times a second (0.2% of an idle member's core) for what

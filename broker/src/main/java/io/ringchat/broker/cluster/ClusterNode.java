@@ -55,6 +55,12 @@ public final class ClusterNode implements AutoCloseable {
   public static final String RESTARTING_IN_PLACE =
       "ringchat cluster: this member cannot replay its own log";
 
+  /**
+   * How the line that says this member, leading, lowered a member's canvass position begins ({@link
+   * CanvassPositionGuard}; the fault-schedule report finds it).
+   */
+  public static final String CANVASS_LOWERED = "cluster: lowered a member's canvass position";
+
   /** Guards {@link #run}, {@link #closing} and {@link #restart}. */
   private final Object lock = new Object();
 
@@ -126,7 +132,7 @@ public final class ClusterNode implements AutoCloseable {
     String aeronDir = base.resolve("driver").toString();
     String host = members.host(id);
     MediaDriver.Context driver =
-        ctx.mediaDriver()
+        ctx.mediaDriver(status::canvassPositionLowered)
             .aeronDirectoryName(aeronDir)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true);

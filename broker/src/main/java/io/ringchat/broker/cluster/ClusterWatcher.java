@@ -47,6 +47,7 @@ final class ClusterWatcher implements Agent {
   private long snapshotAt;
   private long purged = -1;
   private long purgeAgainNs;
+  private long loweredShown;
 
   /** Whether the member's election now is a catch-up with a leader that goes on leading. */
   private boolean catchingUp;
@@ -70,6 +71,7 @@ final class ClusterWatcher implements Agent {
     this.purger = purger;
     this.status = status;
     this.out = out;
+    this.loweredShown = status.canvassPositionsLowered(); // a member restarted in place: said
   }
 
   /** {@code listener} runs (on this agent's thread) after each change of role or term. */
@@ -107,6 +109,18 @@ final class ClusterWatcher implements Agent {
       shownTerm = nowTerm;
     }
     long position = commit.get();
+    long lowered = status.canvassPositionsLowered();
+    if (lowered != loweredShown) {
+      // Said here, not by the media driver's thread that lowered it, which must not wait on output.
+      print(
+          ClusterNode.CANVASS_LOWERED
+              + " to the commit position (%d now): it claimed more of the log than the room"
+              + " committed (%d so far)%n",
+          position,
+          lowered);
+      loweredShown = lowered;
+      work++;
+    }
     if (now == Cluster.Role.LEADER
         && position - snapshotAt >= snapshotIntervalBytes
         && ClusterControl.ToggleState.SNAPSHOT.toggle(toggle)) {

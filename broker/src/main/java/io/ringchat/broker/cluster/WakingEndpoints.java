@@ -13,20 +13,27 @@ import io.aeron.protocol.SetupFlyweight;
 import java.net.InetSocketAddress;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
  * Aeron's UDP endpoints as the media driver makes them, each of which also hands its socket to the
  * driver's {@link DriverIdleStrategy} when it opens, so that a packet wakes a sleeping driver; a
- * receiving endpoint also says when a packet carries data for a reader (a heartbeat does not).
+ * receiving endpoint also says when a packet carries data for a reader (a heartbeat does not), and
+ * has its {@link CanvassPositionGuard} look at what the packet says before the driver takes it.
  * Aeron's suppliers of endpoints are there for such wrappers (its own debug endpoints drop
  * packets).
  */
 final class WakingEndpoints {
   private WakingEndpoints() {}
 
-  static ReceiveChannelEndpointSupplier receiving(DriverIdleStrategy idle) {
+  /**
+   * @param guard sees every datagram first ({@link CanvassPositionGuard}); one per driver, as the
+   *     driver's one thread reads every endpoint
+   */
+  static ReceiveChannelEndpointSupplier receiving(
+      DriverIdleStrategy idle, CanvassPositionGuard guard) {
     return (channel, dispatcher, status, context) ->
-        new Receiving(channel, dispatcher, status, context, idle);
+        new Receiving(channel, dispatcher, status, context, idle, guard);
   }
 
   static SendChannelEndpointSupplier sending(DriverIdleStrategy idle) {
@@ -35,15 +42,20 @@ final class WakingEndpoints {
 
   private static final class Receiving extends ReceiveChannelEndpoint {
     private final DriverIdleStrategy idle;
+    private final CanvassPositionGuard guard;
+    private final CountersReader counters;
 
     Receiving(
         UdpChannel channel,
         DataPacketDispatcher dispatcher,
         AtomicCounter status,
         MediaDriver.Context context,
-        DriverIdleStrategy idle) {
+        DriverIdleStrategy idle,
+        CanvassPositionGuard guard) {
       super(channel, dispatcher, status, context);
       this.idle = idle;
+      this.guard = guard;
+      this.counters = context.countersManager();
     }
 
     @Override
@@ -71,6 +83,7 @@ final class WakingEndpoints {
         idle.streamEnded();
       } else if (header.frameLength() > 0) {
         idle.dataArrived(header.streamId());
+        guard.onDatagram(buffer, length, counters);
       }
       return super.onDataPacket(header, buffer, length, source, transportIndex);
     }

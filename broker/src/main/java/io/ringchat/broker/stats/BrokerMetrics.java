@@ -204,6 +204,12 @@ public final class BrokerMetrics {
         "Times this broker restarted its member's consensus module and room in place because the"
             + " member could not replay its own log (an Aeron election fault, docs/CLUSTER.md).",
         cluster::memberRestarts);
+    counter(
+        "ringchat_cluster_canvass_positions_lowered",
+        "Canvass positions this member, leading, lowered to its commit position before counting"
+            + " them: a member back from a partition claimed more of the log than the room had"
+            + " committed (an Aeron election fault, docs/CLUSTER.md).",
+        cluster::canvassPositionsLowered);
     GaugeWithCallback.builder()
         .name("ringchat_cluster_egress_kept_bytes")
         .help("Egress this member's room keeps for each broker, to send again after a loss.")

@@ -71,6 +71,8 @@ public final class ClusterStatus {
 
   // The node's restart thread.
   private final AtomicLong memberRestarts = new AtomicLong();
+  // Written by the member's media driver thread only.
+  private final AtomicLong canvassPositionsLowered = new AtomicLong();
   private volatile String unhealthy = "connecting to the cluster";
 
   private final Map<Long, Egress> egress = new ConcurrentHashMap<>();
@@ -191,6 +193,18 @@ public final class ClusterStatus {
 
   public long memberRestarts() {
     return memberRestarts.get();
+  }
+
+  /**
+   * The member's media driver thread: a member's canvass position was lowered to the commit
+   * position before this leader's consensus module read it (an Aeron fault, docs/CLUSTER.md).
+   */
+  public void canvassPositionLowered() {
+    canvassPositionsLowered.lazySet(canvassPositionsLowered.get() + 1);
+  }
+
+  public long canvassPositionsLowered() {
+    return canvassPositionsLowered.get();
   }
 
   /** The link's thread: why this broker cannot serve now, or null when it can. */
