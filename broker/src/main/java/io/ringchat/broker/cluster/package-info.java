@@ -47,7 +47,11 @@
  * io.ringchat.broker.cluster.StuckReplayDetector}, on the consensus module's thread) is restarted
  * in place by a thread of the node's own, which ends that run and starts another beside the same
  * driver and archive; the node's lock guards only which run is current, and is never held while a
- * run starts or stops (the consensus module takes it once, to ask for the restart).
+ * run starts or stops (the consensus module takes it once, to ask for the restart). What makes that
+ * fault, a leader counting a returning member's claim to a log the room never agreed to, the media
+ * driver keeps out: it lowers such a claim to the commit position before the consensus module reads
+ * it ({@link io.ringchat.broker.cluster.CanvassPositionGuard}, on the driver's thread, reading the
+ * consensus module's counters).
  *
  * <p><em>Idle</em>: the member's threads and the link sleep until one of them has work for another
  * ({@link io.ringchat.broker.cluster.WakeGroup}); the media driver sleeps on its sockets ({@link
