@@ -15,10 +15,10 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
 /**
- * Keeps a leader from counting a canvassing member further along its log than the room has
- * committed: rewrites, in a datagram the media driver received and before the consensus module
- * reads it, the log position of a {@code CanvassPosition} message that would say more, while this
- * process's member leads.
+ * Keeps a leader from counting a canvassing member with an older log further along than the room
+ * has committed: rewrites, in a datagram the media driver received and before the consensus module
+ * reads it, the log position of such a {@code CanvassPosition} message, while this process's member
+ * leads.
  *
  * <p>Why: in Aeron 1.51 a leader takes a canvass position as the canvassing member's place in the
  * log whatever term it is from ({@code ConsensusModuleAgent.onCanvassPosition}, {@code
@@ -30,11 +30,15 @@ import org.agrona.concurrent.status.CountersReader;
  * a message of the new leader's log, which it then cannot replay at its next election (found in a
  * fault-schedule run, seed 955119261; {@link StuckReplayDetector} restarts such a member in place).
  *
- * <p>What makes the rewrite safe: a member that canvasses is not following this leader, so what it
- * claims is not yet a copy of this leader's log; counted at most at the commit position, it cannot
- * move the commit position on, and once it rejoins, its appended positions count as every
- * follower's do. Everything else passes untouched: other streams, other messages, and everything
- * while this member does not lead. One consensus module per media driver (a member's process).
+ * <p>Which claims: those from a log whose last term is older than the term this member leads. Such
+ * a log agrees with the leader's only up to where the next of its terms began in the leader's log,
+ * which the guard does not know; counted at most at the commit position, the claim cannot move the
+ * commit position on, and once the member rejoins, its appended positions count as every follower's
+ * do. A claim from a log that ends in the leader's term is left alone: logs agree within a term,
+ * and a leader still electing counts such claims to know that a majority holds its log (lowering
+ * those too kept a new leader from ever finishing its election: a fault-schedule run found it).
+ * Everything else passes untouched: other streams, other messages, and everything while this member
+ * does not lead. One consensus module per media driver (a member's process).
  *
  * <p>The media driver's thread.
  */
@@ -48,9 +52,11 @@ final class CanvassPositionGuard {
   private final Runnable onRewrite;
   private final MessageHeaderDecoder header = new MessageHeaderDecoder();
   private final CanvassPositionDecoder canvass = new CanvassPositionDecoder();
-  // Counter ids of this member's role and commit position, found when first needed and again
-  // when the consensus module that made them is gone (an in-place restart makes new ones).
+  // Counter ids of this member's role, leadership term and commit position, found when first
+  // needed and again when the consensus module that made them is gone (an in-place restart makes
+  // new ones).
   private int roleId = CountersReader.NULL_COUNTER_ID;
+  private int termId = CountersReader.NULL_COUNTER_ID;
   private int commitId = CountersReader.NULL_COUNTER_ID;
 
   /**
@@ -103,17 +109,28 @@ final class CanvassPositionGuard {
         && header.blockLength() >= CanvassPositionDecoder.BLOCK_LENGTH;
   }
 
-  /** Lowers the position at {@code body} to the commit position while this member leads. */
+  /**
+   * Lowers the position at {@code body} to the commit position while this member leads a term newer
+   * than the canvassing member's log.
+   */
   private boolean clamp(MutableDirectBuffer buffer, int body, CountersReader counters) {
     roleId = find(counters, roleId, ConsensusModule.Configuration.CLUSTER_NODE_ROLE_TYPE_ID);
+    termId = find(counters, termId, AeronCounters.CLUSTER_LEADERSHIP_TERM_ID_TYPE_ID);
     commitId = find(counters, commitId, AeronCounters.CLUSTER_COMMIT_POSITION_TYPE_ID);
     if (roleId == CountersReader.NULL_COUNTER_ID
+        || termId == CountersReader.NULL_COUNTER_ID
         || commitId == CountersReader.NULL_COUNTER_ID
         || counters.getCounterValue(roleId) != LEADER) {
       return false;
     }
-    long committed = counters.getCounterValue(commitId);
     canvass.wrap(buffer, body, CanvassPositionDecoder.BLOCK_LENGTH, header.version());
+    // A log that ends in this leader's term (or in the term a leader still electing had last:
+    // its counter moves to the new term only once its log has been replicated to a majority, for
+    // which Aeron counts such canvass positions) agrees with this leader's up to where it ends.
+    if (canvass.logLeadershipTermId() >= counters.getCounterValue(termId)) {
+      return false;
+    }
+    long committed = counters.getCounterValue(commitId);
     if (canvass.logPosition() <= committed) {
       return false;
     }

@@ -31,10 +31,12 @@ class CanvassPositionGuardIT {
       Client alice = cluster.join("alice", "");
       Client bob = cluster.join("bob", "");
 
+      // A claim from a log whose last term is older than the leader's (a new cluster's first term
+      // is 0; -1 is a log with no term at all), far beyond anything the room committed.
       UnsafeBuffer datagram = new UnsafeBuffer(new byte[256]);
       int length =
           CanvassPositionGuardTest.canvassFrame(
-              datagram, 0, ConsensusModule.Configuration.consensusStreamId(), 0, 1L << 40, 1);
+              datagram, 0, ConsensusModule.Configuration.consensusStreamId(), -1, 1L << 40, 1);
       udp.send(
           new DatagramPacket(
               datagram.byteArray(), length, cluster.endpoint(ClusterMembers.CONSENSUS)));

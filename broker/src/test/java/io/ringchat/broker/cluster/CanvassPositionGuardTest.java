@@ -30,6 +30,7 @@ class CanvassPositionGuardTest {
   private static final int CONSENSUS_STREAM = ConsensusModule.Configuration.consensusStreamId();
   private static final long STALE_END = 506_048;
   private static final long COMMITTED = 499_648;
+  private static final long TERM = 2;
 
   private final CountersManager counters =
       new CountersManager(
@@ -39,13 +40,19 @@ class CanvassPositionGuardTest {
   private final CanvassPositionGuard guard = new CanvassPositionGuard(lowered::incrementAndGet);
   private final UnsafeBuffer datagram = new UnsafeBuffer(new byte[1408]);
   private int role;
+  private int term;
   private int commit;
 
+  /** This process's member, in {@link #TERM}, as {@code as}, its room committed up to there. */
   private void member(Cluster.Role as, long committed) {
     role =
         counters.allocate(
             "Cluster node role", ConsensusModule.Configuration.CLUSTER_NODE_ROLE_TYPE_ID);
     counters.setCounterValue(role, as.code());
+    term =
+        counters.allocate(
+            "Cluster leadership term id", AeronCounters.CLUSTER_LEADERSHIP_TERM_ID_TYPE_ID);
+    counters.setCounterValue(term, TERM);
     commit = counters.allocate("Cluster commit-pos", AeronCounters.CLUSTER_COMMIT_POSITION_TYPE_ID);
     counters.setCounterValue(commit, committed);
   }
@@ -63,6 +70,17 @@ class CanvassPositionGuardTest {
     assertThat(read.logLeadershipTermId()).isEqualTo(1);
     assertThat(read.followerMemberId()).isEqualTo(2);
     assertThat(lowered).hasValue(1);
+  }
+
+  @Test
+  void leavesAClaimFromALogEndingInThisLeadersTermAlone() {
+    // As a leader still electing counts its voters' canvass positions: lowered, they kept it from
+    // ever finishing its election (a fault-schedule run, seed 839278337).
+    member(Cluster.Role.LEADER, COMMITTED);
+    int length = canvass(0, CONSENSUS_STREAM, TERM, STALE_END, 2);
+
+    assertThat(guard.onDatagram(datagram, length, counters)).isZero();
+    assertThat(canvassAt(0).logPosition()).isEqualTo(STALE_END);
   }
 
   @Test
@@ -138,6 +156,7 @@ class CanvassPositionGuardTest {
 
     // The old module's counters freed, and a new one's made (in other slots), commit moved on.
     counters.free(role);
+    counters.free(term);
     counters.free(commit);
     counters.allocate("a counter of something else", 1_000);
     member(Cluster.Role.LEADER, COMMITTED + 128);
