@@ -7,6 +7,8 @@ import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.codecs.CanvassPositionDecoder;
 import io.aeron.cluster.codecs.MessageHeaderDecoder;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusterCounters;
+import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.aeron.protocol.HeaderFlyweight;
@@ -44,6 +46,8 @@ import org.agrona.concurrent.status.CountersReader;
  */
 final class CanvassPositionGuard {
   private static final int CONSENSUS_STREAM = ConsensusModule.Configuration.consensusStreamId();
+  // The consensus module's, which ClusterNode leaves at Aeron's default (-Daeron.cluster.id).
+  private static final int CLUSTER_ID = ClusteredServiceContainer.Configuration.clusterId();
   private static final int LEADER = Cluster.Role.LEADER.code();
   private static final byte WHOLE_MESSAGE =
       (byte) (DataHeaderFlyweight.BEGIN_FLAG | DataHeaderFlyweight.END_FLAG);
@@ -139,20 +143,16 @@ final class CanvassPositionGuard {
     return true;
   }
 
-  /** The counter of {@code typeId}: {@code known} while it still is one, else a search. */
+  /**
+   * The counter of {@code typeId}: {@code known} while it still is one, else Aeron's own search for
+   * this cluster's.
+   */
   private static int find(CountersReader counters, int known, int typeId) {
     if (known != CountersReader.NULL_COUNTER_ID
         && counters.getCounterState(known) == CountersReader.RECORD_ALLOCATED
         && counters.getCounterTypeId(known) == typeId) {
       return known;
     }
-    int[] found = {CountersReader.NULL_COUNTER_ID};
-    counters.forEach(
-        (counterId, type, key, label) -> {
-          if (type == typeId) {
-            found[0] = counterId;
-          }
-        });
-    return found[0];
+    return ClusterCounters.find(counters, typeId, CLUSTER_ID);
   }
 }

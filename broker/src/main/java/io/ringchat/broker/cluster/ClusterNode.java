@@ -73,10 +73,10 @@ public final class ClusterNode implements AutoCloseable {
   private static final long STOPPING_NS = TimeUnit.SECONDS.toNanos(5);
 
   /** The most an in-place restart waits for the driver to free the old module's counters. */
-  private static final long CONSENSUS_MODULE_GONE_NS = TimeUnit.SECONDS.toNanos(10);
+  private static final long CONSENSUS_MODULE_GONE_MS = 10_000;
 
-  /** How often a stopping leader wakes its driver during the handover. */
-  private static final long HANDOVER_WAKE_NS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** How often {@link #wakeDriverUntil} wakes the driver. */
+  private static final long DRIVER_WAKE_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
   /**
    * The most a stopping leader waits for its room to apply its own broker's session close. It still
@@ -368,7 +368,7 @@ public final class ClusterNode implements AutoCloseable {
    * consensus module closes next: its log publication then ends with an end-of-stream, which the
    * followers take as "the leader left" and elect a new leader at once (Aeron's graceful leader
    * close, in place of a leadership transfer it does not have). A leader keeps its driver a moment
-   * longer so that the end-of-stream is sent ({@link #handOver}).
+   * longer so that the end-of-stream is sent ({@link #wakeDriverUntil}).
    */
   @Override
   public void close() {
@@ -404,7 +404,7 @@ public final class ClusterNode implements AutoCloseable {
     if (last != null) {
       last.closeWatcher();
       boolean leading = last.leading();
-      if (leading && !handOver(ownSessionClosed, SESSION_CLOSE_WAIT_MS)) {
+      if (leading && !wakeDriverUntil(ownSessionClosed, SESSION_CLOSE_WAIT_MS)) {
         out.println(
             "ringchat cluster: this broker's session close was not applied within "
                 + SESSION_CLOSE_WAIT_MS
@@ -413,7 +413,7 @@ public final class ClusterNode implements AutoCloseable {
       }
       last.closeConsensusModule();
       if (leading) {
-        handOver(() -> false, ctx.handoverMs());
+        wakeDriverUntil(() -> false, ctx.handoverMs());
       }
       last.closeRoom();
     }
@@ -449,16 +449,16 @@ public final class ClusterNode implements AutoCloseable {
    */
   private void awaitConsensusModuleGone(int clusterId) {
     CountersReader counters = mediaDriver.context().countersManager();
-    long end = System.nanoTime() + CONSENSUS_MODULE_GONE_NS;
-    while (ClusterCounters.find(
-            counters, ConsensusModule.Configuration.CONSENSUS_MODULE_STATE_TYPE_ID, clusterId)
-        != Aeron.NULL_VALUE) {
-      if (System.nanoTime() - end > 0) {
-        throw new IllegalStateException(
-            "the driver still holds the closed consensus module's counters after 10 s");
-      }
-      ctx.wakes().toDriver();
-      LockSupport.parkNanos(HANDOVER_WAKE_NS);
+    if (!wakeDriverUntil(
+        () ->
+            ClusterCounters.find(
+                    counters,
+                    ConsensusModule.Configuration.CONSENSUS_MODULE_STATE_TYPE_ID,
+                    clusterId)
+                == Aeron.NULL_VALUE,
+        CONSENSUS_MODULE_GONE_MS)) {
+      throw new IllegalStateException(
+          "the driver still holds the closed consensus module's counters after 10 s");
     }
   }
 
@@ -471,20 +471,21 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Until {@code done}, at most {@code mostMs}, waking the driver every millisecond: a stopping
-   * leader waits so for its own broker's session close to be applied, and then keeps its driver so
-   * for the handover itself (done: never), since the closed log publication's end-of-stream goes
-   * out on the driver's timers, which a sleeping driver would run up to its idle sleep late, and
-   * the followers elect a new leader only once it arrives. Returns whether {@code done}.
+   * Until {@code done}, at most {@code mostMs}, waking the driver every millisecond, so that what
+   * waits on the driver's timers is not held up by its idle sleep. A stopping leader waits so for
+   * its own broker's session close to be applied, and then keeps its driver so for the handover
+   * itself (done: never), since the closed log publication's end-of-stream goes out on the driver's
+   * timers and the followers elect a new leader only once it arrives; an in-place restart waits so
+   * for the driver to free the closed consensus module's counters. Returns whether {@code done}.
    */
-  private boolean handOver(BooleanSupplier done, long mostMs) {
+  private boolean wakeDriverUntil(BooleanSupplier done, long mostMs) {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(mostMs);
     while (!done.getAsBoolean()) {
       if (System.nanoTime() - end >= 0 || Thread.currentThread().isInterrupted()) {
         return false;
       }
       ctx.wakes().toDriver();
-      LockSupport.parkNanos(HANDOVER_WAKE_NS);
+      LockSupport.parkNanos(DRIVER_WAKE_NS);
     }
     return true;
   }
