@@ -13,6 +13,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.InfoCmp;
@@ -25,6 +26,10 @@ import org.jline.utils.InfoCmp;
  */
 final class InteractiveChat implements AutoCloseable {
   private final Terminal terminal;
+
+  /** The terminal's attributes before the chat made it raw: {@link #close} puts them back. */
+  private final Attributes before;
+
   private final LineReader reader;
   private final Screen screen;
 
@@ -44,6 +49,11 @@ final class InteractiveChat implements AutoCloseable {
 
   InteractiveChat(Terminal terminal) {
     this.terminal = terminal;
+    // Raw from now until close, not only while a prompt reads (JLine's own span): otherwise the
+    // terminal echoes keys typed while no prompt reads (joining; between two lines entered
+    // quickly; a paste) by itself, in the middle of whatever the client is printing. Held
+    // instead, they appear in the next prompt.
+    this.before = terminal.enterRawMode();
     this.reader = LineReaderBuilder.builder().terminal(terminal).appName("ringchat").build();
     // An entered line leaves the prompt: what it did shows instead (your message, marked as
     // yours, or the answer to a command), as in IRC clients.
@@ -234,6 +244,7 @@ final class InteractiveChat implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    terminal.setAttributes(before);
     terminal.close();
   }
 }

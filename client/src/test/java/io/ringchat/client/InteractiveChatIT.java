@@ -106,6 +106,38 @@ class InteractiveChatIT {
   }
 
   @Test
+  void shouldHoldKeysTypedAheadOfThePromptForItInsteadOfEchoingThemAmongOtherLines()
+      throws Exception {
+    // Keys typed while no prompt reads (here: before the client has even connected; in use:
+    // between two lines entered quickly, or a paste) were echoed by the terminal's own line
+    // discipline, in the middle of whatever the client was printing: CI once saw "alice (you):
+    // hello " and "bob" split by two echoed lines. The chat keeps the terminal raw throughout.
+    broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
+    int port = broker.address().getPort();
+    try (Socket bob = joined(port, "bob");
+        InteractiveChat chat = new InteractiveChat(terminal())) {
+      String ahead = "typed ahead\r";
+      type(ahead);
+      // Once the terminal holds the keys for a reader, it has echoed them if it was going to.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> chat.reader().getTerminal().input().available() >= ahead.length());
+      CompletableFuture<Integer> exit = chatIn(chat, port);
+
+      BufferedReader bobIn = reader(bob);
+      assertThat(bobIn.readLine()).isEqualTo("JOINED alice");
+      assertThat(bobIn.readLine()).isEqualTo("MSG alice typed ahead");
+      awaitScreen("alice (you): typed ahead");
+      String shown = shown();
+      assertThat(shown.indexOf("typed ahead"))
+          .as("first shown in the prompt, after joining")
+          .isGreaterThan(shown.indexOf("joined as alice"));
+      type("leave\r");
+      assertThat(exit.get(20, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
   void shouldReconnectAndRejoinUnderTheSameNameOnceTheBrokerLetsGoOfIt() throws Exception {
     broker = Broker.start(BrokerConfig.parse("--bind=127.0.0.1", "--port=0", "--no-http"));
     int port = broker.address().getPort();
