@@ -513,6 +513,12 @@ public final class ClusterContext {
     return connectTimeoutNs;
   }
 
+  /** Tests: a shorter wait at start. */
+  ClusterContext connectTimeoutNs(long ns) {
+    this.connectTimeoutNs = ns;
+    return this;
+  }
+
   /** How long a session may be silent before the link sends a keepalive. */
   long keepaliveIntervalNs() {
     return keepaliveIntervalNs;

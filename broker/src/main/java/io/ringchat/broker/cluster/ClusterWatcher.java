@@ -52,6 +52,9 @@ final class ClusterWatcher implements Agent {
   /** Whether the member's election now is a catch-up with a leader that goes on leading. */
   private boolean catchingUp;
 
+  /** Whether {@link ClusterStatus#sawLeader} was said. */
+  private boolean sawLeader;
+
   ClusterWatcher(
       ConsensusModule.Context cm,
       ClusterContext ctx,
@@ -94,6 +97,10 @@ final class ClusterWatcher implements Agent {
     long nowTerm = term.get();
     int work = 0;
     status.electing(electing && !catchingUp);
+    if (!sawLeader && (!electing || catchingUp)) {
+      sawLeader = true;
+      status.sawLeader();
+    }
     status.catchingUp(catchingUp); // false once CLOSED
     if (now != counted || nowTerm != countedTerm) {
       status.role(roleOf(now), nowTerm);

@@ -62,7 +62,7 @@ final class LinkSession implements StaleLeaderFilter.Link, Offer, AutoCloseable 
     this.connectingUntilNs = clock.nanoTime();
     this.status = status;
     this.connector = new SessionConnector(ctx, members, aeronDir, egressHost, new NewLeaders());
-    use(connector.connect());
+    use(connector.connect(status::hasSeenLeader));
   }
 
   /** Who hears of egress and of the session's life; set once, before the first poll. */

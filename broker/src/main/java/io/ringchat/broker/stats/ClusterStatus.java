@@ -58,6 +58,7 @@ public final class ClusterStatus {
   private volatile Role role;
   private volatile boolean electing;
   private volatile boolean catchingUp;
+  private volatile boolean sawLeader;
   private final AtomicLong term = new AtomicLong(-1);
 
   // The link's thread.
@@ -90,6 +91,20 @@ public final class ClusterStatus {
    */
   public ClusterStatus(boolean member) {
     this.role = member ? Role.FOLLOWER : Role.FRONT_END;
+    this.sawLeader = !member; // a front-end has no member to ask
+  }
+
+  /** The member's watcher thread: its member leads, or follows a leader that leads. */
+  public void sawLeader() {
+    sawLeader = true;
+  }
+
+  /**
+   * Whether this process's member has known a leader since it started (an election of its ended, or
+   * it is catching up with a leader that leads on); true for a front-end only.
+   */
+  public boolean hasSeenLeader() {
+    return sawLeader;
   }
 
   /** The member's watcher thread. */

@@ -100,6 +100,31 @@ class ClusterWatcherTest {
   }
 
   @Test
+  void shouldSayTheMemberKnowsALeaderOnceItsFirstElectionClosed() {
+    // The broker asks for its session only then (SessionConnector#connect).
+    election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 0);
+    election(ElectionState.CANDIDATE_BALLOT, Cluster.Role.CANDIDATE, 0);
+    election(ElectionState.LEADER_READY, Cluster.Role.LEADER, 0);
+    assertThat(status.hasSeenLeader()).isFalse();
+
+    election(ElectionState.CLOSED, Cluster.Role.LEADER, 0);
+    assertThat(status.hasSeenLeader()).isTrue();
+    election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 0); // a later election: still known
+    assertThat(status.hasSeenLeader()).isTrue();
+    assertThat(new ClusterStatus(false).hasSeenLeader()).as("a front-end: no member").isTrue();
+  }
+
+  @Test
+  void shouldSayARestartedMemberKnowsALeaderOnceItCatchesUpWithOne() {
+    election(ElectionState.INIT, Cluster.Role.FOLLOWER, 3);
+    election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 3);
+    assertThat(status.hasSeenLeader()).isFalse();
+    // The leader of term 3 leads on: the member catches up from its archive, for seconds.
+    election(ElectionState.FOLLOWER_CATCHUP_INIT, Cluster.Role.FOLLOWER, 3);
+    assertThat(status.hasSeenLeader()).isTrue();
+  }
+
+  @Test
   void shouldCallAFollowerFollowerThroughAnElection() {
     election(ElectionState.CLOSED, Cluster.Role.FOLLOWER, 3);
     election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 3);
