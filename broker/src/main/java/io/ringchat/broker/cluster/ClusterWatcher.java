@@ -97,7 +97,7 @@ final class ClusterWatcher implements Agent {
     long nowTerm = term.get();
     int work = 0;
     status.electing(electing && !catchingUp);
-    if (!sawLeader && (!electing || catchingUp)) {
+    if (!sawLeader && knowsLeader(state)) {
       sawLeader = true;
       status.sawLeader();
     }
@@ -178,6 +178,21 @@ final class ClusterWatcher implements Agent {
       case FOLLOWER_CATCHUP_INIT, FOLLOWER_CATCHUP_AWAIT, FOLLOWER_CATCHUP -> true;
       case CLOSED, INIT, CANVASS, NOMINATE, CANDIDATE_BALLOT, FOLLOWER_BALLOT -> false;
       default -> was; // the steps after a catch-up (the live log joined) belong to it
+    };
+  }
+
+  /**
+   * Whether the member knows a leader in election state {@code state}: past the ballot, it leads or
+   * follows the leader's log (a catch-up included), or the election closed. A leader takes brokers'
+   * requests only once its election closes, a moment after its ballot (100 to 200 ms here; longer
+   * when it replays a long log), so that a request sent from here on is answered in time; waiting
+   * for this member's own election to close instead, a restarted member's broker served 1 to 3 s
+   * later (the member replays its own log first).
+   */
+  private static boolean knowsLeader(ElectionState state) {
+    return switch (state) {
+      case INIT, CANVASS, NOMINATE, CANDIDATE_BALLOT, FOLLOWER_BALLOT -> false;
+      default -> true;
     };
   }
 

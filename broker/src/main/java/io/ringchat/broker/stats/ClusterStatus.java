@@ -94,14 +94,14 @@ public final class ClusterStatus {
     this.sawLeader = !member; // a front-end has no member to ask
   }
 
-  /** The member's watcher thread: its member leads, or follows a leader that leads. */
+  /** The member's watcher thread: its member won a ballot, or follows a leader's log. */
   public void sawLeader() {
     sawLeader = true;
   }
 
   /**
-   * Whether this process's member has known a leader since it started (an election of its ended, or
-   * it is catching up with a leader that leads on); true for a front-end only.
+   * Whether this process's member has known a leader since it started (it won a ballot, or follows
+   * a leader's log); true for a front-end only.
    */
   public boolean hasSeenLeader() {
     return sawLeader;

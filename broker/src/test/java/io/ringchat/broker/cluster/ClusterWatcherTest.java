@@ -100,14 +100,14 @@ class ClusterWatcherTest {
   }
 
   @Test
-  void shouldSayTheMemberKnowsALeaderOnceItsFirstElectionClosed() {
+  void shouldSayTheMemberKnowsALeaderOnceABallotIsWon() {
     // The broker asks for its session only then (SessionConnector#connect).
     election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 0);
+    election(ElectionState.NOMINATE, Cluster.Role.FOLLOWER, 0);
     election(ElectionState.CANDIDATE_BALLOT, Cluster.Role.CANDIDATE, 0);
-    election(ElectionState.LEADER_READY, Cluster.Role.LEADER, 0);
     assertThat(status.hasSeenLeader()).isFalse();
 
-    election(ElectionState.CLOSED, Cluster.Role.LEADER, 0);
+    election(ElectionState.LEADER_LOG_REPLICATION, Cluster.Role.LEADER, 0);
     assertThat(status.hasSeenLeader()).isTrue();
     election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 0); // a later election: still known
     assertThat(status.hasSeenLeader()).isTrue();
@@ -115,12 +115,12 @@ class ClusterWatcherTest {
   }
 
   @Test
-  void shouldSayARestartedMemberKnowsALeaderOnceItCatchesUpWithOne() {
-    election(ElectionState.INIT, Cluster.Role.FOLLOWER, 3);
-    election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 3);
+  void shouldSayAFollowerKnowsALeaderOnceItFollowsItsLog() {
+    election(ElectionState.CANVASS, Cluster.Role.FOLLOWER, 0);
+    election(ElectionState.FOLLOWER_BALLOT, Cluster.Role.FOLLOWER, 0);
     assertThat(status.hasSeenLeader()).isFalse();
-    // The leader of term 3 leads on: the member catches up from its archive, for seconds.
-    election(ElectionState.FOLLOWER_CATCHUP_INIT, Cluster.Role.FOLLOWER, 3);
+    // The leader's new term: the member replays its own log first, for seconds when restarted.
+    election(ElectionState.FOLLOWER_LOG_REPLICATION, Cluster.Role.FOLLOWER, 1);
     assertThat(status.hasSeenLeader()).isTrue();
   }
 
