@@ -306,6 +306,16 @@ public final class BrokerConfig {
   private Duration clusterHold;
 
   @Option(
+      names = "--cluster-connect-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "How long a starting broker waits for a cluster leader to talk to, then exits 1 (a"
+              + " majority of the members must be up). Default: ${DEFAULT-VALUE}.")
+  private Duration clusterConnectTimeout;
+
+  @Option(
       names = "--cluster-idle-park",
       paramLabel = "DURATION",
       defaultValue = "100ms",
@@ -447,6 +457,11 @@ public final class BrokerConfig {
         !clusterHold.isNegative() && !clusterHold.isZero(),
         "--cluster-hold must be positive, got " + clusterHold.toMillis() + " ms");
     check(
+        !clusterConnectTimeout.isNegative() && !clusterConnectTimeout.isZero(),
+        "--cluster-connect-timeout must be positive, got "
+            + clusterConnectTimeout.toMillis()
+            + " ms");
+    check(
         clusterIdlePark.toMillis() >= 1 && clusterIdlePark.toMillis() <= 100,
         "--cluster-idle-park must be 1ms to 100ms, got " + clusterIdlePark.toMillis() + " ms");
     ClusterContext.checkMtuLength(clusterMtu);
@@ -489,6 +504,7 @@ public final class BrokerConfig {
     long holdNs = clusterHold.toNanos();
     return new ClusterContext()
         .holdNs(holdNs)
+        .connectTimeoutNs(clusterConnectTimeout.toNanos())
         .idleParkNs(clusterIdlePark.toNanos())
         .mtuLength(clusterMtu)
         // A lost ingress message is offered again within half the hold, so a short hold does not

@@ -98,6 +98,7 @@ class BrokerConfigTest {
         "--cluster-members=nohost|--cluster-members takes host:base-port,... (base 1 to 65530), got 'nohost'",
         "--cluster-members=h:1,h:101 --cluster-id=2|--cluster-id must be 0 to 1, got 2",
         "--cluster-hold=0s|--cluster-hold must be positive, got 0 ms",
+        "--cluster-connect-timeout=0s|--cluster-connect-timeout must be positive, got 0 ms",
         "--cluster-idle-park=0s|--cluster-idle-park must be 1ms to 100ms, got 0 ms",
         "--cluster-idle-park=1s|--cluster-idle-park must be 1ms to 100ms, got 1000 ms",
         "--cluster-snapshot-bytes=10|--cluster-snapshot-bytes must be at least 1024, got 10",

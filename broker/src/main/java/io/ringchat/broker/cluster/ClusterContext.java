@@ -508,13 +508,14 @@ public final class ClusterContext {
     return this;
   }
 
-  /** How long a broker waits at start for a cluster leader to talk to. */
+  /**
+   * How long a broker waits at start for a cluster leader to talk to (--cluster-connect-timeout).
+   */
   long connectTimeoutNs() {
     return connectTimeoutNs;
   }
 
-  /** Tests: a shorter wait at start. */
-  ClusterContext connectTimeoutNs(long ns) {
+  public ClusterContext connectTimeoutNs(long ns) {
     this.connectTimeoutNs = ns;
     return this;
   }

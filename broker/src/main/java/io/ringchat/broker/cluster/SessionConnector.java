@@ -99,7 +99,14 @@ final class SessionConnector implements AutoCloseable {
     }
     CloseHelper.quietClose(client);
     closeOwnDriver();
-    throw new IllegalStateException("no cluster leader reachable at " + endpoints, last);
+    throw new IllegalStateException(
+        "no cluster leader reachable at "
+            + endpoints
+            + " within "
+            + TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs())
+            + " ms (--cluster-connect-timeout): start a majority of the members, or check"
+            + " --cluster-members",
+        last);
   }
 
   /** One step towards a new session; returns it once made, else null (call again). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringchat.protocol.testing.BrokerReady;
 import io.ringchat.protocol.testing.FloodControl;
+import io.ringchat.protocol.testing.FreeUdpPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -135,6 +136,36 @@ class BrokerProcessIT {
     assertThat(err)
         .startsWith("ringchat-broker: cannot join the cluster: --cluster-dir " + old)
         .contains("holds a cluster in format 1");
+  }
+
+  @Test
+  void shouldGiveUpOnAClusterWithNoLeaderAfterTheConnectTimeoutInOneLineAndExitOne()
+      throws Exception {
+    // Member 0 of three, the other two never started: no majority, no leader.
+    int[] bases = FreeUdpPorts.bases(3);
+    Process p =
+        broker(
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-http",
+            "--cluster-id",
+            "0",
+            "--cluster-members",
+            "127.0.0.1:" + bases[0] + ",127.0.0.1:" + bases[1] + ",127.0.0.1:" + bases[2],
+            "--cluster-dir",
+            dir.resolve("node-0").toString(),
+            "--cluster-connect-timeout",
+            "3s");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(err).doesNotContain("Exception");
+    assertThat(err.strip().lines().reduce((first, second) -> second).orElse(""))
+        .startsWith("ringchat-broker: cannot join the cluster: no cluster leader reachable at")
+        .contains("within 3000 ms (--cluster-connect-timeout)");
   }
 
   @Test
