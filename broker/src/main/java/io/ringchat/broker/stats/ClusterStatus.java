@@ -101,7 +101,7 @@ public final class ClusterStatus {
 
   /**
    * Whether this process's member has known a leader since it started (it won a ballot, or follows
-   * a leader's log); true for a front-end only.
+   * a leader's log); always true for a front-end only.
    */
   public boolean hasSeenLeader() {
     return sawLeader;

@@ -50,6 +50,34 @@ class BrokerProcessIT {
     return p;
   }
 
+  /**
+   * Member 0 of {@code members} with its files in {@code clusterDir}, serving chat nowhere fixed.
+   */
+  private Process firstMember(String members, Path clusterDir, String... more) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-http",
+                "--cluster-id",
+                "0",
+                "--cluster-members",
+                members,
+                "--cluster-dir",
+                clusterDir.toString()));
+    args.addAll(List.of(more));
+    return broker(args.toArray(String[]::new));
+  }
+
+  /** What {@code p} printed on stderr, once it exited (within 30 s). */
+  private static String stderrOnceExited(Process p) throws IOException, InterruptedException {
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
   /** The chat port, from the broker's --ready-file {@code ready}. */
   private static int awaitPort(Path ready, Process broker) throws Exception {
     return BrokerReady.await(ready, broker, Duration.ofSeconds(30)).chatPort();
@@ -115,21 +143,8 @@ class BrokerProcessIT {
     Path old = dir.resolve("old");
     Files.createDirectories(old.resolve("cluster"));
     Files.writeString(old.resolve("cluster").resolve("recording.log"), "");
-    Process p =
-        broker(
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-http",
-            "--cluster-id",
-            "0",
-            "--cluster-members",
-            "127.0.0.1:29900",
-            "--cluster-dir",
-            old.toString());
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    Process p = firstMember("127.0.0.1:29900", old);
+    String err = stderrOnceExited(p);
 
     assertThat(p.exitValue()).isEqualTo(1);
     assertThat(err.strip()).doesNotContain("\n").doesNotContain("Exception");
@@ -144,22 +159,12 @@ class BrokerProcessIT {
     // Member 0 of three, the other two never started: no majority, no leader.
     int[] bases = FreeUdpPorts.bases(3);
     Process p =
-        broker(
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-http",
-            "--cluster-id",
-            "0",
-            "--cluster-members",
+        firstMember(
             "127.0.0.1:" + bases[0] + ",127.0.0.1:" + bases[1] + ",127.0.0.1:" + bases[2],
-            "--cluster-dir",
-            dir.resolve("node-0").toString(),
+            dir.resolve("node-0"),
             "--cluster-connect-timeout",
             "3s");
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = stderrOnceExited(p);
 
     assertThat(p.exitValue()).isEqualTo(1);
     assertThat(err).doesNotContain("Exception");
@@ -171,8 +176,7 @@ class BrokerProcessIT {
   @Test
   void shouldRefuseAReadyFileInADirectoryThatIsNotThere() throws Exception {
     Process p = broker("--ready-file", dir.resolve("missing").resolve("ready.json").toString());
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = stderrOnceExited(p);
 
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(err).contains("--ready-file").contains("its directory does not exist");
@@ -183,8 +187,7 @@ class BrokerProcessIT {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       Process p = broker("--bind", "127.0.0.1", "--port", "" + taken.getLocalPort(), "--no-http");
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = stderrOnceExited(p);
 
       assertThat(p.exitValue()).isEqualTo(1);
       assertThat(err.strip()).doesNotContain("\n").doesNotContain("Exception");
@@ -196,8 +199,7 @@ class BrokerProcessIT {
   @Test
   void shouldRefuseBadOptionWithUsageExitTwoAndNoStackTrace() throws Exception {
     Process p = broker("--ring-size", "1000");
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = stderrOnceExited(p);
 
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(err).contains("--ring-size must be a power of two").doesNotContain("Exception");
