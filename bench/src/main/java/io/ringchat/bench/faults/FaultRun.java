@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -154,6 +155,8 @@ final class FaultRun {
       network.close();
     }
     List<ClientRecord> all = List.copyOf(records);
+    Map<String, List<String>> remedies =
+        linesSaying(members, ClusterNode.RESTARTING_IN_PLACE, ClusterNode.CANVASS_LOWERED);
     HistoryChecker.Verdict verdict = new HistoryChecker(names).check(all);
     ResumeChecker.Verdict resumed =
         new ResumeChecker().check(resumers.stream().map(r -> r.record).toList());
@@ -167,26 +170,33 @@ final class FaultRun {
         (int) all.stream().filter(ClientRecord::joined).count(),
         all.stream().filter(r -> r.joined() && r.dropped()).count(),
         refusals(all, start),
-        linesSaying(members, ClusterNode.RESTARTING_IN_PLACE),
-        linesSaying(members, ClusterNode.CANVASS_LOWERED),
+        remedies.get(ClusterNode.RESTARTING_IN_PLACE),
+        remedies.get(ClusterNode.CANVASS_LOWERED),
         completed);
   }
 
   /**
    * The lines in which a member said what it did against an Aeron fault (docs/CLUSTER.md): that it
    * restarted itself in place, or lowered a canvass position. Each with its member; remedies, not
-   * violations, but what a run found is worth seeing.
+   * violations, but what a run found is worth seeing. Each member's log is read once, for every
+   * phrase.
    */
-  private static List<String> linesSaying(Members members, String what) throws IOException {
-    List<String> lines = new ArrayList<>();
+  private static Map<String, List<String>> linesSaying(Members members, String... phrases)
+      throws IOException {
+    Map<String, List<String>> lines = new LinkedHashMap<>();
+    for (String phrase : phrases) {
+      lines.put(phrase, new ArrayList<>());
+    }
     for (int i = 0; i < MEMBERS; i++) {
       Path log = members.log(i);
       if (!Files.exists(log)) {
         continue;
       }
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-        if (line.contains(what)) {
-          lines.add("member " + i + ": " + line.strip());
+        for (String phrase : phrases) {
+          if (line.contains(phrase)) {
+            lines.get(phrase).add("member " + i + ": " + line.strip());
+          }
         }
       }
     }
