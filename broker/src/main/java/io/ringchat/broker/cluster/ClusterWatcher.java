@@ -52,9 +52,6 @@ final class ClusterWatcher implements Agent {
   /** Whether the member's election now is a catch-up with a leader that goes on leading. */
   private boolean catchingUp;
 
-  /** Whether {@link ClusterStatus#sawLeader} was said. */
-  private boolean sawLeader;
-
   ClusterWatcher(
       ConsensusModule.Context cm,
       ClusterContext ctx,
@@ -97,8 +94,7 @@ final class ClusterWatcher implements Agent {
     long nowTerm = term.get();
     int work = 0;
     status.electing(electing && !catchingUp);
-    if (!sawLeader && knowsLeader(state)) {
-      sawLeader = true;
+    if (!status.hasSeenLeader() && knowsLeader(state)) {
       status.sawLeader();
     }
     status.catchingUp(catchingUp); // false once CLOSED
