@@ -76,6 +76,13 @@ final class CanvassPositionGuard {
    * @return how many canvass positions it rewrote
    */
   int onDatagram(MutableDirectBuffer buffer, int length, CountersReader counters) {
+    // A datagram carries frames of one stream (the driver hands it whole to the image its first
+    // header names): the log's and the others' datagrams are passed over once, not frame by frame.
+    if (length < DataHeaderFlyweight.HEADER_LENGTH
+        || buffer.getInt(DataHeaderFlyweight.STREAM_ID_FIELD_OFFSET, LITTLE_ENDIAN)
+            != CONSENSUS_STREAM) {
+      return 0;
+    }
     int rewritten = 0;
     int offset = 0;
     while (offset + DataHeaderFlyweight.HEADER_LENGTH <= length) {
@@ -97,8 +104,6 @@ final class CanvassPositionGuard {
   private boolean isCanvassPosition(MutableDirectBuffer buffer, int frame, int frameLength) {
     if (buffer.getShort(frame + HeaderFlyweight.TYPE_FIELD_OFFSET, LITTLE_ENDIAN)
             != HeaderFlyweight.HDR_TYPE_DATA
-        || buffer.getInt(frame + DataHeaderFlyweight.STREAM_ID_FIELD_OFFSET, LITTLE_ENDIAN)
-            != CONSENSUS_STREAM
         || (buffer.getByte(frame + HeaderFlyweight.FLAGS_FIELD_OFFSET) & WHOLE_MESSAGE)
             != WHOLE_MESSAGE
         || frameLength
